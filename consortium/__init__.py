@@ -1,0 +1,1 @@
+"""The consortium platform's kernel: factory, shared services, users, organisations, layout."""

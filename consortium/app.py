@@ -1,0 +1,59 @@
+"""The composition root: the only kernel module that imports the features."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import safeguards
+import trainings
+from consortium import (
+    assets,
+    audit,
+    cli,
+    config,
+    errors,
+    library,
+    mail,
+    main,
+    organisations,
+    security,
+    templating,
+    users,
+)
+from consortium.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from consortium.i18n import select_locale, select_timezone
+
+FEATURES = (library, trainings, safeguards)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, overrides)
+    logging.basicConfig(level=logging.INFO if app.config["ENV"] != "testing" else logging.WARNING)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+
+    templating.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    mail.init_app(app)
+    audit.init_app(app)
+    main.init_app(app)
+    users.init_app(app)
+    organisations.init_app(app)
+    for feature in FEATURES:
+        feature.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

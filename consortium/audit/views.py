@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.validators import Optional
+
+from consortium.audit.models import AuditEvent
+from consortium.db import db
+from consortium.i18n import select_timezone
+from consortium.permissions import Permission, require
+
+bp = Blueprint("audit", __name__)
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Who (e-mail)"), validators=[Optional()])
+    action = StringField(_l("Action"), validators=[Optional()])
+    object_type = StringField(_l("Object type"), validators=[Optional()])
+    object_id = StringField(_l("Object id"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+
+
+@bp.route("/admin/audit")
+@require(Permission.AUDIT_READ)
+def index():
+    form = AuditFilterForm(request.args)
+    form.validate()
+    zone = ZoneInfo(select_timezone())
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    if form.actor.data:
+        query = query.where(AuditEvent.actor_label.contains(form.actor.data.strip().lower()))
+    if form.action.data:
+        query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
+    if form.object_type.data:
+        query = query.where(AuditEvent.object_type == form.object_type.data.strip())
+    if form.object_id.data:
+        query = query.where(AuditEvent.object_id == form.object_id.data.strip())
+    if form.since.data:
+        query = query.where(
+            AuditEvent.created_at >= datetime.combine(form.since.data, time.min).replace(tzinfo=zone)
+        )
+    if form.until.data:
+        query = query.where(
+            AuditEvent.created_at <= datetime.combine(form.until.data, time.max).replace(tzinfo=zone)
+        )
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, count=False)
+    return render_template("audit/index.html", page=page, form=form)

@@ -1,0 +1,109 @@
+"""Command line: ``flask users create|token``, ``flask demo load``, ``flask mail send-pending``."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from consortium import demo
+from consortium.db import db, utcnow
+from consortium.mail import OutboxMessage, deliver_pending
+from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.permissions import Role
+from consortium.users import services as user_services
+from consortium.users.passwords import password_problem
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value, show_default=True
+)
+@click.option(
+    "--password", help="Prompted for when left out; a random one is printed with --random-password."
+)
+@click.option("--random-password", is_flag=True, help="Generate a password and print it.")
+@click.option("--name", default="", help="Display name (defaults to the part before @).")
+@click.option("--organisation", "organisation_slug", help="Slug of an organisation to join as its admin.")
+def create_user(email, role, password, random_password, name, organisation_slug):
+    """Create a verified account (for staff and admins, who then set up two-factor log-in)."""
+    if user_services.find_user(email):
+        raise click.ClickException(f"{email} already has an account.")
+    if random_password:
+        password = secrets.token_urlsafe(15)
+    elif not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, related=[email, name])
+    if problem:
+        raise click.ClickException(problem)
+    organisation = None
+    if organisation_slug:
+        organisation = db.session.scalar(
+            sa.select(Organisation).where(Organisation.slug == organisation_slug)
+        )
+        if organisation is None:
+            raise click.ClickException(f"No organisation with slug {organisation_slug!r}.")
+    user = user_services.create_user(
+        email, name or email.split("@")[0], password, role=Role(role), verified=True
+    )
+    if organisation is not None:
+        db.session.add(
+            Membership(user_id=user.id, organisation_id=organisation.id, role=OrganisationRole.ADMIN)
+        )
+    db.session.commit()
+    click.echo(f"Created {user.email} ({role})." + (f" Password: {password}" if random_password else ""))
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True)
+def create_token(email, name):
+    """Print a new personal API token for EMAIL (shown once; only its hash is stored)."""
+    user = user_services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    _, secret = user_services.create_api_token(user, name)
+    db.session.commit()
+    click.echo(secret)
+
+
+@demo_cli.command("load")
+def load_demo():
+    """Load realistic demonstration data. Running it again changes nothing."""
+    created = demo.load()
+    db.session.commit()
+    click.echo(
+        f"Demo data ready ({created} new records). Log in as ana@ilda.example, password: {demo.PASSWORD}"
+    )
+
+
+@mail_cli.command("send-pending")
+@click.option("--limit", default=200, show_default=True)
+def send_pending(limit):
+    """Send queued e-mails; failures are retried later with back-off (run from cron every minute)."""
+    report = deliver_pending(limit=limit)
+    click.echo(f"sent {report.sent}, failed {report.failed} (will retry), given up {report.given_up}")
+
+
+@mail_cli.command("status")
+def mail_status():
+    """Count outbox messages by status."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all()
+    for status, count in rows:
+        click.echo(f"{status.value}: {count}")
+    click.echo(f"checked at {utcnow().isoformat()}")
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, demo_cli, mail_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,88 @@
+"""Translated error pages for people and JSON errors for the API; the session is rolled back first."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from consortium.db import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back, reload the page and try again."),
+    401: _l("Please log in to continue."),
+    403: _l("You do not have permission to do this."),
+    404: _l("We could not find this page. It may have moved, or you may not have access to it."),
+    405: _l("This address does not accept that kind of request."),
+    409: _l("Someone else changed this in the meantime. Reload to see the latest version."),
+    412: _l("This was changed since you loaded it. Reload to see the latest version."),
+    413: _l("The file or form you sent is too large."),
+    422: _l("Some of the data sent is not valid."),
+    428: _l("This request must say which version it changes (If-Match)."),
+    429: _l("Too many attempts. Please wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. The team has been told; please try again later."),
+}
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Log-in required"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflicting change"),
+    412: _l("Outdated version"),
+    413: _l("Too large"),
+    422: _l("Invalid data"),
+    428: _l("Version required"),
+    429: _l("Too many requests"),
+    500: _l("Server error"),
+}
+CSRF_MESSAGE = _l("This form has expired or was sent from another site. Reload the page and try again.")
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _respond(code: int, message: str, errors: dict | None = None):
+    if wants_json():
+        body = {"code": code, "status": str(TITLES.get(code, "")), "message": message}
+        if errors:
+            body["errors"] = errors
+        return make_response(jsonify(body), code)
+    page = render_template(
+        "errors/error.html", code=code, title=TITLES.get(code, TITLES[500]), message=message
+    )
+    return make_response(page, code)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        db.session.rollback()
+        return _respond(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        code = error.code or 500
+        message = MESSAGES.get(code)
+        errors = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+        response = _respond(code, str(message) if message else error.description, errors)
+        if code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        return http_error(InternalServerError())

@@ -1,0 +1,62 @@
+"""Form helpers shared by every feature: a guard against double submission and an empty POST form."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Mapped, mapped_column
+from wtforms import HiddenField
+
+from consortium.db import db, utcnow
+
+
+class PostForm(FlaskForm):
+    """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
+
+
+class OnceForm(FlaskForm):
+    """A form whose submission must take effect once, whatever the user does (double click, resend).
+
+    The page embeds a random key; the view calls ``first_submission(form)`` before acting.
+    """
+
+    submission_key = HiddenField(default=lambda: secrets.token_urlsafe(16))
+
+
+class FormSubmission(db.Model):
+    __tablename__ = "form_submissions"
+    __audit__ = {"skip": True}
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result_url: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+def first_submission(form: OnceForm) -> FormSubmission | None:
+    """Record the form's key. Returns the earlier submission when this key was already used, else None.
+
+    The key is the primary key, so two simultaneous requests cannot both insert it: the loser's
+    flush fails, and the view answers with the winner's result instead of acting twice.
+    """
+    key = (form.submission_key.data or "")[:64]
+    if not key:
+        form.submission_key.data = secrets.token_urlsafe(16)
+        key = form.submission_key.data
+    earlier = db.session.get(FormSubmission, key)
+    if earlier is not None:
+        return earlier
+    try:
+        with db.session.begin_nested():
+            db.session.add(FormSubmission(key=key))
+    except sa.exc.IntegrityError:
+        return db.session.get(FormSubmission, key)
+    return None
+
+
+def remember_result(form: OnceForm, url: str) -> None:
+    submission = db.session.get(FormSubmission, form.submission_key.data)
+    if submission is not None:
+        submission.result_url = url

@@ -1,0 +1,92 @@
+"""Languages, locale and time-zone selection, and enums with translated labels."""
+
+from __future__ import annotations
+
+import enum
+from zoneinfo import available_timezones
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+#: Language code -> its own name (shown in the switcher in that language, as is usual).
+LANGUAGES = {"es": "Español", "pt_BR": "Português", "en": "English"}
+LANGUAGE_COOKIE = "lang"
+
+
+def normalise_language(code: str | None) -> str | None:
+    """'pt-BR', 'pt_br' and 'pt' all mean pt_BR; unknown codes give None."""
+    if not code:
+        return None
+    code = code.replace("-", "_")
+    for known in LANGUAGES:
+        if code.lower() == known.lower() or code.split("_")[0].lower() == known.split("_")[0].lower():
+            return known
+    return None
+
+
+def select_locale() -> str:
+    user_choice = (
+        getattr(current_user, "locale", None) if current_user and current_user.is_authenticated else None
+    )
+    return (
+        normalise_language(user_choice)
+        or normalise_language(request.cookies.get(LANGUAGE_COOKIE))
+        or request.accept_languages.best_match(list(LANGUAGES))
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str:
+    if "timezone" not in g:
+        g.timezone = "UTC"
+        if current_user and current_user.is_authenticated:
+            g.timezone = current_user.effective_timezone
+    return g.timezone
+
+
+def html_lang() -> str:
+    """The BCP 47 tag for <html lang> ('pt-BR', not Babel's 'pt_BR')."""
+    return str(get_locale()).replace("_", "-")
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+def localised(values: dict[str, str] | None, language: str | None = None) -> str:
+    """Pick the reader's language from a {language: text} dict, falling back to Spanish, then any."""
+    if not values:
+        return ""
+    language = language or current_language()
+    return values.get(language) or values.get("es") or next(iter(values.values()), "")
+
+
+# The Americas first (most users live between UTC-3 and UTC-6), then places staff travel to; the full
+# IANA list would add 20 KB to every form that offers a zone.
+_PREFERRED_ZONES = ("America/", "UTC", "Europe/", "Africa/", "Asia/")
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
+
+
+def timezone_choices() -> list[SelectChoice]:
+    zones = sorted(available_timezones() - {"localtime", "Factory"})
+    ordered = [zone for prefix in _PREFERRED_ZONES for zone in zones if zone.startswith(prefix)]
+    return [SelectChoice(zone, zone.replace("_", " ")) for zone in ordered]
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry a translated label: ``Kind.OPEN_DATA.label``."""
+
+    __labels__: dict[str, str] = {}
+
+    @property
+    def label(self) -> str:
+        return str(type(self).__labels__.get(self.value, self.value))
+
+    @classmethod
+    def choices(cls) -> list[SelectChoice]:
+        return [SelectChoice(member.value, member.label) for member in cls]

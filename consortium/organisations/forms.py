@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consortium.forms import OnceForm
+from consortium.i18n import timezone_choices
+from consortium.organisations.countries import country_choices
+from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole
+
+REQUIRED = _l("This field is required.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class OrganisationForm(OnceForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
+    kind = SelectField(_l("Kind of organisation"), validators=[DataRequired(REQUIRED)])
+    focus_areas = MultiCheckboxField(_l("Focus areas"), validators=[Optional()])
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address, e.g. https://example.org")),
+            Length(max=300),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("What the organisation does, in a few sentences."),
+    )
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
+        self.timezone.choices = timezone_choices()
+        self.kind.choices = [SelectChoice("", _l("Choose a kind")), *OrganisationKind.choices()]
+        self.focus_areas.choices = FocusArea.choices()
+
+
+class InviteForm(OnceForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address.")), Length(max=254)],
+    )
+    role = SelectField(_l("Role"), choices=[], default=OrganisationRole.MEMBER.value)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = OrganisationRole.choices()
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    country = SelectField(_l("Country"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+        self.kind.choices = [SelectChoice("", _l("All kinds")), *OrganisationKind.choices()]

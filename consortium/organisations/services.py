@@ -1,0 +1,143 @@
+"""Organisation logic: creation, editing, verification, invitations and memberships."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from consortium import signals
+from consortium.db import db, utcnow
+from consortium.mail import queue_email
+from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
+from consortium.users.models import User, digest
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70] or "organisation"
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)
+    taken = set(db.session.scalars(sa.select(Organisation.slug).where(Organisation.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_organisation(creator: User | None, **fields) -> Organisation:
+    """A new organisation awaits staff verification; its creator becomes its admin."""
+    organisation = Organisation(slug=unique_slug(fields["name"]), **fields)
+    db.session.add(organisation)
+    db.session.flush()
+    if creator is not None:
+        db.session.add(
+            Membership(user_id=creator.id, organisation_id=organisation.id, role=OrganisationRole.ADMIN)
+        )
+        db.session.flush()
+        db.session.expire(creator, ["memberships"])
+    return organisation
+
+
+def verify_organisation(organisation: Organisation, by: User) -> None:
+    if organisation.verified_at is not None:
+        return
+    organisation.verified_at = utcnow()
+    organisation.verified_by_id = by.id
+    signals.state_changed.send(organisation, action="organisation.verified", by=by)
+    for membership in organisation.memberships:
+        if membership.role is OrganisationRole.ADMIN:
+            user = membership.user
+            queue_email(
+                user.email,
+                "organisation_verified",
+                _l("Your organisation was verified"),
+                to_name=user.name,
+                locale=user.locale,
+                organisation=organisation,
+                url=_external("organisations.detail", slug=organisation.slug),
+            )
+
+
+def _external(endpoint: str, **values) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def invite(organisation: Organisation, email: str, role: OrganisationRole, *, by: User) -> Invitation:
+    """E-mail a single-use link that adds the person to the organisation (after sign-up if needed)."""
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        organisation_id=organisation.id,
+        email=email.strip().lower(),
+        role=role,
+        token_hash=digest(token),
+        invited_by_id=by.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    invitee = db.session.scalar(sa.select(User).where(User.email == invitation.email))
+    queue_email(
+        invitation.email,
+        "invitation",
+        _l("You are invited to join %(name)s", name=organisation.name),
+        to_name=invitee.name if invitee else "",
+        locale=invitee.locale if invitee else by.locale,
+        organisation=organisation,
+        inviter=by,
+        role=role.label,
+        url=_external("organisations.accept_invitation", token=token),
+        days=current_app.config["INVITATION_MAX_AGE_DAYS"],
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == digest(token)))
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """Join (or change role in) the organisation; an invitation works once."""
+    invitation.accepted_at = utcnow()
+    membership = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == invitation.organisation_id
+        )
+    )
+    if membership is None:
+        membership = Membership(
+            user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role
+        )
+        db.session.add(membership)
+    elif invitation.role is OrganisationRole.ADMIN:
+        membership.role = OrganisationRole.ADMIN
+    db.session.flush()
+    db.session.expire(user, ["memberships"])
+    return membership
+
+
+def remove_member(membership: Membership) -> None:
+    db.session.delete(membership)
+
+
+def list_organisations(
+    *, country: str | None = None, kind: str | None = None, include_unverified: bool = False
+):
+    query = sa.select(Organisation).order_by(Organisation.is_consortium_member.desc(), Organisation.name)
+    if not include_unverified:
+        query = query.where(Organisation.verified_at.is_not(None))
+    if country:
+        query = query.where(Organisation.country == country)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    return query

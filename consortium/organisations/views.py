@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from consortium.db import db
+from consortium.forms import PostForm, first_submission, remember_result
+from consortium.organisations import services
+from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
+from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.permissions import Permission, can, public, require
+
+bp = Blueprint("organisations", __name__)
+
+EDITABLE = ("name", "country", "city", "timezone", "kind", "focus_areas", "website", "description")
+
+
+def _load(slug: str, permission: Permission) -> Organisation:
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None or not can(Permission.ORGANISATIONS_VIEW, organisation):
+        abort(404)
+    if not can(permission, organisation):
+        abort(403)
+    return organisation
+
+
+@bp.route("/organisations")
+@public
+def index():
+    filters = FilterForm(request.args)
+    filters.validate()
+    show_pending = request.args.get("pending") == "1" and can(Permission.ORGANISATIONS_VERIFY)
+    query = services.list_organisations(
+        country=filters.country.data or None, kind=filters.kind.data or None, include_unverified=show_pending
+    )
+    if show_pending:
+        query = query.where(Organisation.verified_at.is_(None))
+    organisations = db.session.scalars(query).all()
+    return render_template(
+        "organisations/index.html", organisations=organisations, filters=filters, show_pending=show_pending
+    )
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@require(Permission.ORGANISATIONS_CREATE)
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        earlier = first_submission(form)
+        if earlier is not None:
+            return redirect(earlier.result_url or url_for("organisations.index"))
+        organisation = services.create_organisation(
+            current_user._get_current_object(), **{field: getattr(form, field).data for field in EDITABLE}
+        )
+        url = url_for("organisations.detail", slug=organisation.slug)
+        remember_result(form, url)
+        db.session.commit()
+        flash(_("The organisation was created. Consortium staff will verify it soon."), "success")
+        return redirect(url)
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/organisations/<slug>")
+@public
+def detail(slug: str):
+    organisation = _load(slug, Permission.ORGANISATIONS_VIEW)
+    members = []
+    if can(Permission.ORGANISATIONS_EDIT, organisation) or organisation.role_of(current_user):
+        members = db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.organisation_id == organisation.id)
+            .options(sa.orm.joinedload(Membership.user))
+            .order_by(Membership.created_at)
+        ).all()
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        members=members,
+        invite_form=InviteForm(),
+        post_form=PostForm(),
+    )
+
+
+@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+@require()
+def edit(slug: str):
+    organisation = _load(slug, Permission.ORGANISATIONS_EDIT)
+    form = OrganisationForm(obj=organisation)
+    if request.method == "GET":
+        form.version.data = organisation.version
+    if form.validate_on_submit():
+        if str(organisation.version) != form.version.data:
+            return _conflict(form, organisation)
+        for field in EDITABLE:
+            setattr(organisation, field, getattr(form, field).data)
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            return _conflict(form, db.session.get(Organisation, organisation.id))
+        flash(_("The organisation was saved."), "success")
+        return redirect(url_for("organisations.detail", slug=organisation.slug))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+def _conflict(form: OrganisationForm, organisation: Organisation):
+    """Someone saved in between: keep what this person typed and show the saved version beside it."""
+    form.version.data = organisation.version
+    flash(
+        _(
+            "Someone else saved this organisation while you were editing. Your changes are below, "
+            "next to the saved version; check them and save again."
+        ),
+        "error",
+    )
+    return render_template(
+        "organisations/form.html", form=form, organisation=organisation, conflict=True
+    ), 409
+
+
+@bp.route("/organisations/<slug>/invite", methods=["POST"])
+@require()
+def invite(slug: str):
+    organisation = _load(slug, Permission.ORGANISATIONS_INVITE)
+    form = InviteForm()
+    if form.validate_on_submit():
+        if first_submission(form) is None:
+            services.invite(
+                organisation,
+                form.email.data,
+                OrganisationRole(form.role.data),
+                by=current_user._get_current_object(),
+            )
+            db.session.commit()
+        flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("organisations.detail", slug=slug))
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+    return redirect(url_for("organisations.detail", slug=slug))
+
+
+@bp.route("/organisations/<slug>/members/<int:membership_id>/remove", methods=["POST"])
+@require()
+def remove_member(slug: str, membership_id: int):
+    organisation = _load(slug, Permission.ORGANISATIONS_EDIT)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != organisation.id:
+        abort(404)
+    admins = [m for m in organisation.memberships if m.role is OrganisationRole.ADMIN]
+    if PostForm().validate_on_submit():
+        if membership.role is OrganisationRole.ADMIN and len(admins) == 1:
+            flash(_("An organisation needs at least one admin."), "error")
+        else:
+            services.remove_member(membership)
+            db.session.commit()
+            flash(_("The person was removed from the organisation."), "success")
+    return redirect(url_for("organisations.detail", slug=slug))
+
+
+@bp.route("/organisations/<slug>/verify", methods=["POST"])
+@require(Permission.ORGANISATIONS_VERIFY)
+def verify(slug: str):
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    if PostForm().validate_on_submit():
+        services.verify_organisation(organisation, current_user._get_current_object())
+        db.session.commit()
+        flash(_("The organisation is verified."), "success")
+    return redirect(url_for("organisations.detail", slug=slug))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        flash(_("This invitation is invalid, was already used or has expired."), "error")
+        return redirect(url_for("main.home"))
+    if not current_user.is_authenticated:
+        flash(_("Log in or sign up with %(email)s to accept the invitation.", email=invitation.email), "info")
+        return redirect(url_for("users.login", next=request.path))
+    form = PostForm()
+    if form.validate_on_submit():
+        services.accept_invitation(invitation, current_user._get_current_object())
+        db.session.commit()
+        flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
+        return redirect(url_for("organisations.detail", slug=invitation.organisation.slug))
+    return render_template("organisations/invitation.html", invitation=invitation, form=form)

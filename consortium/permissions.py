@@ -1,0 +1,137 @@
+"""One permission layer for pages and API: global grants by role, per-object answers by policies.
+
+``can(user, permission, obj)`` is True when the user's platform role grants the permission everywhere,
+or when a policy registered for the object's type grants it for that object (for example an
+organisation admin editing their own organisation). Views are marked with ``@require`` so
+``tests/test_architecture.py`` can prove that every endpoint is either protected or deliberately public.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from consortium.db import db
+from consortium.extensions import login_manager
+from consortium.i18n import LabelledEnum
+
+
+class Permission(enum.StrEnum):
+    ACCOUNT_MANAGE = "account:self:manage"
+    AUDIT_READ = "admin:audit:read"
+    LIBRARY_EDIT = "library:resource:edit"
+    LIBRARY_TRANSLATE = "library:translation:edit"
+    ORGANISATIONS_CREATE = "orgs:organisation:create"
+    ORGANISATIONS_EDIT = "orgs:organisation:edit"
+    ORGANISATIONS_INVITE = "orgs:member:invite"
+    ORGANISATIONS_VERIFY = "orgs:organisation:verify"
+    ORGANISATIONS_VIEW = "orgs:organisation:view"
+    SAFEGUARDS_ASSESS = "safeguards:assessment:edit"
+    SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
+    SAFEGUARDS_REVIEW = "safeguards:assessment:review"
+    SAFEGUARDS_VIEW = "safeguards:assessment:view"
+    STAFF_DASHBOARD = "admin:dashboard:view"
+    TRAININGS_ENROL = "trainings:registration:create"
+    TRAININGS_MANAGE = "trainings:training:manage"
+    TRAININGS_REPORT = "trainings:dissemination:report"
+    USERS_MANAGE = "admin:user:manage"
+
+
+class Role(LabelledEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+_MEMBER = {
+    Permission.ACCOUNT_MANAGE,
+    Permission.ORGANISATIONS_CREATE,
+    Permission.ORGANISATIONS_VIEW,
+    Permission.TRAININGS_ENROL,
+}
+_STAFF = _MEMBER | {
+    Permission.AUDIT_READ,
+    Permission.LIBRARY_EDIT,
+    Permission.LIBRARY_TRANSLATE,
+    Permission.ORGANISATIONS_EDIT,
+    Permission.ORGANISATIONS_VERIFY,
+    Permission.SAFEGUARDS_MANAGE,
+    Permission.SAFEGUARDS_REVIEW,
+    Permission.STAFF_DASHBOARD,
+    Permission.TRAININGS_MANAGE,
+}
+#: Permissions each platform role holds on every object. Anything narrower is a policy's job.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MEMBER: frozenset(_MEMBER),
+    Role.STAFF: frozenset(_STAFF),
+    Role.ADMIN: frozenset(Permission),
+}
+
+Policy = Callable[[Any, Permission, Any], bool]
+_policies: dict[type, Policy] = {}
+
+
+def register_policy(model: type, policy: Policy) -> None:
+    """Features register ``policy(user, permission, obj) -> bool`` for their models at init_app."""
+    _policies[model] = policy
+
+
+def role_grants(user, permission: Permission) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return permission in ROLE_PERMISSIONS.get(Role(user.role), frozenset())
+
+
+def can(permission: Permission, obj: Any = None, user=None) -> bool:
+    user = current_user if user is None else user
+    if role_grants(user, permission):
+        return True
+    if obj is None:
+        return False
+    policy = next((p for model, p in _policies.items() if isinstance(obj, model)), None)
+    return bool(policy and policy(user, permission, obj))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(permission: Permission | None = None) -> Callable[[F], F]:
+    """Mark a view as protected: log-in always, plus ``permission`` granted by the user's role.
+
+    With ``permission=None`` the view checks its objects itself (``visible_or_404``/``can``), for
+    permissions that a policy grants per object; the marker still records that it is not public.
+    """
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if permission is not None and not can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        wrapped.is_protected = True  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Mark a view as deliberately open to anonymous visitors."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def visible_or_404(model: type, object_id: Any, permission: Permission):
+    """Load an object, or answer 404 when it does not exist or the user may not even see it."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not can(permission, obj):
+        abort(404)
+    return obj

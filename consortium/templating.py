@@ -1,0 +1,51 @@
+"""Jinja globals and filters shared by every template: permissions, dates, countries, Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+
+from consortium.i18n import LANGUAGES, current_language, html_lang, localised, select_timezone
+from consortium.markdown import render_markdown
+from consortium.organisations.countries import country_name
+from consortium.permissions import Permission, can
+
+
+def when(value: datetime | None, format: str = "medium", zone: str | None = None) -> str:
+    """A moment in the viewer's time zone (or ``zone``), in their language."""
+    if value is None:
+        return ""
+    if zone:
+        return babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())
+    return format_datetime(value, format)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=can,
+        Permission=Permission,
+        LANGUAGES=LANGUAGES,
+        html_lang=html_lang,
+        current_language=current_language,
+        viewer_timezone=select_timezone,
+        localised=localised,
+        country_name=country_name,
+    )
+    app.jinja_env.filters.update(
+        when=when,
+        day=format_date,
+        number=format_decimal,
+        percent=format_percent,
+        markdown=render_markdown,
+        country=country_name,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def current_path():
+        return {"current_path": request.full_path.rstrip("?") if request else "/"}

@@ -1,0 +1,15 @@
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from consortium.permissions import require
+from consortium.users.schemas import UserSchema
+
+blp = Blueprint("users_api", __name__, url_prefix="/api/v1", description="The signed-in user")
+
+
+@blp.route("/me")
+@blp.response(200, UserSchema)
+@require()
+def me():
+    """The current user: by session cookie or by `Authorization: Bearer <token>`."""
+    return current_user._get_current_object()

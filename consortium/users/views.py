@@ -1,0 +1,352 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+
+from consortium import signals
+from consortium.db import db
+from consortium.extensions import limiter
+from consortium.forms import PostForm, first_submission, remember_result
+from consortium.i18n import current_language
+from consortium.permissions import Permission, public, require
+from consortium.users import services
+from consortium.users.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    EnableTotpForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SecondFactorForm,
+    SignupForm,
+)
+from consortium.users.models import ApiToken, User
+from consortium.users.passwords import verify_password
+
+bp = Blueprint("users", __name__)
+
+PENDING_2FA = "pending_second_factor"
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the log-in limits; a success redirects."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _pending_key() -> str:
+    return f"second-factor:{session.get(PENDING_2FA, {}).get('user', '')}"
+
+
+def _limit(setting: str):
+    return lambda: current_app.config[setting]
+
+
+def safe_next(default: str) -> str:
+    """Only same-site paths are followed after log-in, never another site's address."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+def finish_login(user: User, how: str, next_url: str):
+    services.start_session(user, request.headers.get("User-Agent", ""))
+    session.pop(PENDING_2FA, None)
+    session.permanent = True
+    login_user(user)
+    signals.user_logged_in.send(user, how=how)
+    db.session.commit()
+    if user.needs_totp:
+        flash(_("Staff accounts must use two-factor log-in. Set it up to continue."), "warning")
+        return redirect(url_for("users.two_factor"))
+    return redirect(next_url or url_for("main.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@public
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        if first_submission(form) is None:
+            services.register(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                locale=current_language(),
+                timezone=form.timezone.data,
+            )
+            db.session.commit()
+        return redirect(url_for("users.signup_done"))
+    return render_template("users/signup.html", form=form)
+
+
+@bp.route("/signup/done")
+@public
+def signup_done():
+    return render_template("users/signup_done.html")
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    user = services.verify_email(token)
+    if user is None:
+        flash(_("This confirmation link is invalid or has expired. Log in to get a new one."), "error")
+        return redirect(url_for("users.login"))
+    db.session.commit()
+    flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("users.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"], deduct_when=_failed
+)
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("main.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or password is not correct."))
+        elif user.email_verified_at is None:
+            services.send_verification(user)
+            form.email.errors.append(
+                _("Please confirm your e-mail address first. We have sent you a new confirmation link.")
+            )
+        elif user.has_totp:
+            session[PENDING_2FA] = {"user": user.id, "next": safe_next("")}
+            db.session.commit()
+            return redirect(url_for("users.login_second_factor"))
+        else:
+            return finish_login(user, "password", safe_next(""))
+        db.session.commit()  # keep the audit record of the failed attempt
+    return render_template("users/login.html", form=form)
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_pending_key, methods=["POST"], deduct_when=_failed
+)
+@public
+def login_second_factor():
+    pending = session.get(PENDING_2FA)
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or not user.has_totp:
+        return redirect(url_for("users.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if services.check_second_factor(user, form.code.data):
+            return finish_login(user, "totp", pending.get("next", ""))
+        signals.login_failed.send(user.email, reason="second-factor")
+        db.session.commit()
+        form.code.errors.append(_("This code is not valid. Check your app's clock, or use a recovery code."))
+    return render_template("users/login_second_factor.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@require()
+def logout():
+    form = PostForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        services.end_session(user.session_token)
+        signals.user_logged_out.send(user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data, current_language())
+        db.session.commit()
+        flash(
+            _("If an account uses this address, we have sent it a link to choose a new password."), "success"
+        )
+        return redirect(url_for("users.login"))
+    return render_template("users/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(_("This link is invalid, was already used or has expired. Ask for a new one."), "error")
+        return redirect(url_for("users.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password was changed. Log in with the new one."), "success")
+        return redirect(url_for("users.login"))
+    return render_template("users/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def account():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        user.name = form.name.data.strip()
+        user.locale = form.locale.data
+        user.timezone = form.timezone.data
+        db.session.commit()
+        flash(_("Your profile was saved."), "success")
+        return redirect(url_for("users.account"))
+    return _account_page(profile_form=form)
+
+
+def _account_page(**forms):
+    user = current_user._get_current_object()
+    tokens = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    context = {
+        "profile_form": ProfileForm(obj=user),
+        "password_form": ChangePasswordForm(),
+        "token_form": ApiTokenForm(),
+        "post_form": PostForm(),
+        "tokens": tokens,
+        "session_count": services.session_count(user),
+        "recovery_left": services.recovery_codes_left(user) if user.has_totp else 0,
+        **forms,
+    }
+    return render_template("users/account.html", **context)
+
+
+@bp.route("/account/password", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if verify_password(user.password_hash, form.current.data):
+            services.change_password(user, form.password.data)
+            db.session.commit()
+            flash(_("Your password was changed. Other devices were logged out."), "success")
+            return redirect(url_for("users.account"))
+        form.current.errors.append(_("The current password is not correct."))
+    return _account_page(password_form=form), 422
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def end_other_sessions():
+    if PostForm().validate_on_submit():
+        services.end_other_sessions(current_user._get_current_object())
+        db.session.commit()
+        flash(_("All your other sessions were logged out."), "success")
+    return redirect(url_for("users.account"))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def two_factor():
+    user = current_user._get_current_object()
+    if user.has_totp:
+        return render_template(
+            "users/two_factor_on.html",
+            form=ConfirmPasswordForm(),
+            post_form=PostForm(),
+            recovery_left=services.recovery_codes_left(user),
+        )
+    secret = session.get("totp_setup_secret") or services.new_totp_secret()
+    session["totp_setup_secret"] = secret
+    form = EnableTotpForm()
+    if form.validate_on_submit():
+        codes = services.enable_totp(user, secret, form.code.data)
+        if codes is not None:
+            session.pop("totp_setup_secret", None)
+            db.session.commit()
+            flash(_("Two-factor log-in is on."), "success")
+            return render_template("users/recovery_codes.html", codes=codes)
+        form.code.errors.append(_("This code is not valid. Check your app's clock, or scan the code again."))
+    uri = services.totp_uri(user, secret)
+    svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code for your authenticator app"))
+    qr = Markup(svg)  # noqa: S704 - segno's own SVG markup; its only input is our otpauth URI
+    return render_template("users/two_factor_setup.html", form=form, secret=secret, qr=qr)
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def disable_two_factor():
+    user = current_user._get_current_object()
+    form = ConfirmPasswordForm()
+    if user.is_staff:
+        flash(_("Staff accounts must keep two-factor log-in on."), "error")
+    elif form.validate_on_submit() and verify_password(user.password_hash, form.current.data):
+        services.disable_totp(user)
+        db.session.commit()
+        flash(_("Two-factor log-in is off."), "success")
+    else:
+        flash(_("The current password is not correct."), "error")
+    return redirect(url_for("users.two_factor"))
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def new_recovery_codes():
+    user = current_user._get_current_object()
+    if not user.has_totp or not PostForm().validate_on_submit():
+        return redirect(url_for("users.two_factor"))
+    codes = services.new_recovery_codes(user)
+    db.session.commit()
+    return render_template("users/recovery_codes.html", codes=codes)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def create_token():
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(token_form=form), 422
+    earlier = first_submission(form)
+    if earlier is not None:
+        flash(_("This token was already created; its secret is shown only once."), "warning")
+        return redirect(url_for("users.account"))
+    token, secret = services.create_api_token(current_user._get_current_object(), form.name.data)
+    remember_result(form, url_for("users.account"))
+    db.session.commit()
+    return render_template("users/token_created.html", token=token, secret=secret)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if PostForm().validate_on_submit():
+        services.revoke_api_token(token)
+        db.session.commit()
+        flash(_("The token was revoked."), "success")
+    return redirect(url_for("users.account"))
