@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from consortium import demo
+from consortium import demo, seed
 from consortium.db import db, utcnow
 from consortium.mail import OutboxMessage, deliver_pending
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
@@ -20,6 +20,7 @@ from consortium.users.passwords import password_problem
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+bench_cli = AppGroup("bench", help="Benchmark data.")
 
 
 @users_cli.command("create")
@@ -85,6 +86,15 @@ def load_demo():
     )
 
 
+@bench_cli.command("seed")
+@click.option("--scale", default=1, show_default=True, help="Multiplies every volume.")
+def seed_bench(scale):
+    """Fill the database with benchmark volumes (idempotent per database)."""
+    created = seed.seed(scale)
+    db.session.commit()
+    click.echo(f"Seeded {created} records. Member log-in: {seed.BENCH_MEMBER} / {seed.BENCH_PASSWORD}")
+
+
 @mail_cli.command("send-pending")
 @click.option("--limit", default=200, show_default=True)
 def send_pending(limit):
@@ -105,5 +115,5 @@ def mail_status():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, mail_cli):
+    for group in (users_cli, demo_cli, mail_cli, bench_cli):
         app.cli.add_command(group)

@@ -52,3 +52,12 @@ def test_demo_load_is_idempotent(app, db):
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_bench_seed_makes_volume_once(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["bench", "seed"]).exit_code == 0
+    organisations = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    assert organisations >= 40
+    runner.invoke(args=["bench", "seed"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == organisations
