@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def cache_policy(response):
-        if request.endpoint == "static":
+        if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
             if request.args.get("v"):  # fingerprinted URL: the content behind it never changes
                 response.cache_control.public = True
                 response.cache_control.max_age = 31536000
