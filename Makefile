@@ -74,7 +74,8 @@ test-postgresql: install-test compile-translations
 	  echo "FAIL: CI=true requires PostgreSQL at $(PG_TEST_URL), which did not answer." >&2; exit 1; \
 	else echo "SKIPPED the PostgreSQL leg: nothing answers at $(PG_TEST_URL) (set PG_TEST_URL, or start PostgreSQL)."; fi
 
-bench: install-test compile-translations ## Benchmark pages against a bare Flask app under gunicorn
+bench: install-test compile-translations ## Benchmark pages against a bare Flask app under gunicorn (wrk)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) tests/bench/run.py
 
 clean: ## Remove the virtual environment and local data

@@ -19,6 +19,7 @@ from consortium import (
     mail,
     main,
     organisations,
+    pagecache,
     security,
     templating,
     users,
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    pagecache.init_app(app)
     mail.init_app(app)
     audit.init_app(app)
     main.init_app(app)

@@ -66,6 +66,10 @@ class Defaults:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
+
+    PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
+
     UPLOAD_FOLDER = None  # instance/uploads unless set
     MAX_UPLOAD_MB = 20
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024

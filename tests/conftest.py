@@ -65,6 +65,7 @@ TEST_CONFIG = {
     "MAIL_PORT": 1,  # nothing listens: only the smtp fixture points mail at a real server
     "PUBLIC_URL": "http://localhost",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "PAGE_CACHE_SECONDS": 0,  # tests see every change at once; test_pagecache turns it on
 }
 
 

@@ -56,14 +56,23 @@ def _translation(language: str) -> gettext.NullTranslations:
 def country_name(code: str | None, language: str | None = None) -> str:
     if not code:
         return ""
+    return _country_name(code, language or current_language())
+
+
+@functools.cache
+def _country_name(code: str, language: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
     name = getattr(country, "common_name", None) or country.name
-    return _translation(language or current_language()).gettext(name)
+    return _translation(language).gettext(name)
 
 
 def country_choices(language: str | None = None) -> list[SelectChoice]:
-    language = language or current_language()
+    return list(_country_choices(language or current_language()))
+
+
+@functools.cache
+def _country_choices(language: str) -> tuple[SelectChoice, ...]:
     named = sorted(((country_name(code, language), code) for code in LAC_COUNTRY_CODES), key=lambda c: c[0])
-    return [SelectChoice(code, name) for name, code in named]
+    return tuple(SelectChoice(code, name) for name, code in named)
