@@ -32,7 +32,7 @@ compile-translations: install ## Compile the catalogues (.po -> .mo)
 	$(VENV)/bin/pybabel compile -d translations
 
 extract: install ## Extract messages into translations/messages.pot
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=i18n: --sort-by-file \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-comments=i18n: --sort-by-file \
 	  --no-wrap --omit-header -o translations/messages.pot .
 
 update-translations: extract ## Merge new messages into the es, pt_BR and en catalogues

@@ -33,6 +33,8 @@ def test_template_is_fresh_against_the_sources(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "--no-wrap",
             "--omit-header",
             "-o",

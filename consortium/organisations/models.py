@@ -3,11 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
-from consortium.i18n import LabelledEnum
+from consortium.i18n import N_, LabelledEnum
 
 
 class OrganisationKind(LabelledEnum):
@@ -20,13 +19,13 @@ class OrganisationKind(LabelledEnum):
     OTHER = "other"
 
     __labels__ = {
-        "digital_rights": _l("Digital rights"),
-        "open_data": _l("Open data"),
-        "open_government": _l("Open government"),
-        "community": _l("Community organisation"),
-        "academia": _l("Academia"),
-        "media": _l("Media"),
-        "other": _l("Other"),
+        "digital_rights": N_("Digital rights"),
+        "open_data": N_("Open data"),
+        "open_government": N_("Open government"),
+        "community": N_("Community organisation"),
+        "academia": N_("Academia"),
+        "media": N_("Media"),
+        "other": N_("Other"),
     }
 
 
@@ -39,12 +38,12 @@ class FocusArea(LabelledEnum):
     GOVERNANCE = "governance"
 
     __labels__ = {
-        "digital_identity": _l("Digital identity"),
-        "payments": _l("Digital payments"),
-        "data_exchange": _l("Data exchange"),
-        "data_protection": _l("Data protection and privacy"),
-        "inclusion": _l("Digital inclusion"),
-        "governance": _l("DPI governance"),
+        "digital_identity": N_("Digital identity"),
+        "payments": N_("Digital payments"),
+        "data_exchange": N_("Data exchange"),
+        "data_protection": N_("Data protection and privacy"),
+        "inclusion": N_("Digital inclusion"),
+        "governance": N_("DPI governance"),
     }
 
 
@@ -52,7 +51,7 @@ class OrganisationRole(LabelledEnum):
     ADMIN = "admin"
     MEMBER = "member"
 
-    __labels__ = {"admin": _l("Organisation admin"), "member": _l("Member")}
+    __labels__ = {"admin": N_("Organisation admin"), "member": N_("Member")}
 
 
 class Organisation(Timestamped, Versioned, db.Model):

@@ -15,6 +15,7 @@ from consortium.permissions import Permission, can, public, require
 
 bp = Blueprint("organisations", __name__)
 
+PAGE_SIZE = 24
 EDITABLE = ("name", "country", "city", "timezone", "kind", "focus_areas", "website", "description")
 
 
@@ -38,10 +39,8 @@ def index():
     )
     if show_pending:
         query = query.where(Organisation.verified_at.is_(None))
-    organisations = db.session.scalars(query).all()
-    return render_template(
-        "organisations/index.html", organisations=organisations, filters=filters, show_pending=show_pending
-    )
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("organisations/index.html", page=page, filters=filters, show_pending=show_pending)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ class User(Timestamped, Versioned, db.Model):
     totp_last_counter: Mapped[int | None]  # the last accepted time step, so a code works only once
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     # Flask-Login protocol. get_id() is the *session* token, set by login_user in services.

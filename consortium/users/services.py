@@ -5,6 +5,7 @@ Services flush and never commit; the view commits once.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from datetime import timedelta
@@ -142,14 +143,20 @@ def start_session(user: User, user_agent: str = "") -> str:
     return token
 
 
+@functools.cache
+def _session_query() -> sa.Select:
+    """Built once: it runs on every signed-in request, and building it cost as much as running it."""
+    return (
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == sa.bindparam("token_hash"), User.is_active.is_(True))
+    )
+
+
 def load_session(token: str | None) -> User | None:
     if not token:
         return None
-    row = db.session.execute(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == digest(token), User.is_active.is_(True))
-    ).scalar_one_or_none()
+    row = db.session.execute(_session_query(), {"token_hash": digest(token)}).scalar_one_or_none()
     if row is not None:
         row.session_token = token
     return row

@@ -89,3 +89,27 @@ def test_a_role_sent_with_the_profile_form_is_ignored(client, submit, login_as, 
 def test_no_inline_script_in_pages(client):
     html = client.get("/signup").get_data(as_text=True)
     assert "<script>" not in html and "onclick=" not in html
+
+
+def test_error_pages_are_translated(client, login_as, member, db):
+    assert "No encontramos" in client.get("/no-such-page").get_data(as_text=True)
+    english = client.get("/no-such-page", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "We could not find this page" in english
+    member.locale = None  # no saved choice: the browser's language decides
+    db.session.commit()
+    login_as(member)
+    forbidden = client.get("/admin/audit", headers={"Accept-Language": "pt-BR"})
+    assert forbidden.status_code == 403 and '<html lang="pt-BR">' in forbidden.get_data(as_text=True)
+
+
+def test_unexpected_errors_show_a_translated_500_page_and_roll_back(app):
+    from consortium.app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    broken = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    broken.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    with broken.app_context():
+        response = broken.test_client().get("/boom", headers={"Accept-Language": "pt-BR"})
+        broken.extensions["sqlalchemy"].engine.dispose()
+    assert response.status_code == 500
+    assert "Algo deu errado" in response.get_data(as_text=True) or "errado" in response.get_data(as_text=True)

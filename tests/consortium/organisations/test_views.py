@@ -140,3 +140,16 @@ def test_member_cannot_verify(client, login_as, member, csrf_token, db):
         client.post(f"/organisations/{organisation.slug}/verify", data={"csrf_token": token}).status_code
         == 403
     )
+
+
+def test_directory_query_count_does_not_grow_with_organisations(client, db, count_queries):
+    def queries_for(total):
+        OrganisationFactory.create_batch(total)
+        db.session.commit()
+        with count_queries() as queries:
+            assert client.get("/organisations").status_code == 200
+        return len(queries)
+
+    few = queries_for(5)
+    many = queries_for(60)
+    assert few == many <= 4
