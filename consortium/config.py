@@ -68,8 +68,6 @@ class Defaults:
 
     PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
 
-    PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
-
     UPLOAD_FOLDER = None  # instance/uploads unless set
     MAX_UPLOAD_MB = 20
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
