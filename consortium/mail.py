@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context, render_template
+from flask import Flask, current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -99,6 +99,11 @@ def queue_email(
     if has_request_context():
         g.setdefault("queued_mail", []).append(message.message_id)
     return message
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails and documents that leave the site (``PUBLIC_URL`` + path)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _mail_domain() -> str:

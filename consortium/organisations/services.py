@@ -8,12 +8,12 @@ import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from consortium import signals
 from consortium.db import db, utcnow
-from consortium.mail import queue_email
+from consortium.mail import public_url, queue_email
 from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
 from consortium.users.models import User, digest
 
@@ -62,12 +62,8 @@ def verify_organisation(organisation: Organisation, by: User) -> None:
                 to_name=user.name,
                 locale=user.locale,
                 organisation=organisation,
-                url=_external("organisations.detail", slug=organisation.slug),
+                url=public_url("organisations.detail", slug=organisation.slug),
             )
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def invite(organisation: Organisation, email: str, role: OrganisationRole, *, by: User) -> Invitation:
@@ -93,7 +89,7 @@ def invite(organisation: Organisation, email: str, role: OrganisationRole, *, by
         organisation=organisation,
         inviter=by,
         role=role.label,
-        url=_external("organisations.accept_invitation", token=token),
+        url=public_url("organisations.accept_invitation", token=token),
         days=current_app.config["INVITATION_MAX_AGE_DAYS"],
     )
     return invitation

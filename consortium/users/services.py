@@ -12,13 +12,13 @@ from datetime import timedelta
 
 import pyotp
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from consortium import signals
 from consortium.db import db, utcnow
-from consortium.mail import queue_email
+from consortium.mail import public_url, queue_email
 from consortium.permissions import Role
 from consortium.users.models import ApiToken, RecoveryCode, User, UserSession, digest
 from consortium.users.passwords import hash_password, needs_rehash, verify_password
@@ -41,10 +41,6 @@ def find_user(email: str) -> User | None:
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 # Registration and e-mail verification ------------------------------------------------------------
@@ -88,8 +84,8 @@ def register(email: str, name: str, password: str, *, locale: str, timezone: str
             _l("Someone tried to sign up with your address"),
             to_name=existing.name,
             locale=existing.locale or locale,
-            login_url=_external("users.login"),
-            reset_url=_external("users.forgot_password"),
+            login_url=public_url("users.login"),
+            reset_url=public_url("users.forgot_password"),
         )
         return None
     user = create_user(email, name, password, locale=locale, timezone=timezone)
@@ -105,7 +101,7 @@ def send_verification(user: User) -> None:
         _l("Confirm your e-mail address"),
         to_name=user.name,
         locale=user.locale,
-        verify_url=_external("users.verify_email", token=token),
+        verify_url=public_url("users.verify_email", token=token),
     )
 
 
@@ -200,7 +196,7 @@ def send_password_reset(email: str, locale: str) -> None:
         _l("Reset your password"),
         to_name=user.name,
         locale=user.locale or locale,
-        reset_url=_external("users.reset_password", token=token),
+        reset_url=public_url("users.reset_password", token=token),
         minutes=current_app.config["TOKEN_MAX_AGE_RESET"] // 60,
     )
 
