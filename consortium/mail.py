@@ -177,7 +177,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
     email["Message-ID"] = message.message_id
-    email["Content-Language"] = message.locale.replace("_", "-")
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:
@@ -188,6 +187,8 @@ def build_email(message: OutboxMessage) -> EmailMessage:
             subtype=subtype,
             filename=attachment["filename"],
         )
+    # After the content: set_content() replaces every Content-* header.
+    email["Content-Language"] = message.locale.replace("_", "-")
     return email
 
 

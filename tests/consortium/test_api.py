@@ -57,3 +57,13 @@ def test_cli_prints_a_working_token(app, client, member):
     result = app.test_cli_runner().invoke(args=["users", "token", member.email])
     secret = result.output.strip()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_anonymous_api_write_gets_401_not_a_csrf_error(client):
+    response = client.post("/api/v1/me", json={})
+    assert response.status_code == 405  # routing answers, not the CSRF check (which would say 400)
+
+
+def test_session_api_writes_still_need_the_csrf_token(client, login_as, member, csrf_token):
+    login_as(member)
+    assert client.post("/api/v1/me", json={}).status_code == 400  # CSRF refused before anything else

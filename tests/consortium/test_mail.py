@@ -90,3 +90,11 @@ def test_mail_queued_by_a_request_is_sent_right_after_its_commit(
     monkeypatch.setitem(app.config, "MAIL_SEND_ON_COMMIT", True)
     submit("/forgot-password", {"email": member.email})
     assert len(smtp) == 1
+
+
+def test_messages_say_their_language(app, db, smtp):
+    with app.test_request_context():
+        _queue(db, locale="pt_BR")
+        db.session.commit()
+    deliver_pending()
+    assert smtp[0]["Content-Language"] == "pt-BR"
