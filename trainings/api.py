@@ -118,9 +118,9 @@ def _sessions(data: dict, training: Training | None):
 
 
 @blp.route("/trainings", methods=["POST"])
+@require(Permission.TRAININGS_MANAGE)
 @blp.arguments(TrainingInputSchema)
 @blp.response(201, TrainingSchema)
-@require(Permission.TRAININGS_MANAGE)
 def create_training(data):
     fields = _apply(data, None)
     fields.setdefault("organiser_id", _default_organiser())
@@ -146,9 +146,9 @@ def _set_state(training: Training, state: TrainingState) -> None:
 
 
 @blp.route("/trainings/<int:training_id>", methods=["PATCH"])
+@require(Permission.TRAININGS_MANAGE)
 @blp.arguments(TrainingPatchSchema(partial=True))
 @blp.response(200, TrainingSchema)
-@require(Permission.TRAININGS_MANAGE)
 def update_training(data, training_id):
     training = _load(training_id)
     services.update_training(
@@ -165,9 +165,9 @@ def update_training(data, training_id):
 
 
 @blp.route("/trainings/<int:training_id>/registrations", methods=["POST"])
+@require(Permission.TRAININGS_ENROL)
 @blp.arguments(RegistrationInputSchema)
 @blp.response(201, RegistrationSchema)
-@require(Permission.TRAININGS_ENROL)
 def register(data, training_id):
     """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
     training = _load(training_id)

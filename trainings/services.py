@@ -786,9 +786,7 @@ def catalogue_query(
 ):
     now = utcnow()
     query = sa.select(Training)
-    if include_drafts:
-        query = query.where(Training.state != TrainingState.CANCELLED) if not past else query
-    else:
+    if not include_drafts:
         query = query.where(Training.state != TrainingState.DRAFT)
     if past:
         query = query.where(Training.ends_at < now).order_by(Training.starts_at.desc(), Training.id.desc())

@@ -6,6 +6,12 @@ from consortium.db import db
 from tests.trainings.factories import make_member, make_training
 
 
+@pytest.fixture(autouse=True)
+def _english(app, monkeypatch):
+    """Assertions use the English source strings: the catalogues are filled after the merge."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+
+
 @pytest.fixture
 def training():
     training = make_training()

@@ -47,7 +47,7 @@ def make_member(organisation=None, *, admin: bool = False, **fields):
     """A member of ``organisation`` (a new one when not given)."""
     from consortium.organisations.models import OrganisationRole
 
-    user = UserFactory(**fields)
+    user = UserFactory(**{"locale": "en", **fields})
     MembershipFactory(
         user=user,
         organisation=organisation or OrganisationFactory(),
