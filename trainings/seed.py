@@ -32,13 +32,17 @@ def seed(scale: int, rng: random.Random) -> int:
         return 0
     organisers = db.session.scalars(sa.select(Organisation.id).order_by(Organisation.id).limit(3)).all()
     people = db.session.execute(
-        sa.select(User.id, Membership.organisation_id).join(Membership, Membership.user_id == User.id)
+        sa.select(User.id, Membership.organisation_id)
+        .join(Membership, Membership.user_id == User.id)
+        .order_by(User.id)
     ).all()
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     topics = [t.value for t in Topic]
     trainings = []
     for n in range(300 * scale):
-        start = now + timedelta(days=rng.randint(-400, 200), hours=rng.randint(0, 12))
+        # The first one is the benchmark's target: upcoming, published, open, with room for everyone.
+        days = 30 if n == 0 else rng.randint(-400, 200)
+        start = now + timedelta(days=days, hours=rng.randint(0, 12))
         language = rng.choice(["es", "pt_BR", "en"])
         modality = rng.choice(list(Modality))
         sessions = [
@@ -57,9 +61,9 @@ def seed(scale: int, rng: random.Random) -> int:
                 country="" if modality is Modality.ONLINE else rng.choice(LAC_COUNTRY_CODES),
                 city="" if modality is Modality.ONLINE else "Ciudad",
                 timezone=rng.choice(ZONES),
-                capacity=rng.choice([10, 20, 30, 50]),
+                capacity=100_000 if n == 0 else rng.choice([10, 20, 30, 50]),
                 approval=ApprovalMode.AUTOMATIC,
-                state=TrainingState.PUBLISHED if n % 10 else TrainingState.DRAFT,
+                state=TrainingState.DRAFT if n % 10 == 9 else TrainingState.PUBLISHED,
                 organiser_id=rng.choice(organisers),
                 trainers="bench",
                 topics=rng.sample(topics, 2),
@@ -75,7 +79,9 @@ def seed(scale: int, rng: random.Random) -> int:
     registrations = 0
     rows = []
     for training in trainings:
-        chosen = rng.sample(people, min(len(people), rng.randint(5, 30)))
+        # The benchmark member (the first person) stays free to register for the first training.
+        pool = people[1:] if training is trainings[0] else people
+        chosen = rng.sample(pool, min(len(pool), rng.randint(5, 30)))
         confirmed = 0
         for user_id, organisation_id in chosen:
             seat = confirmed < training.capacity

@@ -157,7 +157,12 @@ def register(training_id: int):
     training = _load(training_id)
     user = _user()
     people, organisations = _registration_choices(user)
-    form = RegistrationForm(people=people, organisations=organisations)
+    form = RegistrationForm(
+        people=people,
+        organisations=organisations,
+        person_id=user.id,
+        organisation_id=organisations[0].id if organisations else None,
+    )
     if not organisations:
         form.organisation_id.validate_choice = False
     if not training.registration_open():
@@ -219,7 +224,7 @@ def cancel_registration(registration_id: int):
         services.cancel_registration(registration, by=_user())
         db.session.commit()
         flash(_("The registration was cancelled."), "success")
-    return redirect(request.form.get("next") or url_for("trainings.mine"))
+    return redirect(url_for("trainings.detail", training_id=registration.training_id))
 
 
 @bp.route("/trainings/mine")
@@ -468,14 +473,16 @@ def bulk(training_id: int):
         .where(Registration.training_id == training.id, Registration.id.in_(ids))
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    if action not in ("approve", "reject") or not registrations:
+    if action not in ("approve", "reject", "cancel") or not registrations:
         flash(_("Choose people and an action."), "error")
         return redirect(url_for("trainings.registrants", training_id=training.id))
     for registration in registrations:
         if action == "approve":
             services.approve(registration, by=_user())
-        else:
+        elif action == "reject":
             services.reject(registration, by=_user())
+        else:
+            services.cancel_registration(registration, by=_user())
     db.session.commit()
     flash(_("%(n)s registrations updated.", n=len(registrations)), "success")
     return redirect(url_for("trainings.registrants", training_id=training.id))
@@ -576,7 +583,11 @@ def mark(training_id: int, session_id: int, registration_id: int):
     training = _load(training_id)
     session = _session(training, session_id)
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.training_id != training.id:
+    if (
+        registration is None
+        or registration.training_id != training.id
+        or registration.state is not RegistrationState.CONFIRMED
+    ):
         abort(404)
     if PostForm().validate_on_submit():
         services.set_attendance(registration, session, request.form.get("present") == "1", by=_user())

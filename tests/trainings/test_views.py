@@ -724,3 +724,114 @@ def test_suggestions_provider_offers_upcoming_trainings_for_principles(app, db):
     with app.test_request_context():
         found = for_principles(["F3"])["trainings"]
     assert [s.title for s in found] == ["Sobre F3"] and found[0].principles == ("F3",)
+
+
+def test_catalogue_pages_keep_the_filters(client, db):
+    for _ in range(30):
+        make_training(topics=["payments"])
+    db.session.commit()
+    html = client.get("/trainings?topic=payments").get_data(as_text=True)
+    assert "/trainings?topic=payments&amp;page=2" in html
+    assert client.get("/trainings?topic=payments&page=2").status_code == 200
+
+
+def test_seats_per_organisation_send_the_extra_colleague_to_the_waiting_list(
+    client, db, register, mail_outbox
+):
+    organisation = OrganisationFactory()
+    training = make_training(capacity=5, seats_per_organisation=1)
+    first, second = make_member(organisation), make_member(organisation)
+    outsider = make_member()
+    db.session.commit()
+    for person in (first, second, outsider):
+        register(training, person)
+    assert _registration(training, first).state is RegistrationState.CONFIRMED
+    assert _registration(training, second).state is RegistrationState.WAITLISTED
+    assert _registration(training, outsider).state is RegistrationState.CONFIRMED
+
+
+def test_waitlisted_people_see_their_position(client, db, register, login_as, mail_outbox):
+    training = make_training(capacity=1)
+    people = [make_member() for _ in range(3)]
+    db.session.commit()
+    for person in people:
+        register(training, person)
+    login_as(people[2])
+    html = client.get(f"/trainings/{training.id}").get_data(as_text=True)
+    assert "You are number 2 on the waiting list." in html
+    waitlisted_mail = next(m for m in mail_outbox() if m.to_email == people[2].email)
+    assert "number 2" in waitlisted_mail.body_text
+
+
+def test_confirmation_email_carries_the_calendar_with_the_private_link(client, db, register, smtp):
+    training = make_training(title={"en": "Workshop"})
+    person = make_member()
+    db.session.commit()
+    register(training, person)
+    deliver_pending()
+    attachment = next(smtp[0].iter_attachments())
+    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["summary"]) == "Workshop" and "secret-room" in str(event["description"])
+    assert "secret-room" in smtp[0].get_body(("plain",)).get_content()
+
+
+def test_staff_cancel_frees_the_seat_for_the_waiting_list(client, db, login_as, staff, register, mail_outbox):
+    from tests.conftest import hidden_fields
+
+    training = make_training(capacity=1)
+    first, second = make_member(), make_member()
+    db.session.commit()
+    register(training, first)
+    register(training, second)
+    login_as(staff)
+    page = client.get(f"/trainings/{training.id}/registrations").get_data(as_text=True)
+    action = f"/trainings/{training.id}/registrations/bulk"
+    client.post(
+        action,
+        data={
+            **hidden_fields(page, action),
+            "registration": [_registration(training, first).id],
+            "action": "cancel",
+        },
+    )
+    assert _registration(training, first).state is RegistrationState.CANCELLED
+    assert _registration(training, second).state is RegistrationState.CONFIRMED
+
+
+def test_only_confirmed_people_can_be_checked_in(client, db, login_as, staff, register, mail_outbox):
+    from tests.conftest import hidden_fields
+
+    training = make_training(capacity=1)
+    first, second = make_member(), make_member()
+    db.session.commit()
+    register(training, first)
+    register(training, second)
+    login_as(staff)
+    url = f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in"
+    fields = hidden_fields(
+        client.get(url).get_data(as_text=True), f"{url}/{_registration(training, first).id}"
+    )
+    response = client.post(f"{url}/{_registration(training, second).id}", data={**fields, "present": "1"})
+    assert response.status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+
+
+def test_cancelled_registration_can_register_again_at_the_end_of_the_queue(
+    client, db, register, login_as, mail_outbox
+):
+    from tests.conftest import hidden_fields
+
+    training = make_training(capacity=1)
+    first, second = make_member(), make_member()
+    db.session.commit()
+    register(training, first)
+    register(training, second)
+    login_as(first)
+    action = f"/registrations/{_registration(training, first).id}/cancel"
+    page = client.get(f"/trainings/{training.id}").get_data(as_text=True)
+    assert client.post(action, data=hidden_fields(page, action)).status_code == 302
+    register(training, first)
+    assert _registration(training, first).state is RegistrationState.WAITLISTED
+    assert _registration(training, second).state is RegistrationState.CONFIRMED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 2
