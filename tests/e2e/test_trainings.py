@@ -8,7 +8,7 @@ from consortium.db import db
 from consortium.users import services
 from tests.factories import UserFactory
 from tests.trainings.factories import make_member, make_training
-from trainings.models import Registration, RegistrationState
+from trainings.models import Modality, Registration, RegistrationState
 
 pytestmark = pytest.mark.e2e
 
@@ -60,3 +60,34 @@ def test_training_pages_fit_a_phone_without_serious_accessibility_problems(page,
     training = make_training(sessions=2)
     db.session.commit()
     _check_phone_page(page, live_server + path.format(id=training.id))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trainings/new",
+        "/trainings/{id}/registrations",
+        "/trainings/{id}/sessions/{sid}/check-in",
+        "/trainings/reach/staff",
+        "/trainings/{id}/register",
+    ],
+)
+def test_staff_and_form_pages_fit_a_phone_without_serious_accessibility_problems(browser, live_server, path):
+    from tests.e2e.test_foundation import _serious_violations
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(is_consortium_member=True)
+    training = make_training(organiser=organisation, modality=Modality.IN_PERSON)
+    person = make_member(organisation, name="Rosa Presente")
+    db.session.add(
+        Registration(training_id=training.id, user_id=person.id, state=RegistrationState.CONFIRMED)
+    )
+    staff = UserFactory(staff=True, locale="en")
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-ES")
+    _sign_in(context, live_server, staff)
+    page = context.new_page()
+    page.goto(live_server + path.format(id=training.id, sid=training.sessions[0].id))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways at 360 px"
+    assert _serious_violations(page) == []
+    context.close()
