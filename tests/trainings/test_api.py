@@ -125,3 +125,17 @@ def test_api_patch_cannot_set_counters(client, db, staff):
     client.patch(f"/api/v1/trainings/{training.id}", json={"confirmed_count": 4}, headers=_auth(staff))
     db.session.expire_all()
     assert db.session.scalar(sa.select(Training.confirmed_count)) == 0
+
+
+def test_api_cancelling_a_training_tells_registered_people(client, db, staff, mail_outbox):
+    training = make_training()
+    person = make_member()
+    db.session.add(
+        Registration(training_id=training.id, user_id=person.id, state=RegistrationState.CONFIRMED)
+    )
+    db.session.commit()
+    response = client.patch(
+        f"/api/v1/trainings/{training.id}", json={"state": "cancelled"}, headers=_auth(staff)
+    )
+    assert response.get_json()["state"] == "cancelled"
+    assert [m.to_email for m in mail_outbox()] == [person.email]
