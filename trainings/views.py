@@ -555,13 +555,17 @@ def _session(training: Training, session_id: int) -> TrainingSession:
 def checkin(training_id: int, session_id: int):
     training = _load(training_id)
     session = _session(training, session_id)
-    registrations = db.session.scalars(
+    search = (request.args.get("q") or "").strip()[:100]
+    query = (
         sa.select(Registration)
         .where(Registration.training_id == training.id, Registration.state == RegistrationState.CONFIRMED)
         .join(User, User.id == Registration.user_id)
         .options(sa.orm.contains_eager(Registration.user), sa.orm.joinedload(Registration.organisation))
         .order_by(User.name)
-    ).all()
+    )
+    if search:
+        query = query.where(User.name.ilike(f"%{search}%"))
+    registrations = db.session.scalars(query).all()
     present = set(
         db.session.scalars(sa.select(Attendance.registration_id).where(Attendance.session_id == session.id))
     )
@@ -571,6 +575,7 @@ def checkin(training_id: int, session_id: int):
         session=session,
         registrations=registrations,
         present=present,
+        search=search,
         language=current_language(),
     )
 

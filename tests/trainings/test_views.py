@@ -837,3 +837,14 @@ def test_cancelled_registration_can_register_again_at_the_end_of_the_queue(
     assert _registration(training, first).state is RegistrationState.WAITLISTED
     assert _registration(training, second).state is RegistrationState.CONFIRMED
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 2
+
+
+def test_check_in_list_finds_a_person_by_name(client, db, login_as, staff, register, mail_outbox):
+    training = make_training()
+    for name in ("Lucía Gómez", "Pedro Pérez"):
+        register(training, make_member(name=name))
+    login_as(staff)
+    html = client.get(f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in?q=luc").get_data(
+        as_text=True
+    )
+    assert "Lucía Gómez" in html and "Pedro Pérez" not in html
