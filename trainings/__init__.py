@@ -1,17 +1,26 @@
-"""DPI trainings: catalogue, registration, attendance, certificates and disseminator reach."""
+"""DPI trainings: catalogue, registration with waiting lists, attendance, certificates, reach."""
 
-from flask import Blueprint, Flask, render_template
+from flask import Flask
 
-from consortium.permissions import public
-
-bp = Blueprint("trainings", __name__, template_folder="templates")
-
-
-@bp.route("/trainings")
-@public
-def index():
-    return render_template("trainings/index.html")
+from consortium import demo as kernel_demo
+from consortium import extensions, suggestions
+from consortium import seed as kernel_seed
+from consortium.permissions import register_policy
+from trainings import cli, policies, services
+from trainings import demo as demo_data
+from trainings import seed as seed_data
+from trainings.api import blp as api_blp
+from trainings.models import DisseminationReport, Registration, Training
+from trainings.views import bp
 
 
 def init_app(app: Flask) -> None:
+    register_policy(Training, policies.training_policy)
+    register_policy(Registration, policies.registration_policy)
+    register_policy(DisseminationReport, policies.report_policy)
     app.register_blueprint(bp)
+    extensions.api.register_blueprint(api_blp)
+    app.cli.add_command(cli.trainings_cli)
+    kernel_demo.register(demo_data.load)
+    kernel_seed.register(seed_data.seed)
+    suggestions.register("trainings", services.suggest)

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from consortium.db import db
+from consortium.organisations.models import Organisation
+from consortium.permissions import Permission, public, require
+from trainings import services
+from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingState
+from trainings.policies import manages_registration, training_visible
+from trainings.schemas import (
+    RegistrationInputSchema,
+    RegistrationSchema,
+    TrainingInputSchema,
+    TrainingPatchSchema,
+    TrainingQuerySchema,
+    TrainingSchema,
+)
+
+blp = Blueprint("trainings_api", __name__, url_prefix="/api/v1", description="Trainings and registrations")
+
+PER_PAGE = 50
+
+
+def _load(training_id: int) -> Training:
+    training = db.session.get(Training, training_id)
+    if training is None or not training_visible(current_user, training):
+        abort(404)
+    return training
+
+
+@blp.route("/trainings")
+@blp.arguments(TrainingQuerySchema, location="query")
+@blp.response(200, TrainingSchema(many=True))
+@public
+def list_trainings(args):
+    """Published trainings, upcoming by default (`past=true` for those held); 50 a page."""
+    query = services.catalogue_query(
+        past=args["past"],
+        topic=args["topic"],
+        modality=args["modality"],
+        country=args["country"],
+        language=args["language"],
+    ).options(sa.orm.selectinload(Training.sessions))
+    return db.session.scalars(query.limit(PER_PAGE).offset((args["page"] - 1) * PER_PAGE)).all()
+
+
+@blp.route("/trainings/<int:training_id>")
+@blp.response(200, TrainingSchema)
+@public
+def get_training(training_id):
+    return _load(training_id)
+
+
+def _apply(data: dict, training: Training | None) -> dict:
+    fields = {}
+    language = data.get("language") or (training.language if training else "es")
+    if "language" in data:
+        fields["language"] = fields["instruction_language"] = language
+    for name in ("title", "summary"):
+        if name in data:
+            fields[name] = {**((getattr(training, name) or {}) if training else {}), language: data[name]}
+    for name in (
+        "timezone",
+        "capacity",
+        "country",
+        "city",
+        "venue",
+        "online_url",
+        "topics",
+        "principles",
+        "seats_per_organisation",
+    ):
+        if name in data:
+            fields[name] = data[name] if data[name] is not None or name == "seats_per_organisation" else ""
+    if "modality" in data:
+        fields["modality"] = Modality(data["modality"])
+    if "approval" in data:
+        fields["approval"] = ApprovalMode(data["approval"])
+    if "organiser_id" in data:
+        if db.session.get(Organisation, data["organiser_id"]) is None:
+            abort(422, _("Unknown organiser."))
+        fields["organiser_id"] = data["organiser_id"]
+    return fields
+
+
+def _default_organiser() -> int:
+    own = next(
+        (m.organisation_id for m in current_user.memberships if m.organisation.is_consortium_member), None
+    )
+    if own:
+        return own
+    organiser = db.session.scalar(
+        sa.select(Organisation.id)
+        .where(Organisation.is_consortium_member.is_(True))
+        .order_by(Organisation.id)
+    )
+    if organiser is None:
+        abort(422, _("Unknown organiser."))
+    return organiser
+
+
+def _sessions(data: dict, training: Training | None):
+    if "starts_at" not in data and "ends_at" not in data:
+        return None
+    starts = data.get("starts_at") or (training.starts_at if training else None)
+    ends = data.get("ends_at") or (training.ends_at if training else None)
+    if not starts or not ends or ends <= starts:
+        abort(422, _("The end must come after the start."))
+    zone = ZoneInfo(data.get("timezone") or (training.timezone if training else "UTC"))
+    return [(starts.astimezone(zone), ends.astimezone(zone))]
+
+
+@blp.route("/trainings", methods=["POST"])
+@require(Permission.TRAININGS_MANAGE)
+@blp.arguments(TrainingInputSchema)
+@blp.response(201, TrainingSchema)
+def create_training(data):
+    fields = _apply(data, None)
+    fields.setdefault("organiser_id", _default_organiser())
+    training = services.create_training(
+        by=current_user._get_current_object(), sessions=_sessions(data, None), **fields
+    )
+    if data["state"] != TrainingState.DRAFT.value:
+        _set_state(training, TrainingState(data["state"]))
+    db.session.commit()
+    return training
+
+
+def _set_state(training: Training, state: TrainingState) -> None:
+    if state is training.state:
+        return
+    by = current_user._get_current_object()
+    if state is TrainingState.PUBLISHED:
+        services.publish(training, by=by)
+    elif state is TrainingState.CANCELLED:
+        services.cancel_training(training, by=by)
+    else:
+        training.state = state
+
+
+@blp.route("/trainings/<int:training_id>", methods=["PATCH"])
+@require(Permission.TRAININGS_MANAGE)
+@blp.arguments(TrainingPatchSchema(partial=True))
+@blp.response(200, TrainingSchema)
+def update_training(data, training_id):
+    training = _load(training_id)
+    services.update_training(
+        training,
+        by=current_user._get_current_object(),
+        sessions=_sessions(data, training),
+        **_apply(data, training),
+    )
+    if "state" in data:
+        _set_state(training, TrainingState(data["state"]))
+    db.session.commit()
+    db.session.refresh(training)
+    return training
+
+
+@blp.route("/trainings/<int:training_id>/registrations", methods=["POST"])
+@require(Permission.TRAININGS_ENROL)
+@blp.arguments(RegistrationInputSchema)
+@blp.response(201, RegistrationSchema)
+def register(data, training_id):
+    """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
+    training = _load(training_id)
+    user = current_user._get_current_object()
+    organisation = None
+    if data["organisation_id"] is not None:
+        organisation = db.session.get(Organisation, data["organisation_id"])
+    elif user.memberships:
+        organisation = user.memberships[0].organisation
+    try:
+        registration = services.register(
+            training,
+            user,
+            organisation,
+            by=user,
+            motivation=data["motivation"],
+            accessibility_needs=data["accessibility_needs"],
+            dietary_needs=data["dietary_needs"],
+        )
+    except services.AlreadyRegistered as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        abort(422, error.message)
+    db.session.commit()
+    return registration
+
+
+@blp.route("/registrations/<int:registration_id>", methods=["DELETE"])
+@blp.response(200, RegistrationSchema)
+@require()
+def cancel_registration(registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not manages_registration(current_user, registration):
+        abort(404)
+    services.cancel_registration(registration, by=current_user._get_current_object())
+    db.session.commit()
+    return registration
+
+
+@blp.route("/trainings/<int:training_id>/registrations")
+@blp.response(200, RegistrationSchema(many=True))
+@require(Permission.TRAININGS_MANAGE)
+def list_registrations(training_id):
+    training = _load(training_id)
+    return db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.training_id == training.id)
+        .options(sa.orm.joinedload(Registration.user))
+        .order_by(Registration.id)
+    ).all()
+
+
+@blp.route("/me/registrations")
+@blp.response(200, RegistrationSchema(many=True))
+@require()
+def my_registrations():
+    return db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.user_id == current_user.id)
+        .options(sa.orm.joinedload(Registration.user))
+        .order_by(Registration.created_at.desc())
+    ).all()

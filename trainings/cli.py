@@ -1,0 +1,21 @@
+"""``flask trainings remind``: run by cron, e.g. hourly."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from consortium.db import db
+from trainings import services
+
+trainings_cli = AppGroup("trainings", help="Trainings.")
+
+
+@trainings_cli.command("remind")
+def remind():
+    """E-mail confirmed participants 48 hours before a training's first session (once per training)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        sent = services.send_reminders()
+        db.session.commit()
+    click.echo(f"Queued {sent} reminders.")

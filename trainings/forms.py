@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consortium.forms import OnceForm
+from consortium.i18n import LANGUAGES, language_choices, timezone_choices
+from consortium.organisations.countries import country_choices
+from trainings.models import (
+    PRINCIPLE_CODES,
+    ApprovalMode,
+    AudienceKind,
+    Modality,
+    RegistrationState,
+    Topic,
+)
+
+REQUIRED = _l("This field is required.")
+SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def principle_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, code) for code in PRINCIPLE_CODES]
+
+
+def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:
+    """Lines like ``2026-12-01 14:00-16:00`` in the training's zone, to UTC-aware pairs."""
+    tz = ZoneInfo(zone)
+    sessions = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        match = SESSION_LINE.match(line)
+        if not match:
+            raise ValueError(line.strip())
+        day, start, end = match.groups()
+        starts = datetime.fromisoformat(f"{day} {start:0>5}").replace(tzinfo=tz)
+        ends = datetime.fromisoformat(f"{day} {end:0>5}").replace(tzinfo=tz)
+        if ends <= starts:
+            raise ValueError(line.strip())
+        sessions.append((starts, ends))
+    return sorted(sessions)
+
+
+def format_sessions(sessions, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    lines = []
+    for session in sessions:
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        lines.append(f"{start.date().isoformat()} {start:%H:%M}-{end:%H:%M}")
+    return "\n".join(lines)
+
+
+class TrainingForm(OnceForm):
+    language = SelectField(_l("Written in"), description=_l("The language you fill in first."))
+    title_es = StringField(_l("Title (Spanish)"), validators=[Optional(), Length(max=200)])
+    title_pt_BR = StringField(_l("Title (Portuguese)"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    summary_es = TextAreaField(_l("Summary (Spanish)"), validators=[Optional(), Length(max=600)])
+    summary_pt_BR = TextAreaField(_l("Summary (Portuguese)"), validators=[Optional(), Length(max=600)])
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=600)])
+    description_es = TextAreaField(_l("Description (Spanish)"), validators=[Optional(), Length(max=10000)])
+    description_pt_BR = TextAreaField(
+        _l("Description (Portuguese)"), validators=[Optional(), Length(max=10000)]
+    )
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=10000)])
+    topics = MultiCheckboxField(_l("Topics"), validators=[Optional()])
+    principles = MultiCheckboxField(_l("Safeguards principles addressed"), validators=[Optional()])
+    modality = SelectField(_l("Modality"))
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    online_url = URLField(
+        _l("Online meeting link"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address, e.g. https://example.org")),
+            Length(max=500),
+        ],
+        description=_l("Shown only to confirmed participants."),
+    )
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
+    sessions = TextAreaField(
+        _l("Sessions"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("One session per line, in the training's time zone, e.g. 2026-12-01 14:00-16:00"),
+    )
+    instruction_language = SelectField(_l("Language of instruction"))
+    capacity = IntegerField(
+        _l("Seats"), validators=[DataRequired(REQUIRED), NumberRange(min=1, max=10000)], default=25
+    )
+    seats_per_organisation = IntegerField(
+        _l("Seats per organisation"),
+        validators=[Optional(), NumberRange(min=1, max=10000)],
+        description=_l("Leave empty for no limit."),
+    )
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"), validators=[Optional()], description=_l("In the training's time zone.")
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"), validators=[Optional()], description=_l("In the training's time zone.")
+    )
+    approval = SelectField(_l("Approval"))
+    organiser_id = SelectField(_l("Organiser"), coerce=int)
+    trainers = StringField(_l("Trainers"), validators=[Optional(), Length(max=500)])
+    completion_percent = IntegerField(
+        _l("Share of sessions to attend for a certificate (%)"),
+        validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100)],
+        default=75,
+    )
+    version = HiddenField()
+
+    def __init__(self, *args, organisers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        self.instruction_language.choices = language_choices()
+        self.topics.choices = Topic.choices()
+        self.principles.choices = principle_choices()
+        self.modality.choices = Modality.choices()
+        self.country.choices = [SelectChoice("", _l("No country (online)")), *country_choices()]
+        self.timezone.choices = timezone_choices()
+        self.approval.choices = ApprovalMode.choices()
+        self.organiser_id.choices = [SelectChoice(o.id, o.name) for o in organisers]
+        self.parsed_sessions: list[tuple[datetime, datetime]] = []
+
+    def validate_title_es(self, field):
+        if not any(getattr(self, f"title_{code}").data for code in LANGUAGES):
+            raise ValidationError(_l("Give a title in at least one language."))
+
+    def validate_sessions(self, field):
+        try:
+            self.parsed_sessions = parse_sessions(field.data, self.timezone.data or "UTC")
+        except ValueError as error:
+            raise ValidationError(
+                _l(
+                    "Write each session as 2026-12-01 14:00-16:00 (this line is not: %(line)s)",
+                    line=str(error),
+                )
+            ) from None
+        if not self.parsed_sessions:
+            raise ValidationError(REQUIRED)
+
+    def validate_registration_closes_at(self, field):
+        if field.data and self.registration_opens_at.data and field.data <= self.registration_opens_at.data:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+    def local_to_utc(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=ZoneInfo(self.timezone.data or "UTC"))
+
+    def translated(self, name: str) -> dict[str, str]:
+        return {
+            code: getattr(self, f"{name}_{code}").data.strip()
+            for code in LANGUAGES
+            if getattr(self, f"{name}_{code}").data
+        }
+
+
+class RegistrationForm(OnceForm):
+    person_id = SelectField(_l("Who takes part"), coerce=int)
+    organisation_id = SelectField(_l("On behalf of"), coerce=int)
+    motivation = TextAreaField(_l("Why do you want to take part?"), validators=[Optional(), Length(max=2000)])
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("For example captions, sign language, step-free access."),
+    )
+    dietary_needs = TextAreaField(
+        _l("Dietary needs"), validators=[Optional(), Length(max=500)], description=_l("For in-person days.")
+    )
+
+    def __init__(self, *args, people=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person_id.choices = [SelectChoice(p.id, p.name) for p in people]
+        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+
+
+class RegistrantFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("State"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = [SelectChoice("", _l("All states")), *RegistrationState.choices()]
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+
+
+class CatalogueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    topic = SelectField(_l("Topic"), validators=[Optional()])
+    modality = SelectField(_l("Modality"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic.choices = [SelectChoice("", _l("All topics")), *Topic.choices()]
+        self.modality.choices = [SelectChoice("", _l("All modalities")), *Modality.choices()]
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+        self.language.choices = [SelectChoice("", _l("All languages")), *language_choices()]
+
+
+class ReportForm(OnceForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    held_on = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
+    country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
+    language = SelectField(_l("Language"), validators=[DataRequired(REQUIRED)])
+    audience_kind = SelectField(_l("Audience"), validators=[DataRequired(REQUIRED)])
+    participants = IntegerField(
+        _l("Participants"), validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100000)]
+    )
+    topics = MultiCheckboxField(_l("Topics"), validators=[Optional()])
+    resources = TextAreaField(
+        _l("Library resources used"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("One per line: a title, or a title and its address separated by |"),
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+        self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
+        self.language.choices = language_choices()
+        self.audience_kind.choices = AudienceKind.choices()
+        self.topics.choices = Topic.choices()
+
+    def resource_list(self) -> list[dict[str, str]]:
+        resources = []
+        for line in (self.resources.data or "").splitlines():
+            if not line.strip():
+                continue
+            title, _sep, url = line.partition("|")
+            url = url.strip()
+            if url and not url.startswith(("http://", "https://")):
+                url = ""
+            resources.append({"title": title.strip()[:300], "url": url[:500]})
+        return resources
