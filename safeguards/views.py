@@ -300,8 +300,9 @@ class Wizard:
                 {
                     "code": principle.code,
                     "label": f"{principle.code} · {principle.label}",
+                    "name": principle.label,
                     "url": url_for("safeguards.step", assessment_id=self.assessment.id, code=principle.code),
-                    "complete": self.assessment.has_scope and answered == len(group),
+                    "complete": self.assessment.has_scope and bool(group) and answered == len(group),
                     "count": len(group),
                     "answered": answered,
                 }
@@ -787,6 +788,8 @@ def results(assessment_id: int):
     ]
     return render_template(
         "safeguards/results.html",
+        may_edit=policies.may_edit_answers(current_user, assessment),
+        may_review=assessment.state is AssessmentState.SUBMITTED and policies.may_review(current_user, assessment),
         assessment=assessment,
         wizard=wizard,
         self_scores=self_,

@@ -175,6 +175,13 @@
     }).then(function () { sending = false; });
   }
 
+  // Show "why it does not apply" only for "not applicable" (and whenever it already has text).
+  function toggleFields(item) {
+    var choice = read(item).choice;
+    var justification = el(item, "justification");
+    justification.closest(".field").hidden = choice !== "not_applicable" && !justification.value;
+  }
+
   form.querySelectorAll("fieldset.item").forEach(function (node) {
     var item = { node: node, code: node.dataset.process, prefix: node.dataset.prefix, dirty: false, blocked: false };
     items[item.code] = item;
@@ -189,8 +196,9 @@
         forget(item);
       }
     }
+    toggleFields(item);
     node.addEventListener("input", function () { remember(item); });
-    node.addEventListener("change", function () { remember(item); });
+    node.addEventListener("change", function () { remember(item); toggleFields(item); });
   });
 
   form.addEventListener("submit", function () {
