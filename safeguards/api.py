@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
-from consortium.permissions import Permission, can, public
+from consortium.permissions import Permission, can, public, require
 from safeguards import framework as fw
 from safeguards import policies, services
 from safeguards.models import Answer, Assessment, Pilot, Process
@@ -101,11 +101,9 @@ def get_assessment(assessment_id: int):
 @blp.route("/assessments/<int:assessment_id>/answers/<process>", methods=["PUT"])
 @blp.arguments(AnswerInputSchema)
 @blp.response(200, AnswerSchema)
-@public
+@require()
 def put_answer(data, assessment_id: int, process: str):
     """Save the team's answer. Send `If-Match: "<version>"`: 428 without it, 412 when it is outdated."""
-    if not current_user.is_authenticated:
-        abort(401)
     assessment = _visible(assessment_id)
     if not policies.is_team(current_user, assessment.pilot):
         abort(403)

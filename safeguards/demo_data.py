@@ -249,7 +249,7 @@ def seed_bench(scale: int, rng: random.Random) -> int:
         assessment.authorities = ["R1", "R2", "R3", "R4", "R5"]
         assessment.stages = ["L1", "L2", "L3", "L4", "L5"]
         db.session.flush()
-        _fill(assessment, rng, "es", 0.9 if n else 0.5, reviewed=n % 2 == 0)
+        _fill(assessment, rng, "es", 0.9 if n else 0.5, reviewed=n > 0 and n % 2 == 0)
         if n:
             assessment.state = AssessmentState.PUBLISHED
             assessment.published_at = utcnow()

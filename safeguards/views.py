@@ -123,6 +123,15 @@ def how_scores_work():
     return render_template("safeguards/how_scores_work.html")
 
 
+@bp.route("/safeguards/framework/<version>")
+@public
+def framework_page(version: str):
+    framework = fw.by_version(version)
+    if framework is None:
+        abort(404)
+    return render_template("safeguards/framework.html", idx=fw.index(framework.id))
+
+
 @bp.route("/safeguards/systems/new", methods=["GET", "POST"])
 @require(Permission.SAFEGUARDS_MANAGE)
 def new_system():
@@ -789,7 +798,8 @@ def results(assessment_id: int):
     return render_template(
         "safeguards/results.html",
         may_edit=policies.may_edit_answers(current_user, assessment),
-        may_review=assessment.state is AssessmentState.SUBMITTED and policies.may_review(current_user, assessment),
+        may_review=assessment.state is AssessmentState.SUBMITTED
+        and policies.may_review(current_user, assessment),
         assessment=assessment,
         wizard=wizard,
         self_scores=self_,

@@ -50,3 +50,9 @@ def test_scope_rule_includes_processes_without_authority_or_stage(framework):
     assert fw.scope_reason(f11, ["R1"], ["L1"]) is None
     assert fw.scope_reason(f11, ["R5"], ["L2"]) is None
     assert fw.scope_reason(f11, [], []) is None
+
+
+def test_framework_page_lists_every_process_and_the_coverage_note(client, framework):
+    html = client.get("/safeguards/framework/1.0", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html.count("<details>") == 96 and "about 30%" in html
+    assert client.get("/safeguards/framework/2.0").status_code == 404

@@ -511,7 +511,9 @@ def test_staff_create_a_pilot_and_add_a_contributor(client, login_as, submit, st
     assert contributor.name in html and lead.name in html
 
 
-def test_state_change_mail_reaches_reviewers_in_their_language(client, login_as, submit, lead, reviewer, assessment, db, smtp):
+def test_state_change_mail_reaches_reviewers_in_their_language(
+    client, login_as, submit, lead, reviewer, assessment, db, smtp
+):
     from consortium.mail import deliver_pending
 
     reviewer.locale = "en"
@@ -520,7 +522,9 @@ def test_state_change_mail_reaches_reviewers_in_their_language(client, login_as,
     login_as(lead)
     _submit(client, submit, assessment)
     deliver_pending()
-    assert [m["To"] for m in smtp] == [f"{reviewer.name} <{reviewer.email}>"] or reviewer.email in smtp[0]["To"]
+    assert [m["To"] for m in smtp] == [f"{reviewer.name} <{reviewer.email}>"] or reviewer.email in smtp[0][
+        "To"
+    ]
     body = smtp[0].get_body(("plain",)).get_content()
     assert "submitted cycle 1" in body and f"/safeguards/assessments/{assessment.id}" in body
 
@@ -528,7 +532,9 @@ def test_state_change_mail_reaches_reviewers_in_their_language(client, login_as,
 def test_largest_wizard_step_stays_light(client, login_as, lead, pilot, make_assessment):
     import gzip
 
-    everything = make_assessment(pilot, authorities=["R1", "R2", "R3", "R4", "R5"], stages=["L1", "L2", "L3", "L4", "L5"])
+    everything = make_assessment(
+        pilot, authorities=["R1", "R2", "R3", "R4", "R5"], stages=["L1", "L2", "L3", "L4", "L5"]
+    )
     login_as(lead)
     html = client.get(_step_url(everything, "O3")).get_data()
     assert html.count(b'class="item card') >= 20
