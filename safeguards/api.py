@@ -10,10 +10,10 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
-from consortium.permissions import Permission, can, public, require
+from consortium.permissions import Permission, Role, can, public, require
 from safeguards import framework as fw
 from safeguards import policies, services
-from safeguards.models import Answer, Assessment, Pilot, Process
+from safeguards.models import Answer, Assessment, AssessmentState, Pilot, PilotMember, Process
 from safeguards.schemas import (
     AnswerInputSchema,
     AnswerSchema,
@@ -71,8 +71,18 @@ def get_framework(version: str):
 @public
 def list_assessments():
     """The assessments the caller may see: published ones, and drafts for their teams and reviewers."""
+    visible = Assessment.state == AssessmentState.PUBLISHED
+    user = current_user
+    if user.is_authenticated and user.role == Role.ADMIN:
+        visible = sa.true()
+    elif user.is_authenticated:
+        mine = sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id)
+        visible = sa.or_(visible, Assessment.pilot_id.in_(mine))
+        if can(Permission.SAFEGUARDS_MANAGE):
+            visible = sa.or_(visible, Assessment.state == AssessmentState.APPROVED)
     query = (
         sa.select(Assessment)
+        .where(visible)
         .options(
             joinedload(Assessment.framework),
             joinedload(Assessment.pilot).joinedload(Pilot.system),

@@ -56,3 +56,27 @@ def test_framework_page_lists_every_process_and_the_coverage_note(client, framew
     html = client.get("/safeguards/framework/1.0", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert html.count("<details>") == 96 and "about 30%" in html
     assert client.get("/safeguards/framework/2.0").status_code == 404
+
+
+def test_a_new_version_never_changes_old_results(client, db, framework, pilot, make_assessment, tmp_path):
+    from safeguards import services
+    from safeguards.models import AssessmentState
+    from tests.safeguards.conftest import answer_all
+
+    old = make_assessment(pilot)
+    answer_all(old, rating=3)
+    old.state = AssessmentState.PUBLISHED
+    db.session.commit()
+    before = client.get(f"/api/v1/assessments/{old.id}/scores").get_json()
+    data = json.loads((fw.FRAMEWORKS_DIR / "v1.0.json").read_text())
+    data["version"] = "1.1"
+    data["processes"] = [p for p in data["processes"] if p["principle"] != "F1"]
+    newer = tmp_path / "v1.1.json"
+    newer.write_text(json.dumps(data))
+    fw.load_file(newer)
+    db.session.commit()
+    assert fw.latest().version == "1.1"
+    assert client.get(f"/api/v1/assessments/{old.id}/scores").get_json() == before
+    cycle2 = services.start_assessment(pilot)
+    db.session.commit()
+    assert cycle2.framework.version == "1.1" and old.framework.version == "1.0"
