@@ -114,11 +114,14 @@ def test_two_pages_editing_the_same_answer_see_the_conflict(browser, live_server
         page.context.close()
 
 
-def test_wizard_step_fits_a_phone_and_has_no_serious_accessibility_problem(page, live_server, wizard):
+@pytest.mark.parametrize("suffix", ["steps/O5", "scope", "results", "submit"])
+def test_wizard_pages_fit_a_phone_and_have_no_serious_accessibility_problem(
+    page, live_server, wizard, suffix
+):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     _login(page, live_server, wizard["lead"])
-    page.goto(live_server + wizard["path"])
+    page.goto(f"{live_server}/safeguards/assessments/{wizard['assessment'].id}/{suffix}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     violations = [
         f"{v['id']}: {v['help']}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from consortium.db import db
@@ -9,6 +11,8 @@ from safeguards import framework as fw
 from safeguards import services
 from safeguards.models import AnswerStatus, SystemKind, TeamRole
 from tests.factories import UserFactory
+
+_slugs = itertools.count()
 
 
 @pytest.fixture
@@ -22,7 +26,7 @@ def framework(app):
 def make_pilot(framework):
     def make(title="Bre-B · Colombia", *, lead=None, reviewer=None, contributor=None):
         system = services.create_system(
-            slug=title.lower().split()[0].replace("·", "") + str(id(title) % 10000),
+            slug=f"system-{next(_slugs)}",
             name=title.split(" ·")[0],
             countries=["CO"],
             kind=SystemKind.PAYMENTS,

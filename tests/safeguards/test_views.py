@@ -539,3 +539,20 @@ def test_largest_wizard_step_stays_light(client, login_as, lead, pilot, make_ass
     html = client.get(_step_url(everything, "O3")).get_data()
     assert html.count(b'class="item card') >= 20
     assert len(gzip.compress(html)) < 45_000
+
+
+@pytest.mark.parametrize("path", ["/safeguards", "/api/v1/assessments"])
+def test_lists_run_a_fixed_number_of_queries(client, make_pilot, make_assessment, count_queries, db, path):
+    def publish(n):
+        for k in range(n):
+            a = make_assessment(make_pilot(f"Sistema {k}-{n} · País"))
+            a.state = AssessmentState.PUBLISHED
+        db.session.commit()
+
+    publish(2)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    publish(4)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert len(many) == len(few) <= 4
