@@ -252,7 +252,10 @@ def remove_member(pilot_id: int, member_id: int):
     member = next((m for m in pilot.members if m.id == member_id), None)
     if member is None:
         abort(404)
-    if PostForm().validate_on_submit():
+    leads = [m for m in pilot.members if m.role is TeamRole.LEAD]
+    if member.role is TeamRole.LEAD and len(leads) == 1:
+        flash(_("A pilot needs a lead. Make someone else lead first."), "error")
+    elif PostForm().validate_on_submit():
         services.remove_member(member, by=_user())
         db.session.commit()
         flash(_("The person was removed from the pilot."), "success")

@@ -129,3 +129,20 @@ def test_wizard_pages_fit_a_phone_and_have_no_serious_accessibility_problem(
         if v["impact"] in ("serious", "critical")
     ]
     assert violations == [] and errors == []
+
+
+def test_save_button_works_without_javascript(browser, live_server, wizard):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 740}, locale="es-ES"
+    )
+    page = context.new_page()
+    _login(page, live_server, wizard["lead"])
+    page.goto(live_server + wizard["path"])
+    prefix = wizard["prefix"]
+    page.locator(f"input[name='{prefix}-choice'][value='not_applicable']").check()
+    page.locator(f"#{prefix}-justification").fill("No hay datos biométricos")
+    page.locator("button[name=go][value=stay]").click()
+    answer = _saved(wizard)
+    assert answer.status.value == "not_applicable" and answer.justification == "No hay datos biométricos"
+    assert page.locator(f"#{prefix}-justification").input_value() == "No hay datos biométricos"
+    context.close()
