@@ -182,11 +182,21 @@ def new_pilot():
     return render_template("safeguards/pilot_form.html", form=form)
 
 
-def _cycle_scores(assessments: list[Assessment]) -> list[tuple[Assessment, scoring.Scores, scoring.Scores]]:
+def _cycle_scores(
+    assessments: list[Assessment], known=None
+) -> list[tuple[Assessment, scoring.Scores, scoring.Scores]]:
+    """Scores per cycle; ``known`` = (assessment id, index, self, reviewed) already computed by the page."""
     result = []
     indexes: dict[int, fw.FrameworkIndex] = {}
+    if known is not None:
+        indexes[known[1].framework.id] = known[1]
     for assessment in assessments:
-        idx = indexes.setdefault(assessment.framework_id, fw.index(assessment.framework_id))
+        if known is not None and assessment.id == known[0]:
+            result.append((assessment, known[2], known[3]))
+            continue
+        if assessment.framework_id not in indexes:
+            indexes[assessment.framework_id] = fw.index(assessment.framework_id)
+        idx = indexes[assessment.framework_id]
         self_, reviewed = services.scores(idx, services.items(assessment, idx))
         result.append((assessment, self_, reviewed))
     return result
@@ -814,7 +824,9 @@ def results(assessment_id: int):
         ),
         weakest=weakest,
         suggestions=suggestions,
-        trend=_cycle_scores(pilot_cycles) if len(pilot_cycles) > 1 else [],
+        trend=_cycle_scores(pilot_cycles, (assessment.id, wizard.idx, self_, reviewed))
+        if len(pilot_cycles) > 1
+        else [],
         post_form=PostForm(),
         few=FEW_ITEMS,
     )
