@@ -43,6 +43,7 @@ migrate: install ## Apply database migrations
 
 demo: migrate ## Load the demo data (idempotent)
 	$(FLASK) demo load
+	$(FLASK) safeguards load-framework
 
 run: compile-translations demo ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
 	@echo "Serving on http://127.0.0.1:5000 (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"

@@ -1,17 +1,22 @@
 """Safeguards self-assessment against the UN Universal DPI Safeguards Framework."""
 
-from flask import Blueprint, Flask, render_template
+from flask import Flask
 
-from consortium.permissions import public
-
-bp = Blueprint("safeguards", __name__, template_folder="templates")
-
-
-@bp.route("/safeguards")
-@public
-def index():
-    return render_template("safeguards/index.html")
+from consortium import demo, extensions, seed
+from consortium.permissions import register_policy
+from safeguards.api import blp as api_blp
+from safeguards.cli import safeguards_cli
+from safeguards.demo_data import load_demo, seed_bench
+from safeguards.models import Assessment, Pilot
+from safeguards.policies import assessment_policy, pilot_policy
+from safeguards.views import bp
 
 
 def init_app(app: Flask) -> None:
+    register_policy(Pilot, pilot_policy)
+    register_policy(Assessment, assessment_policy)
     app.register_blueprint(bp)
+    extensions.api.register_blueprint(api_blp)
+    app.cli.add_command(safeguards_cli)
+    demo.register(load_demo)
+    seed.register(seed_bench)

@@ -1,0 +1,170 @@
+"""JSON API (flask-smorest): the framework, visible assessments and answers, saving an answer, scores."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
+
+from consortium.db import db
+from consortium.permissions import Permission, Role, can, public, require
+from safeguards import framework as fw
+from safeguards import policies, services
+from safeguards.models import Answer, Assessment, AssessmentState, Pilot, PilotMember, Process
+from safeguards.schemas import (
+    AnswerInputSchema,
+    AnswerSchema,
+    AssessmentSchema,
+    AssessmentSummarySchema,
+    FrameworkSchema,
+    ScoresSchema,
+)
+
+blp = Blueprint("safeguards_api", __name__, url_prefix="/api/v1", description="Safeguards self-assessments")
+
+
+def _visible(assessment_id: int) -> Assessment:
+    assessment = services.load_assessment(assessment_id)
+    if assessment is None or not can(Permission.SAFEGUARDS_VIEW, assessment):
+        abort(404)
+    return assessment
+
+
+def _error(status: int, message: str, **extra):
+    from flask import jsonify
+
+    response = jsonify(code=status, message=message, **extra)
+    response.status_code = status
+    abort(response)
+
+
+@blp.route("/frameworks/<version>")
+@blp.response(200, FrameworkSchema)
+@public
+def get_framework(version: str):
+    """A framework version: principles, risks, authorities, stages, and processes with their links."""
+    framework = fw.by_version(version)
+    if framework is None:
+        abort(404)
+    idx = fw.index(framework.id)
+    return {
+        "version": framework.version,
+        "name": framework.name,
+        "licence": framework.licence,
+        "attribution": framework.attribution,
+        "coverage_note": framework.coverage_note,
+        "processes_in_reference": framework.processes_in_reference,
+        "estimated_total": framework.estimated_total,
+        "principles": idx.principles,
+        "risks": idx.risks,
+        "authorities": idx.authorities,
+        "stages": idx.stages,
+        "processes": idx.processes,
+    }
+
+
+@blp.route("/assessments")
+@blp.response(200, AssessmentSummarySchema(many=True))
+@public
+def list_assessments():
+    """The assessments the caller may see: published ones, and drafts for their teams and reviewers."""
+    visible = Assessment.state == AssessmentState.PUBLISHED
+    user = current_user
+    if user.is_authenticated and user.role == Role.ADMIN:
+        visible = sa.true()
+    elif user.is_authenticated:
+        mine = sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id)
+        visible = sa.or_(visible, Assessment.pilot_id.in_(mine))
+        if can(Permission.SAFEGUARDS_MANAGE):
+            visible = sa.or_(visible, Assessment.state == AssessmentState.APPROVED)
+    query = (
+        sa.select(Assessment)
+        .where(visible)
+        .options(
+            joinedload(Assessment.framework),
+            joinedload(Assessment.pilot).joinedload(Pilot.system),
+            joinedload(Assessment.pilot).selectinload(Pilot.members),
+        )
+        .order_by(Assessment.id)
+    )
+    return [
+        services.assessment_summary(a)
+        for a in db.session.scalars(query).unique()
+        if can(Permission.SAFEGUARDS_VIEW, a)
+    ]
+
+
+@blp.route("/assessments/<int:assessment_id>")
+@blp.response(200, AssessmentSchema)
+@public
+def get_assessment(assessment_id: int):
+    """One assessment with every answer (`in_scope` says whether it counts)."""
+    assessment = _visible(assessment_id)
+    idx = fw.index(assessment.framework_id)
+    items = services.items(assessment, idx)
+    return {**services.assessment_summary(assessment), "answers": [services.answer_data(i) for i in items]}
+
+
+@blp.route("/assessments/<int:assessment_id>/answers/<process>", methods=["PUT"])
+@blp.arguments(AnswerInputSchema)
+@blp.response(200, AnswerSchema)
+@require()
+def put_answer(data, assessment_id: int, process: str):
+    """Save the team's answer. Send `If-Match: "<version>"`: 428 without it, 412 when it is outdated."""
+    assessment = _visible(assessment_id)
+    if not policies.is_team(current_user, assessment.pilot):
+        abort(403)
+    if not assessment.is_team_editable:
+        _error(409, _("This assessment is locked: it was submitted or approved."))
+    answer = db.session.scalar(
+        sa.select(Answer)
+        .join(Answer.process)
+        .where(Answer.assessment_id == assessment.id, Process.code == process)
+        .options(joinedload(Answer.process))
+    )
+    if answer is None:
+        abort(404)
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        _error(428, _("Send an If-Match header with the version your change is based on."))
+    try:
+        expected = int(header.removeprefix("W/").strip('"'))
+    except ValueError:
+        _error(412, _("The If-Match header does not name a version."))
+    data = services.AnswerInput(
+        status=services.AnswerStatus(data["status"]),
+        rating=data["rating"] if data["status"] == "rated" else None,
+        justification=data["justification"].strip(),
+        evidence=data["evidence"].strip(),
+        links=data["links"].strip(),
+        confidence=data["confidence"].strip(),
+    )
+    try:
+        services.save_answer(answer, data, expected_version=expected, by=current_user._get_current_object())
+    except services.StaleAnswer as conflict:
+        current = conflict.current
+        _error(
+            412,
+            _("Someone else saved this item after the version you based your change on."),
+            current={"version": current.version, "status": current.status.value, "rating": current.rating},
+        )
+    except services.InvalidAnswer as invalid:
+        _error(422, _("The answer is incomplete."), errors={k: str(v) for k, v in invalid.errors.items()})
+    db.session.commit()
+    idx = fw.index(assessment.framework_id)
+    item = next(i for i in services.items(assessment, idx) if i.answer.id == answer.id)
+    return services.answer_data(item), 200, {"ETag": f'"{answer.version}"'}
+
+
+@blp.route("/assessments/<int:assessment_id>/scores")
+@blp.response(200, ScoresSchema)
+@public
+def get_scores(assessment_id: int):
+    """Self-assessed and reviewed scores (principles and risks by code; null where there is no figure)."""
+    assessment = _visible(assessment_id)
+    idx = fw.index(assessment.framework_id)
+    self_, reviewed = services.scores(idx, services.items(assessment, idx))
+    return {"self_": services.score_data(self_), "reviewed": services.score_data(reviewed)}

@@ -1,0 +1,258 @@
+"""Demo data (``flask demo load``) and benchmark volume (``flask bench seed``) for the safeguards feature."""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+
+from consortium.db import db, utcnow
+from consortium.demo import demo_user
+from consortium.seed import BENCH_MEMBER
+from consortium.users.models import User
+from safeguards import framework as fw
+from safeguards import services
+from safeguards.models import (
+    AnswerStatus,
+    Assessment,
+    AssessmentState,
+    DpiSystem,
+    Pilot,
+    PilotMember,
+    SystemKind,
+    TeamRole,
+)
+
+SYSTEMS = [
+    (
+        "pix",
+        "Pix",
+        ["BR"],
+        SystemKind.PAYMENTS,
+        "Banco Central do Brasil (BCB)",
+        "Instant payments with centralised settlement, launched on 16 November 2020.",
+    ),
+    (
+        "gov-br",
+        "gov.br",
+        ["BR"],
+        SystemKind.DIGITAL_ID,
+        "Ministério da Gestão e da Inovação em Serviços Públicos (MGI)",
+        "Single sign-on and identity broker for federal digital services (bronze, silver and gold levels).",
+    ),
+    (
+        "bre-b",
+        "Bre-B",
+        ["CO"],
+        SystemKind.PAYMENTS,
+        "Banco de la República",
+        "Interoperable instant payments; mass operation from 6 October 2025.",
+    ),
+    (
+        "llave-mx",
+        "Llave MX",
+        ["MX"],
+        SystemKind.DIGITAL_ID,
+        "Agencia de Transformación Digital y Telecomunicaciones (ATDT)",
+        "Digital identity and authentication linked to the CURP, with basic and verified levels.",
+    ),
+    (
+        "ciudadano-digital",
+        "Ciudadano Digital",
+        ["UY", "BR", "AR"],
+        SystemKind.DIGITAL_ID,
+        "AGESIC (ID Uruguay), GOV.br and Autenticar, with Red GEALC and the IDB",
+        "Cross-border federation of national identity brokers (Ciudadano Digital Mercosur).",
+    ),
+]
+
+# slug, country, title, lead, contributor, target state, language of the answers
+PILOTS = [
+    (
+        "pix",
+        "BR",
+        "Pix · Brasil",
+        "joao@dadosrecife.example",
+        "mariana@dadosrecife.example",
+        "published",
+        "pt",
+    ),
+    (
+        "bre-b",
+        "CO",
+        "Bre-B · Colombia",
+        "camila@derechosandinos.example",
+        "valentina@laboratoriocivico.example",
+        "draft",
+        "es",
+    ),
+    (
+        "llave-mx",
+        "MX",
+        "Llave MX · México",
+        "diego@gobiernoabierto.example",
+        "sofia@gobiernoabierto.example",
+        "submitted",
+        "es",
+    ),
+    (
+        "ciudadano-digital",
+        "UY",
+        "Ciudadano Digital · Uruguay",
+        "valentina@laboratoriocivico.example",
+        None,
+        "draft",
+        "es",
+    ),
+]
+
+EVIDENCE = {
+    "es": [
+        (
+            "Resolución publicada en el diario oficial y reglamento de operación vigente.",
+            "https://www.banrep.gov.co/es/bre-b",
+        ),
+        (
+            "Informe anual del operador con estadísticas de reclamos y tiempos de respuesta.",
+            "https://www.gob.mx/atdt",
+        ),
+        (
+            "Acta de la mesa de diálogo con organizaciones de la sociedad civil (marzo de 2026).",
+            "https://www.gub.uy/agesic",
+        ),
+    ],
+    "pt": [
+        (
+            "Regulamento do Pix (Resolução BCB nº 1/2020) e manual de segurança publicados.",
+            "https://www.bcb.gov.br/estabilidadefinanceira/pix",
+        ),
+        (
+            "Relatório de gestão do Pix com indicadores de fraudes e devoluções (MED).",
+            "https://www.bcb.gov.br/estabilidadefinanceira/estatisticaspix",
+        ),
+        (
+            "Ata de audiência pública com organizações da sociedade civil sobre o Pix Automático.",
+            "https://www.bcb.gov.br/detalhenoticia/pix",
+        ),
+    ],
+}
+JUSTIFICATION = {
+    "es": "El sistema no recopila datos biométricos, así que este proceso no aplica en esta etapa.",
+    "pt": "O sistema não coleta dados biométricos; este processo não se aplica nesta etapa.",
+}
+CONFIDENCE = {
+    "es": "Confirmado con el equipo técnico del operador.",
+    "pt": "Confirmado com a equipe técnica do BCB.",
+}
+
+
+def _systems() -> tuple[dict[str, DpiSystem], int]:
+    existing = {s.slug: s for s in db.session.scalars(sa.select(DpiSystem))}
+    created = 0
+    for slug, name, countries, kind, operator, description in SYSTEMS:
+        if slug not in existing:
+            existing[slug] = services.create_system(
+                slug=slug,
+                name=name,
+                countries=countries,
+                kind=kind,
+                operator=operator,
+                description=description,
+            )
+            created += 1
+    return existing, created
+
+
+def _fill(assessment: Assessment, rng: random.Random, language: str, share: float, *, reviewed: bool = False):
+    idx = fw.index(assessment.framework_id)
+    items = [item for item in services.items(assessment, idx) if item.in_scope]
+    for n, item in enumerate(items):
+        if rng.random() > share:
+            continue
+        answer = item.answer
+        roll = rng.random()
+        if roll < 0.06:
+            answer.status, answer.justification = AnswerStatus.NOT_APPLICABLE, JUSTIFICATION[language]
+        elif roll < 0.14:
+            answer.status = AnswerStatus.UNKNOWN
+        else:
+            answer.status, answer.rating = AnswerStatus.RATED, rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4])
+            evidence, link = EVIDENCE[language][n % 3]
+            answer.evidence = evidence
+            answer.links = link if answer.rating >= 2 else ""
+            answer.confidence = CONFIDENCE[language] if rng.random() < 0.5 else ""
+        if reviewed and answer.status is AnswerStatus.RATED and rng.random() < 0.2:
+            answer.reviewed_rating = max(0, answer.rating - 1)
+            answer.reviewer_comment = (
+                "A evidência não mostra monitoramento contínuo."
+                if language == "pt"
+                else "La evidencia no muestra un seguimiento continuo."
+            )
+
+
+def load_demo() -> int:
+    """Systems, four pilots and their assessments in different states. Idempotent (by system slug)."""
+    created = 0
+    if fw.latest() is None:
+        created += sum(1 for _f, new in fw.load_all() if new)
+    systems, new_systems = _systems()
+    created += new_systems
+    reviewer = demo_user("ana@ilda.example")
+    staff = demo_user("tomas@opendatacharter.example")
+    rng = random.Random(6)  # noqa: S311 - demo answers, not secrets
+    for slug, country, title, lead_email, contributor_email, target, language in PILOTS:
+        if db.session.scalar(sa.select(Pilot.id).where(Pilot.title == title)):
+            continue
+        lead = demo_user(lead_email)
+        pilot = services.create_pilot(systems[slug], country, title, lead=lead, by=staff)
+        if contributor_email:
+            services.add_member(pilot, demo_user(contributor_email), TeamRole.CONTRIBUTOR, by=staff)
+        if reviewer is not None:
+            services.add_member(pilot, reviewer, TeamRole.REVIEWER, by=staff)
+        assessment = services.start_assessment(pilot, by=lead)
+        assessment.authorities = ["R1", "R2", "R5"] if slug != "ciudadano-digital" else ["R2", "R4"]
+        assessment.stages = ["L1", "L2", "L3"] if slug != "ciudadano-digital" else ["L1"]
+        db.session.flush()
+        share = {"draft": 0.45, "submitted": 1.0, "published": 1.0}[target]
+        if slug == "ciudadano-digital":
+            share = 0.0
+        _fill(assessment, rng, language, share, reviewed=target == "published")
+        db.session.flush()
+        if target in ("submitted", "published"):
+            assessment.state = AssessmentState.SUBMITTED
+            assessment.submitted_at = utcnow()
+        if target == "published":
+            assessment.state = AssessmentState.PUBLISHED
+            assessment.approved_at = assessment.published_at = utcnow()
+            assessment.review_note = "Avaliação consistente; evidências verificadas pela equipe do consórcio."
+        db.session.flush()
+        created += 1
+    return created
+
+
+def seed_bench(scale: int, rng: random.Random) -> int:
+    """Benchmark volume: 30 x scale pilots with one complete assessment each, and a draft for the
+    benchmark member (created first, so on a fresh database it is assessment 1)."""
+    if db.session.scalar(sa.select(Pilot.id).where(Pilot.title == "Bench pilot 0")):
+        return 0
+    if fw.latest() is None:
+        fw.load_all()
+    systems, created = _systems()
+    member = db.session.scalar(sa.select(User).where(User.email == BENCH_MEMBER))
+    slugs = sorted(systems)
+    for n in range(30 * scale):
+        system = systems[slugs[n % len(slugs)]]
+        pilot = services.create_pilot(system, system.countries[0], f"Bench pilot {n}")
+        if n == 0 and member is not None:
+            db.session.add(PilotMember(pilot=pilot, user_id=member.id, role=TeamRole.LEAD))
+        assessment = services.start_assessment(pilot)
+        assessment.authorities = ["R1", "R2", "R3", "R4", "R5"]
+        assessment.stages = ["L1", "L2", "L3", "L4", "L5"]
+        db.session.flush()
+        _fill(assessment, rng, "es", 0.9 if n else 0.5, reviewed=n > 0 and n % 2 == 0)
+        if n:
+            assessment.state = AssessmentState.PUBLISHED
+            assessment.published_at = utcnow()
+        db.session.flush()
+        created += 1 + len(assessment.answers)
+    return created

@@ -1,0 +1,53 @@
+"""Per-object answers. Drafts: the pilot team, its reviewers and admins; published results: everyone.
+
+Staff hold SAFEGUARDS_REVIEW and SAFEGUARDS_MANAGE by role, but reviewing an assessment takes being
+one of its pilot's assigned reviewers (or an admin): ``may_review`` answers that narrower question.
+"""
+
+from __future__ import annotations
+
+from consortium.permissions import Permission, Role, role_grants
+from safeguards.models import Assessment, AssessmentState, Pilot, TeamRole
+
+
+def _is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.ADMIN)
+
+
+def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
+    role = pilot.role_of(user)
+    if permission is Permission.SAFEGUARDS_VIEW:
+        return role is not None or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+    if permission is Permission.SAFEGUARDS_ASSESS:
+        return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    return False
+
+
+def assessment_policy(user, permission: Permission, assessment: Assessment) -> bool:
+    role = assessment.pilot.role_of(user)
+    if permission is Permission.SAFEGUARDS_VIEW:
+        if assessment.state is AssessmentState.PUBLISHED or role is not None:
+            return True
+        # staff see approved assessments so they can publish them
+        return assessment.state is AssessmentState.APPROVED and role_grants(
+            user, Permission.SAFEGUARDS_MANAGE
+        )
+    if permission is Permission.SAFEGUARDS_ASSESS:
+        return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    return False
+
+
+def is_team(user, pilot: Pilot) -> bool:
+    return pilot.role_of(user) in (TeamRole.LEAD, TeamRole.CONTRIBUTOR) or _is_admin(user)
+
+
+def may_review(user, assessment: Assessment) -> bool:
+    return assessment.pilot.role_of(user) is TeamRole.REVIEWER or _is_admin(user)
+
+
+def may_edit_answers(user, assessment: Assessment) -> bool:
+    return assessment.is_team_editable and is_team(user, assessment.pilot)
+
+
+def may_manage_team(user, pilot: Pilot) -> bool:
+    return pilot.role_of(user) is TeamRole.LEAD or role_grants(user, Permission.SAFEGUARDS_MANAGE)

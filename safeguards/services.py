@@ -1,0 +1,493 @@
+"""What people do with assessments. Services flush and never commit; they raise domain errors and signal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from consortium.db import db, utcnow
+from consortium.mail import queue_email
+from consortium.signals import state_changed
+from safeguards import framework as fw
+from safeguards import scoring
+from safeguards.models import (
+    Answer,
+    AnswerStatus,
+    Assessment,
+    AssessmentState,
+    DpiSystem,
+    Pilot,
+    PilotMember,
+    TeamRole,
+)
+
+TEAM_FIELDS = ("status", "rating", "justification", "evidence", "links", "confidence")
+MAX_TEXT = 5000
+
+
+class SafeguardsError(Exception):
+    pass
+
+
+class AssessmentLocked(SafeguardsError):
+    """The assessment is not in a state that allows this change."""
+
+
+class StaleAnswer(SafeguardsError):
+    """Someone saved this item after the version the change was based on."""
+
+    def __init__(self, current: Answer):
+        super().__init__("stale answer")
+        self.current = current
+
+
+class StaleAssessment(SafeguardsError):
+    pass
+
+
+class InvalidAnswer(SafeguardsError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("invalid answer")
+        self.errors = errors
+
+
+class InvalidTransition(SafeguardsError):
+    pass
+
+
+# Systems and pilots ----------------------------------------------------------------------------
+
+
+def create_system(
+    *, slug: str, name: str, countries: list[str], kind, operator: str, description: str = ""
+) -> DpiSystem:
+    system = DpiSystem(
+        slug=slug, name=name, countries=countries, kind=kind, operator=operator, description=description
+    )
+    db.session.add(system)
+    db.session.flush()
+    return system
+
+
+def create_pilot(system: DpiSystem, country: str, title: str, *, lead=None, by=None) -> Pilot:
+    pilot = Pilot(system_id=system.id, country=country, title=title)
+    db.session.add(pilot)
+    db.session.flush()
+    if lead is not None:
+        add_member(pilot, lead, TeamRole.LEAD, by=by)
+    state_changed.send(pilot, action="safeguards.pilot_created", by=by, summary=title)
+    return pilot
+
+
+def add_member(pilot: Pilot, user, role: TeamRole, *, by=None) -> PilotMember:
+    """Add someone to the team (lead or contributor) or as a reviewer; reviewers must be staff."""
+    if role is TeamRole.REVIEWER and not user.is_staff:
+        raise SafeguardsError("reviewers must be consortium staff")
+    member = next((m for m in pilot.members if m.user_id == user.id), None)
+    if member is None:
+        member = PilotMember(pilot=pilot, user_id=user.id, role=role)
+        db.session.add(member)
+    else:
+        member.role = role
+    db.session.flush()
+    state_changed.send(pilot, action="safeguards.member_added", by=by, summary=f"{user.email} ({role.value})")
+    return member
+
+
+def remove_member(member: PilotMember, *, by=None) -> None:
+    pilot = member.pilot
+    db.session.delete(member)
+    db.session.flush()
+    state_changed.send(pilot, action="safeguards.member_removed", by=by, summary=str(member.user_id))
+
+
+# Assessments -----------------------------------------------------------------------------------
+
+
+def start_assessment(pilot: Pilot, *, by=None) -> Assessment:
+    """A new cycle on the latest framework version, copied from the pilot's last cycle when there is one."""
+    framework = fw.latest()
+    if framework is None:
+        raise SafeguardsError("no framework is loaded; run flask safeguards load-framework")
+    previous = db.session.scalar(
+        sa.select(Assessment)
+        .where(Assessment.pilot_id == pilot.id)
+        .order_by(Assessment.cycle.desc())
+        .limit(1)
+    )
+    if previous is not None and not previous.is_final:
+        raise InvalidTransition("the last cycle is still open")
+    assessment = Assessment(
+        pilot_id=pilot.id,
+        cycle=(previous.cycle + 1) if previous else 1,
+        framework_id=framework.id,
+        authorities=list(previous.authorities) if previous else [],
+        stages=list(previous.stages) if previous else [],
+        copied_from_id=previous.id if previous else None,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    idx = fw.index(framework.id)
+    earlier: dict[str, Answer] = {}
+    if previous is not None:
+        earlier = {
+            a.process.code: a
+            for a in db.session.scalars(
+                sa.select(Answer)
+                .where(Answer.assessment_id == previous.id)
+                .options(joinedload(Answer.process))
+            )
+        }
+    rows = []
+    for process in idx.processes:
+        old = earlier.get(process.code)
+        values = {field: getattr(old, field) for field in TEAM_FIELDS} if old else {}
+        rows.append(Answer(assessment_id=assessment.id, process_id=process.id, **values))
+    db.session.add_all(rows)
+    db.session.flush()
+    state_changed.send(
+        assessment,
+        action="safeguards.assessment_started",
+        by=by,
+        summary=f"{pilot.title}, cycle {assessment.cycle}",
+        copied_from=previous.id if previous else None,
+    )
+    return assessment
+
+
+def _check_team_editable(assessment: Assessment) -> None:
+    if not assessment.is_team_editable:
+        raise AssessmentLocked(assessment.state.value)
+
+
+def set_scope(
+    assessment: Assessment, authorities: list[str], stages: list[str], *, expected_version: int, by=None
+):
+    _check_team_editable(assessment)
+    if assessment.version != expected_version:
+        raise StaleAssessment()
+    assessment.authorities = sorted(set(authorities))
+    assessment.stages = sorted(set(stages))
+    db.session.flush()
+    state_changed.send(
+        assessment,
+        action="safeguards.scope_set",
+        by=by,
+        summary=", ".join(assessment.authorities + assessment.stages),
+    )
+
+
+def parse_choice(choice: str) -> tuple[AnswerStatus, int | None]:
+    if choice in ("0", "1", "2", "3", "4"):
+        return AnswerStatus.RATED, int(choice)
+    if choice in (AnswerStatus.NOT_APPLICABLE.value, AnswerStatus.UNKNOWN.value):
+        return AnswerStatus(choice), None
+    return AnswerStatus.UNANSWERED, None
+
+
+@dataclass
+class AnswerInput:
+    status: AnswerStatus
+    rating: int | None = None
+    justification: str = ""
+    evidence: str = ""
+    links: str = ""
+    confidence: str = ""
+
+    @classmethod
+    def from_choice(cls, choice: str, **texts) -> AnswerInput:
+        status, rating = parse_choice(choice or "")
+        clean = {k: (v or "").replace("\r\n", "\n").strip() for k, v in texts.items()}
+        return cls(status, rating, **clean)
+
+    def same_as(self, answer: Answer) -> bool:
+        return all(getattr(self, field) == getattr(answer, field) for field in TEAM_FIELDS)
+
+
+def answer_problems(data: AnswerInput) -> dict[str, str]:
+    """Why an answer cannot be saved, by field (translated lazily)."""
+    errors: dict[str, str] = {}
+    if data.status is AnswerStatus.RATED and data.rating not in (0, 1, 2, 3, 4):
+        errors["rating"] = _l("Choose a rating from 0 to 4.")
+    if data.status is AnswerStatus.NOT_APPLICABLE and not data.justification:
+        errors["justification"] = _l("Say why this process does not apply.")
+    if data.status is AnswerStatus.RATED and (data.rating or 0) >= 3:
+        if not data.evidence:
+            errors["evidence"] = _l("Ratings 3 and 4 need evidence: describe what shows it.")
+        if not data.links:
+            errors["links"] = _l("Ratings 3 and 4 need at least one link to the evidence.")
+    for field in ("justification", "evidence", "links"):
+        if len(getattr(data, field)) > MAX_TEXT:
+            errors[field] = _l("Keep this under %(n)s characters.", n=MAX_TEXT)
+    if len(data.confidence) > 500:
+        errors["confidence"] = _l("Keep this under %(n)s characters.", n=500)
+    return errors
+
+
+def save_answer(answer: Answer, data: AnswerInput, *, expected_version: int | None, by=None) -> bool:
+    """Save the team's answer; returns False when nothing changed (a resend of what is already saved)."""
+    _check_team_editable(answer.assessment)
+    if data.same_as(answer):
+        return False
+    if expected_version is not None and expected_version != answer.version:
+        raise StaleAnswer(answer)
+    errors = answer_problems(data)
+    if errors:
+        raise InvalidAnswer(errors)
+    for field in TEAM_FIELDS:
+        setattr(answer, field, getattr(data, field))
+    if data.status is not AnswerStatus.RATED:
+        answer.rating = None
+    answer.updated_by_id = getattr(by, "id", None)
+    try:
+        db.session.flush()
+    except sa.orm.exc.StaleDataError:
+        db.session.rollback()
+        raise StaleAnswer(db.session.get(Answer, answer.id)) from None
+    return True
+
+
+def save_review(
+    answer: Answer, reviewed_rating: int | None, comment: str, *, expected_version: int | None, by=None
+) -> bool:
+    if answer.assessment.state is not AssessmentState.SUBMITTED:
+        raise AssessmentLocked(answer.assessment.state.value)
+    comment = (comment or "").strip()
+    if answer.reviewed_rating == reviewed_rating and answer.reviewer_comment == comment:
+        return False
+    if expected_version is not None and expected_version != answer.version:
+        raise StaleAnswer(answer)
+    if reviewed_rating is not None and reviewed_rating not in (0, 1, 2, 3, 4):
+        raise InvalidAnswer({"reviewed_rating": _l("Choose a rating from 0 to 4.")})
+    answer.reviewed_rating = reviewed_rating
+    answer.reviewer_comment = comment[:MAX_TEXT]
+    try:
+        db.session.flush()
+    except sa.orm.exc.StaleDataError:
+        db.session.rollback()
+        raise StaleAnswer(db.session.get(Answer, answer.id)) from None
+    return True
+
+
+# Workflow ---------------------------------------------------------------------------------------
+
+SUBJECTS = {
+    "submitted": _l("An assessment was submitted for your review"),
+    "changes_requested": _l("Reviewers asked for changes to your assessment"),
+    "approved": _l("Your assessment was approved"),
+    "published": _l("Your assessment was published"),
+}
+
+
+def _transition(
+    assessment: Assessment, allowed: set[AssessmentState], to: AssessmentState, *, by, note: str = ""
+):
+    if assessment.state not in allowed:
+        raise InvalidTransition(f"{assessment.state.value} → {to.value}")
+    before = assessment.state
+    assessment.state = to
+    db.session.flush()
+    state_changed.send(
+        assessment,
+        action=f"safeguards.assessment_{to.value}",
+        by=by,
+        summary=f"{assessment.pilot.title}, cycle {assessment.cycle}: {before.value} → {to.value}",
+        note=note,
+    )
+    recipients = assessment.pilot.reviewers if to is AssessmentState.SUBMITTED else assessment.pilot.team
+    url = url_for("safeguards.assessment", assessment_id=assessment.id, _external=True)
+    for member in recipients:
+        user = member.user
+        if by is not None and user.id == by.id:
+            continue
+        queue_email(
+            user.email,
+            "safeguards_state_changed",
+            SUBJECTS[to.value],
+            to_name=user.name,
+            locale=user.locale,
+            assessment=assessment,
+            state=to.value,
+            note=note,
+            url=url,
+        )
+
+
+def submit(assessment: Assessment, *, by=None) -> None:
+    if not assessment.has_scope:
+        raise InvalidTransition("no scope")
+    _transition(
+        assessment,
+        {AssessmentState.DRAFT, AssessmentState.CHANGES_REQUESTED},
+        AssessmentState.SUBMITTED,
+        by=by,
+    )
+    assessment.submitted_at = utcnow()
+
+
+def request_changes(assessment: Assessment, note: str, *, by=None) -> None:
+    assessment.review_note = (note or "").strip()[:MAX_TEXT]
+    _transition(
+        assessment,
+        {AssessmentState.SUBMITTED},
+        AssessmentState.CHANGES_REQUESTED,
+        by=by,
+        note=assessment.review_note,
+    )
+
+
+def approve(assessment: Assessment, note: str = "", *, by=None) -> None:
+    assessment.review_note = (note or "").strip()[:MAX_TEXT]
+    _transition(
+        assessment, {AssessmentState.SUBMITTED}, AssessmentState.APPROVED, by=by, note=assessment.review_note
+    )
+    assessment.approved_at = utcnow()
+
+
+def publish(assessment: Assessment, *, by=None) -> None:
+    _transition(assessment, {AssessmentState.APPROVED}, AssessmentState.PUBLISHED, by=by)
+    assessment.published_at = utcnow()
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    answer: Answer
+    process: fw.ProcessInfo
+    reason: fw.ScopeReason | None
+
+    @property
+    def in_scope(self) -> bool:
+        return self.reason is not None
+
+
+def load_assessment(assessment_id: int) -> Assessment | None:
+    return db.session.scalar(
+        sa.select(Assessment)
+        .where(Assessment.id == assessment_id)
+        .options(
+            joinedload(Assessment.pilot).joinedload(Pilot.system),
+            joinedload(Assessment.pilot).selectinload(Pilot.members).joinedload(PilotMember.user),
+        )
+    )
+
+
+def items(assessment: Assessment, idx: fw.FrameworkIndex, *, with_users: bool = False) -> list[Item]:
+    """Every answer of the assessment with its process and why it is in scope (None when it is not)."""
+    query = sa.select(Answer).where(Answer.assessment_id == assessment.id)
+    if with_users:
+        query = query.options(joinedload(Answer.updated_by))
+    answers = {a.process_id: a for a in db.session.scalars(query)}
+    result = []
+    for process in idx.processes:
+        answer = answers.get(process.id)
+        if answer is None:
+            continue
+        result.append(
+            Item(answer, process, fw.scope_reason(process, assessment.authorities, assessment.stages))
+        )
+    return result
+
+
+def scoring_items(items_: list[Item]) -> list[scoring.Item]:
+    return [
+        scoring.Item(
+            principle=item.process.principle,
+            status=item.answer.status.value,
+            rating=item.answer.rating,
+            reviewed_rating=item.answer.reviewed_rating,
+            risks=tuple(item.process.risks),
+            process=item.process.code,
+        )
+        for item in items_
+        if item.in_scope
+    ]
+
+
+def scores(idx: fw.FrameworkIndex, items_: list[Item]) -> tuple[scoring.Scores, scoring.Scores]:
+    return scoring.self_and_reviewed(scoring_items(items_), idx.principle_codes, idx.risk_codes)
+
+
+def pilots_for(user) -> list[Pilot]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Pilot)
+            .join(PilotMember)
+            .where(PilotMember.user_id == user.id)
+            .options(selectinload(Pilot.assessments), joinedload(Pilot.system))
+            .order_by(Pilot.title)
+        ).unique()
+    )
+
+
+# Serialising (API and open data) -------------------------------------------------------------------
+
+OPEN_DATA_LICENCE = "CC BY 4.0"
+
+
+def assessment_summary(assessment: Assessment) -> dict:
+    return {
+        "id": assessment.id,
+        "pilot": assessment.pilot.title,
+        "system": assessment.pilot.system.name,
+        "country": assessment.pilot.country,
+        "cycle": assessment.cycle,
+        "framework_version": assessment.framework.version,
+        "state": assessment.state.value,
+        "authorities": assessment.authorities,
+        "stages": assessment.stages,
+        "version": assessment.version,
+        "published_at": assessment.published_at,
+        "licence": OPEN_DATA_LICENCE if assessment.state is AssessmentState.PUBLISHED else None,
+    }
+
+
+def answer_data(item: Item) -> dict:
+    answer = item.answer
+    return {
+        "process": item.process.code,
+        "principle": item.process.principle,
+        "in_scope": item.in_scope,
+        "status": answer.status.value,
+        "rating": answer.rating,
+        "justification": answer.justification,
+        "evidence": answer.evidence,
+        "links": answer.links,
+        "confidence": answer.confidence,
+        "reviewed_rating": answer.reviewed_rating,
+        "reviewer_comment": answer.reviewer_comment,
+        "version": answer.version,
+        "updated_at": answer.updated_at,
+    }
+
+
+def score_data(result: scoring.Scores) -> dict:
+    return {
+        "overall": result.overall,
+        "foundational": result.foundational,
+        "operational": result.operational,
+        "level": result.level,
+        "red_flag": result.red_flag,
+        "principles": result.principles,
+        "risks": result.risks,
+    }
+
+
+def fingerprint(source) -> str:
+    """A short hash of an answer's team fields: tells the wizard which items a person actually changed."""
+    values = [
+        source.status.value,
+        source.rating,
+        *(getattr(source, f) for f in ("justification", "evidence", "links", "confidence")),
+    ]
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]

@@ -1,0 +1,39 @@
+"""Demo data and benchmark volume."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium import demo, seed
+from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot
+
+
+def test_demo_load_creates_pilots_in_each_state_and_is_idempotent(app, db, client):
+    demo.load()
+    db.session.commit()
+    demo.load()
+    db.session.commit()
+    assert {s.slug for s in db.session.scalars(sa.select(DpiSystem))} >= {
+        "pix",
+        "gov-br",
+        "bre-b",
+        "llave-mx",
+        "ciudadano-digital",
+    }
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pilot)) == 4
+    states = {a.state for a in db.session.scalars(sa.select(Assessment))}
+    assert {AssessmentState.DRAFT, AssessmentState.SUBMITTED, AssessmentState.PUBLISHED} <= states
+    published = db.session.scalar(sa.select(Assessment).where(Assessment.state == AssessmentState.PUBLISHED))
+    assert client.get(f"/safeguards/assessments/{published.id}/results").status_code == 200
+    assert "Pix" in client.get("/safeguards").get_data(as_text=True)
+
+
+def test_bench_seed_gives_the_bench_member_a_draft(app, db, client, login_as):
+    seed.seed(1)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) == 30
+    first = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
+    assert first.state is AssessmentState.DRAFT
+    member = db.session.scalar(sa.select(seed.User).where(seed.User.email == seed.BENCH_MEMBER))
+    login_as(member)
+    assert client.get(f"/safeguards/assessments/{first.id}/steps/F4").status_code == 200

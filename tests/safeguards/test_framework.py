@@ -1,0 +1,82 @@
+"""The framework as data: loading, idempotence, frozen versions, the scope rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from safeguards import framework as fw
+from safeguards.models import FrameworkVersion, Process
+
+
+def test_cli_loads_every_file_once(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["safeguards", "load-framework"])
+    assert "1.0: loaded" in first.output
+    again = runner.invoke(args=["safeguards", "load-framework"])
+    assert "already loaded" in again.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Process)) == 96
+
+
+def test_changed_file_with_a_loaded_version_number_is_refused(framework, tmp_path):
+    data = json.loads((fw.FRAMEWORKS_DIR / "v1.0.json").read_text())
+    data["processes"][0]["title"]["en"] = "Changed"
+    changed = tmp_path / "v1.0.json"
+    changed.write_text(json.dumps(data))
+    with pytest.raises(fw.FrameworkConflict):
+        fw.load_file(changed)
+
+
+def test_index_holds_links_and_o7_has_no_process(framework):
+    idx = fw.index(framework.id)
+    assert len(idx.principles) == 18 and len(idx.risks) == 13 and len(idx.processes) == 96
+    assert idx.processes_of("O7") == []
+    f11 = idx.by_code()["F1.1"]
+    assert f11.authorities == ["R5"] and f11.stages == ["L1"] and set(f11.risks) == {"RS4", "RI2"}
+
+
+def test_scope_rule_includes_processes_without_authority_or_stage(framework):
+    idx = fw.index(framework.id)
+    no_stage = next(p for p in idx.processes if not p.stages and p.all_authorities)
+    no_authority = next(p for p in idx.processes if not p.all_authorities and p.stages)
+    reason = fw.scope_reason(no_authority, ["R3"], no_authority.stages)
+    assert reason is not None and reason.no_authority
+    reason = fw.scope_reason(no_stage, no_stage.all_authorities, ["L5"])
+    assert reason is not None and reason.no_stage
+    f11 = idx.by_code()["F1.1"]
+    assert fw.scope_reason(f11, ["R1"], ["L1"]) is None
+    assert fw.scope_reason(f11, ["R5"], ["L2"]) is None
+    assert fw.scope_reason(f11, [], []) is None
+
+
+def test_framework_page_lists_every_process_and_the_coverage_note(client, framework):
+    html = client.get("/safeguards/framework/1.0", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html.count("<details>") == 96 and "about 30%" in html
+    assert client.get("/safeguards/framework/2.0").status_code == 404
+
+
+def test_a_new_version_never_changes_old_results(client, db, framework, pilot, make_assessment, tmp_path):
+    from safeguards import services
+    from safeguards.models import AssessmentState
+    from tests.safeguards.conftest import answer_all
+
+    old = make_assessment(pilot)
+    answer_all(old, rating=3)
+    old.state = AssessmentState.PUBLISHED
+    db.session.commit()
+    before = client.get(f"/api/v1/assessments/{old.id}/scores").get_json()
+    data = json.loads((fw.FRAMEWORKS_DIR / "v1.0.json").read_text())
+    data["version"] = "1.1"
+    data["processes"] = [p for p in data["processes"] if p["principle"] != "F1"]
+    newer = tmp_path / "v1.1.json"
+    newer.write_text(json.dumps(data))
+    fw.load_file(newer)
+    db.session.commit()
+    assert fw.latest().version == "1.1"
+    assert client.get(f"/api/v1/assessments/{old.id}/scores").get_json() == before
+    cycle2 = services.start_assessment(pilot)
+    db.session.commit()
+    assert cycle2.framework.version == "1.1" and old.framework.version == "1.0"
