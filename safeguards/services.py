@@ -7,12 +7,11 @@ import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from consortium.db import db, utcnow
-from consortium.mail import queue_email
+from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
 from safeguards import framework as fw
 from safeguards import scoring
@@ -301,7 +300,7 @@ def _transition(
         note=note,
     )
     recipients = assessment.pilot.reviewers if to is AssessmentState.SUBMITTED else assessment.pilot.team
-    url = url_for("safeguards.assessment", assessment_id=assessment.id, _external=True)
+    url = public_url("safeguards.assessment", assessment_id=assessment.id)
     for member in recipients:
         user = member.user
         if by is not None and user.id == by.id:

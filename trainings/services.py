@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from consortium import signals
 from consortium.db import db, utcnow
 from consortium.i18n import normalise_language
-from consortium.mail import queue_email
+from consortium.mail import public_url, queue_email
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Organisation
 from consortium.suggestions import Suggestion
@@ -432,7 +432,7 @@ def new_certificate_code() -> str:
 
 
 def certificate_url(certificate: Certificate) -> str:
-    return _external("trainings.verify_certificate", code=certificate.code)
+    return public_url("trainings.verify_certificate", code=certificate.code)
 
 
 def _font_path() -> Path | None:
@@ -531,7 +531,7 @@ def ics(training: Training, *, with_link: bool = False, language: str = "es") ->
     calendar.add("method", "PUBLISH")
     title, _lang = training.text("title", language)
     summary, _lang = training.text("summary", language)
-    page = _external("trainings.detail", training_id=training.id)
+    page = public_url("trainings.detail", training_id=training.id)
     location = ", ".join(
         part
         for part in (
@@ -580,10 +580,6 @@ SUBJECTS = {
 }
 
 
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 def notify(registration: Registration, kind: str) -> None:
     person = registration.user
     training = registration.training
@@ -610,7 +606,7 @@ def notify(registration: Registration, kind: str) -> None:
         registration=registration,
         show_link=confirmed and bool(training.online_url),
         position=waitlist_position(registration),
-        url=_external("trainings.detail", training_id=training.id),
+        url=public_url("trainings.detail", training_id=training.id),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import LANGUAGES, current_language
+from consortium.mail import public_url
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
 from consortium.permissions import Permission, can, public, require
@@ -115,7 +116,7 @@ def detail(training_id: int):
         position=services.waitlist_position(registration) if registration else None,
         language=language,
         post_form=PostForm(),
-        share_url=services._external("trainings.detail", training_id=training.id),
+        share_url=public_url("trainings.detail", training_id=training.id),
     )
 
 
