@@ -450,7 +450,7 @@ def _store_stream(stream: IO[bytes], limit: int) -> _Upload:
 
 def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) -> Attachment:
     """Store an uploaded file under a generated name after checking its size and its real type."""
-    limit = int(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024
+    limit = int(float(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024)
     upload = _store_stream(stream, limit)
     if upload.size == 0:
         upload.path.unlink(missing_ok=True)

@@ -526,7 +526,9 @@ def upload_attachment(version_id: int):
         except services.InvalidAttachment as error:
             db.session.rollback()
             form.file.errors = [str(error.message)]
-        else:
+        finally:
+            upload.close()
+        if not form.file.errors:
             db.session.commit()
             flash(_("The attachment was uploaded."), "success")
             return _back(version)
