@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +37,7 @@ from consortium.library.forms import (
     VersionForm,
 )
 from consortium.library.models import Attachment, DpiSystem, Resource, ResourceVersion, Topic, VersionStatus
+from consortium.markdown import render_markdown
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 
@@ -570,6 +572,17 @@ def delete_topic(topic_id: int):
 
 
 # Template filters -----------------------------------------------------------------------------------------
+
+
+@bp.app_template_filter("library_body")
+def library_body(text: str) -> Markup:
+    """Sanitised Markdown whose wide tables scroll inside a focusable region, not the whole page."""
+    html = str(render_markdown(text))
+    label = escape(_("Table (scrolls sideways)"))
+    html = html.replace(
+        "<table>", f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}"><table>'
+    )
+    return Markup(html.replace("</table>", "</table></div>"))  # noqa: S704 - fixed markup around nh3's output
 
 
 @bp.app_template_filter("language_name")
