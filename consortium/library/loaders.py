@@ -319,6 +319,10 @@ def seed(scale: int, rng: random.Random) -> int:
         db.session.execute(sa.insert(ResourceVersion), versions[start : start + 2000])
     for start in range(0, len(tags), 5000):
         db.session.execute(sa.insert(ResourceTag), tags[start : start + 5000])
+    db.session.flush()
+    # Fresh statistics, so the planner knows how the bulk rows are spread (PostgreSQL and SQLite alike).
+    for table in ("resources", "resource_versions", "resource_tags"):
+        db.session.execute(sa.text(f"ANALYZE {table}"))
     return count + len(versions)
 
 

@@ -211,32 +211,54 @@ def _matches(text: str, language: str):
 
 
 def search(filters: Filters) -> Page:
-    """Published resources for a reader of ``filters.language``: newest first, or by relevance with text."""
+    """Published resources for a reader of ``filters.language``: newest first, or by relevance with text.
+
+    The page is chosen first (ids and sort key), then joined to its resources and to the version to
+    show, looked up for those rows only. Searching costs one statement, listing two (page and count).
+    """
     language = filters.language
     conditions = _conditions(filters)
     page = max(1, filters.page)
     has_text = bool(terms(filters.text))
 
-    base = sa.select(Resource.id).where(*conditions)
+    # With text, every match is ranked anyway, so the total comes with the page as a window function
+    # (one pass). Without text, the newest page comes straight off the last_published_at index and a
+    # separate count is cheaper than a window that would have to visit every row.
+    total_column = sa.func.count().over() if has_text else sa.literal(None)
+    chosen = sa.select(Resource.id.label("resource_id"), total_column.label("total")).where(*conditions)
     if has_text:
         matches = _matches(filters.text, language)
-        base = base.join(matches, matches.c.resource_id == Resource.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-
-    query = (
-        sa.select(Resource, ResourceVersion)
-        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
-        .where(ResourceVersion.id == display_version_id(language), *conditions)
-        .options(defer(ResourceVersion.body))
-    )
-    if has_text:
-        query = query.join(matches, matches.c.resource_id == Resource.id).order_by(
+        chosen = chosen.join(matches, matches.c.resource_id == Resource.id)
+        chosen = chosen.add_columns(matches.c.score.label("sort_key")).order_by(
             matches.c.score, Resource.id.desc()
         )
     else:
-        query = query.order_by(Resource.last_published_at.desc(), Resource.id.desc())
-    rows = db.session.execute(query.limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
-    items = [Hit(resource=resource, version=version, language=language) for resource, version in rows]
+        chosen = chosen.add_columns(Resource.last_published_at.label("sort_key")).order_by(
+            Resource.last_published_at.desc(), Resource.id.desc()
+        )
+    chosen = chosen.limit(filters.per_page).offset((page - 1) * filters.per_page).subquery("chosen")
+    query = (
+        sa.select(Resource, ResourceVersion, chosen.c.total)
+        .join(chosen, chosen.c.resource_id == Resource.id)
+        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
+        .where(ResourceVersion.id == display_version_id(language))
+        .options(defer(ResourceVersion.body))
+        .order_by(
+            chosen.c.sort_key if has_text else chosen.c.sort_key.desc(),
+            Resource.id.desc(),
+        )
+    )
+    rows = db.session.execute(query).all()
+    items = [Hit(resource=resource, version=version, language=language) for resource, version, _total in rows]
+    if has_text and rows:
+        total = rows[0].total
+    elif has_text and page == 1:
+        total = 0
+    else:  # no text, or past the last page of results
+        counted = sa.select(Resource.id).where(*conditions)
+        if has_text:
+            counted = counted.join(matches, matches.c.resource_id == Resource.id)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     return Page(
         items=items,
         total=total or 0,
