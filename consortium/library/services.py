@@ -31,6 +31,7 @@ from consortium.library.models import (
     VersionStatus,
 )
 from consortium.signals import state_changed
+from consortium.users.models import User
 
 
 class LibraryError(Exception):
@@ -323,6 +324,97 @@ def demand(resource_ids: list[int] | None = None) -> dict[tuple[int, str], int]:
     if resource_ids is not None:
         query = query.where(TranslationRequest.resource_id.in_(resource_ids))
     return {(rid, lang): n for rid, lang, n in db.session.execute(query)}
+
+
+@dataclass
+class BoardRow:
+    resource_id: int
+    language: str
+    title: str
+    original_language: str
+    version_id: int | None
+    status: VersionStatus | None
+    is_outdated: bool
+    translator: str | None
+    demand: int
+
+
+def board(*, status: str = "", page: int = 1, per_page: int = 50) -> tuple[list[BoardRow], int]:
+    """Every (resource, language) lacking an up-to-date published version, most requested first.
+
+    One statement whatever the size of the library: resources x the other languages, the version
+    if any, its translator and the readers' demand, with the total as a window count.
+    """
+    languages = sa.union_all(*(sa.select(sa.literal(code).label("language")) for code in LANGUAGES)).subquery(
+        "langs"
+    )
+    original = sa.orm.aliased(ResourceVersion)
+    target = sa.orm.aliased(ResourceVersion)
+    wanted = (
+        sa.select(TranslationRequest.resource_id, TranslationRequest.language, sa.func.count().label("n"))
+        .group_by(TranslationRequest.resource_id, TranslationRequest.language)
+        .subquery("wanted")
+    )
+    demand_column = sa.func.coalesce(wanted.c.n, 0)
+    query = (
+        sa.select(
+            Resource.id,
+            languages.c.language,
+            original.title,
+            Resource.original_language,
+            target.id,
+            target.status,
+            target.is_outdated,
+            User.name,
+            demand_column,
+            sa.func.count().over(),
+        )
+        .select_from(Resource)
+        .join(languages, languages.c.language != Resource.original_language)
+        .join(
+            original,
+            sa.and_(original.resource_id == Resource.id, original.language == Resource.original_language),
+        )
+        .outerjoin(
+            target, sa.and_(target.resource_id == Resource.id, target.language == languages.c.language)
+        )
+        .outerjoin(User, User.id == target.translator_id)
+        .outerjoin(
+            wanted, sa.and_(wanted.c.resource_id == Resource.id, wanted.c.language == languages.c.language)
+        )
+        .where(
+            sa.or_(
+                target.id.is_(None), target.status != VersionStatus.PUBLISHED, target.is_outdated.is_(True)
+            )
+        )
+    )
+    if status == "missing":
+        query = query.where(target.id.is_(None))
+    elif status == VersionStatus.PUBLISHED.value:
+        query = query.where(target.is_outdated.is_(True))
+    elif status in VersionStatus._value2member_map_:
+        query = query.where(target.status == VersionStatus(status))
+    query = (
+        query.order_by(demand_column.desc(), Resource.id.desc(), languages.c.language)
+        .limit(per_page)
+        .offset((max(1, page) - 1) * per_page)
+    )
+    rows = db.session.execute(query).all()
+    total = rows[0][-1] if rows else 0
+    return [
+        BoardRow(
+            resource_id=row[0],
+            language=row[1],
+            title=row[2],
+            original_language=row[3],
+            version_id=row[4],
+            status=row[5],
+            is_outdated=bool(row[6]),
+            translator=row[7],
+            demand=row[8],
+        )
+        for row in rows
+    ], total
 
 
 def coverage() -> dict[str, Any]:

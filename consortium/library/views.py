@@ -51,6 +51,7 @@ bp = Blueprint(
 
 LANG = "<any(es, pt_BR, en):lang>"
 MANAGE_PER_PAGE = 50
+BOARD_PER_PAGE = 50
 
 
 def _user():
@@ -216,44 +217,17 @@ def download(attachment_id: int, name: str):
 @require(Permission.LIBRARY_TRANSLATE)
 def board():
     """Every (resource, language) without a published, up-to-date version, most requested first."""
-    resources = db.session.scalars(
-        sa.select(Resource)
-        .options(
-            selectinload(Resource.versions).joinedload(ResourceVersion.translator),
-        )
-        .order_by(Resource.id.desc())
-    ).all()
-    wanted = services.demand()
-    rows = []
-    for found in resources:
-        original = found.original
-        if original is None:
-            continue
-        for language in LANGUAGES:
-            if language == found.original_language:
-                continue
-            version = found.version_in(language)
-            if version is not None and version.is_published and not version.is_outdated:
-                continue
-            rows.append(
-                {
-                    "resource": found,
-                    "original": original,
-                    "language": language,
-                    "version": version,
-                    "demand": wanted.get((found.id, language), 0),
-                }
-            )
+    try:
+        page_number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page_number = 1
     status_filter = request.args.get("status", "")
-    if status_filter:
-        rows = [
-            r for r in rows if (r["version"].status.value if r["version"] else "missing") == status_filter
-        ]
-    rows.sort(key=lambda r: (-r["demand"], -r["resource"].id))
+    rows, total = services.board(status=status_filter, page=page_number, per_page=BOARD_PER_PAGE)
     return render_template(
         "library/board.html",
-        rows=rows[:300],
-        total=len(rows),
+        rows=rows,
+        total=total,
+        page=search.Page(items=rows, total=total, page=page_number, per_page=BOARD_PER_PAGE),
         coverage=services.coverage(),
         status_filter=status_filter,
     )

@@ -221,3 +221,21 @@ def test_staff_manage_topics(client, submit, login_as, staff, make_resource, db)
     submit("/library/manage/topics", {}, action=f"/library/manage/topics/{topic.id}/delete")
     db.session.expire_all()
     assert db.session.get(Resource, resource.id).topic_slugs == []
+
+
+def test_board_query_count_does_not_grow(client, login_as, staff, make_resource, count_queries, db):
+    def seed(n, start):
+        for i in range(start, start + n):
+            make_resource({"en": (f"Guide {i}", "x"), "es": (f"Guía {i}", "x")}, commit=False)
+        db.session.commit()
+
+    login_as(staff)
+    seed(3, 0)
+    client.get("/library/translations")
+    with count_queries() as few:
+        client.get("/library/translations")
+    seed(9, 3)
+    with count_queries() as many:
+        html = client.get("/library/translations").get_data(as_text=True)
+    assert "Guide 11" in html
+    assert len(few) == len(many)
