@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from consortium.db import db, utcnow
@@ -30,6 +30,7 @@ from consortium.library.models import (
     TranslationRequest,
     VersionStatus,
 )
+from consortium.mail import queue_email
 from consortium.signals import state_changed
 from consortium.users.models import User
 
@@ -228,10 +229,24 @@ def _mark_translations_outdated(resource: Resource, *, by) -> None:
 
 
 def assign_translator(version: ResourceVersion, translator, *, by) -> None:
+    """Make ``translator`` responsible for the version; they are told by e-mail, in their language."""
     version.translator_id = translator.id if translator else None
     if translator and version.status is VersionStatus.DRAFT:
         version.status = VersionStatus.IN_TRANSLATION
     db.session.flush()
+    if translator is not None and translator.id != getattr(by, "id", None):
+        original = version.resource.original
+        queue_email(
+            translator.email,
+            "library_translation_assigned",
+            _l("A translation for you in the library"),
+            to_name=translator.name,
+            locale=translator.locale,
+            title=original.title if original else version.title,
+            language=LANGUAGES[version.language],
+            url=current_app.config["PUBLIC_URL"].rstrip("/")
+            + url_for("library.edit_version", resource_id=version.resource_id, lang=version.language),
+        )
     state_changed.send(
         version,
         action="library.translator_assigned",

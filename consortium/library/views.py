@@ -233,6 +233,20 @@ def board():
     )
 
 
+@bp.route("/library/translations/mine")
+@require()
+def my_translations():
+    """The versions assigned to the signed-in person (a translator need not be staff)."""
+    versions = db.session.scalars(
+        sa.select(ResourceVersion)
+        .where(ResourceVersion.translator_id == current_user.id)
+        .options(joinedload(ResourceVersion.resource))
+        .order_by(ResourceVersion.updated_at.desc())
+        .limit(200)
+    ).all()
+    return render_template("library/mine.html", versions=versions)
+
+
 # Staff: resources ----------------------------------------------------------------------------------------
 
 

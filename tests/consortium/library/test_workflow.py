@@ -141,7 +141,9 @@ def test_access_to_board_and_staff_tools(client, login_as, who, board, manage, d
     assert client.get("/library/manage/topics").status_code == manage
 
 
-def test_an_assigned_member_translates_that_version_only(client, submit, login_as, staff, make_resource, db):
+def test_an_assigned_member_translates_that_version_only(
+    client, submit, login_as, staff, make_resource, db, mail_outbox
+):
     resource = make_resource({"en": ("Guide", "x")})
     other = make_resource({"en": ("Other guide", "y")})
     translator = UserFactory(email="traductora@example.org")
@@ -156,7 +158,15 @@ def test_an_assigned_member_translates_that_version_only(client, submit, login_a
         action=f"/library/manage/versions/{version.id}/assign",
         on=staff_client,
     )
+    (message,) = mail_outbox()
+    assert (
+        message.to_email == "traductora@example.org"
+        and f"/library/manage/{resource.id}/es" in message.body_text
+    )
     login_as(translator)
+    assert f"/library/manage/{resource.id}/es" in client.get("/library/translations/mine").get_data(
+        as_text=True
+    )
     assert submit(f"/library/manage/{resource.id}/es", {"title": "Guía", "body": "Texto."}).status_code == 302
     assert _version(db, resource.id, "es").title == "Guía"
     assert client.get(f"/library/manage/{other.id}/es").status_code == 404
