@@ -548,6 +548,23 @@ def topics():
     return render_template("library/topics.html", form=form, topics=_topics(), post_form=PostForm())
 
 
+@bp.route("/library/manage/topics/<int:topic_id>", methods=["GET", "POST"])
+@require(Permission.LIBRARY_EDIT)
+def edit_topic(topic_id: int):
+    topic = db.session.get(Topic, topic_id) or abort(404)
+    form = TopicForm()
+    form.slug.data = topic.slug  # a topic's short name never changes: resources refer to it
+    if request.method == "GET":
+        for code in LANGUAGES:
+            getattr(form, f"name_{code}").data = topic.names.get(code, "")
+    if form.validate_on_submit():
+        services.save_topic(topic, slug=topic.slug, names=form.names())
+        db.session.commit()
+        flash(_("The topic was saved."), "success")
+        return redirect(url_for("library.topics"))
+    return render_template("library/topic_form.html", form=form, topic=topic)
+
+
 @bp.route("/library/manage/topics/<int:topic_id>/delete", methods=["POST"])
 @require(Permission.LIBRARY_EDIT)
 def delete_topic(topic_id: int):

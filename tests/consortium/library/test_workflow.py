@@ -225,6 +225,14 @@ def test_staff_manage_topics(client, submit, login_as, staff, make_resource, db)
     submit("/library/manage/topics", {"slug": "inclusion", "name_es": "Inclusión", "name_en": "Inclusion"})
     topic = db.session.scalar(sa.select(Topic))
     assert topic.names == {"es": "Inclusión", "en": "Inclusion"}
+    submit(
+        f"/library/manage/topics/{topic.id}",
+        {"name_es": "Inclusión digital", "name_pt_BR": "Inclusão digital"},
+    )
+    db.session.expire_all()
+    assert (
+        topic.names == {"es": "Inclusión digital", "pt_BR": "Inclusão digital"} and topic.slug == "inclusion"
+    )
     resource = make_resource({"es": ("Guía", "x")}, topic_slugs=["inclusion"])
     reader = client.application.test_client()
     assert "Guía" in reader.get("/library?topic=inclusion").get_data(as_text=True)
