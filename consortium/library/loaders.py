@@ -24,11 +24,13 @@ from consortium.library.models import (
     ResourceTag,
     ResourceVersion,
     Topic,
+    TranslationRequest,
     VersionStatus,
 )
 from consortium.library.services import sync_tags, tag_values
 from consortium.organisations.countries import LAC_COUNTRY_CODES
 from consortium.suggestions import Suggestion
+from consortium.users.models import User
 
 DEMO_FOLDER = Path(__file__).parent / "demo"
 
@@ -319,11 +321,29 @@ def seed(scale: int, rng: random.Random) -> int:
         db.session.execute(sa.insert(ResourceVersion), versions[start : start + 2000])
     for start in range(0, len(tags), 5000):
         db.session.execute(sa.insert(ResourceTag), tags[start : start + 5000])
+    requests = _seed_requests(rng, ids, specs, now)
+    for start in range(0, len(requests), 5000):
+        db.session.execute(sa.insert(TranslationRequest), requests[start : start + 5000])
     db.session.flush()
     # Fresh statistics, so the planner knows how the bulk rows are spread (PostgreSQL and SQLite alike).
-    for table in ("resources", "resource_versions", "resource_tags"):
+    for table in ("resources", "resource_versions", "resource_tags", "translation_requests"):
         db.session.execute(sa.text(f"ANALYZE {table}"))
-    return count + len(versions)
+    return count + len(versions) + len(requests)
+
+
+def _seed_requests(rng: random.Random, ids: list[int], specs: list[dict], now) -> list[dict]:
+    """Readers asking for missing languages, so the translation board has demand to sort by."""
+    readers = db.session.scalars(sa.select(User.id).where(User.email.like("bench-%")).limit(200)).all()
+    rows = []
+    for resource_id, spec in zip(ids, specs, strict=True):
+        for language in LANGUAGES:
+            if language in spec["published_languages"] or not readers:
+                continue
+            for reader in rng.sample(readers, min(len(readers), rng.randint(0, 12))):
+                rows.append(
+                    {"resource_id": resource_id, "language": language, "user_id": reader, "created_at": now}
+                )
+    return rows
 
 
 # Suggestions for the safeguards results page ----------

@@ -104,7 +104,8 @@ def _load_version(lang: str, slug: str) -> ResourceVersion:
         sa.select(ResourceVersion)
         .where(ResourceVersion.language == lang, ResourceVersion.slug == slug)
         .options(
-            joinedload(ResourceVersion.resource).selectinload(Resource.versions),
+            # The other versions are only linked to: their bodies stay in the database.
+            joinedload(ResourceVersion.resource).selectinload(Resource.versions).defer(ResourceVersion.body),
             joinedload(ResourceVersion.attachment),
         )
     )

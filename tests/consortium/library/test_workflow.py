@@ -257,3 +257,20 @@ def test_board_query_count_does_not_grow(client, login_as, staff, make_resource,
         html = client.get("/library/translations").get_data(as_text=True)
     assert "Guide 11" in html
     assert len(few) == len(many)
+
+
+def test_two_people_editing_one_version_do_not_overwrite_each_other(
+    client, login_as, staff, make_resource, db
+):
+    resource = make_resource({"es": ("Guía", "Texto original.")})
+    page = f"/library/manage/{resource.id}/es"
+    login_as(staff)
+    other = client.application.test_client()
+    login_as(UserFactory(staff=True), on=other)
+    first = hidden_fields(client.get(page).get_data(as_text=True), page)
+    second = hidden_fields(other.get(page).get_data(as_text=True), page)
+    assert client.post(page, data={**first, "title": "Guía", "body": "Primera edición."}).status_code == 302
+    response = other.post(page, data={**second, "title": "Guía", "body": "Segunda edición."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Segunda edición." in html and "Primera edición." in html
+    assert _version(db, resource.id, "es").body == "Primera edición."
