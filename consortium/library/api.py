@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from consortium.db import db
 from consortium.i18n import current_language
 from consortium.library import search, services
-from consortium.library.models import Resource, ResourceKind, ResourceVersion
+from consortium.library.models import Resource, ResourceKind, ResourceVersion, Topic
 from consortium.library.schemas import (
     ResourceCreateSchema,
     ResourceDetailSchema,
@@ -67,7 +69,11 @@ def _resource_fields(args: dict) -> dict:
     if "kind" in fields:
         fields["kind"] = ResourceKind(fields["kind"])
     if "topics" in args:
-        fields["topic_slugs"] = args["topics"]
+        known = set(db.session.scalars(sa.select(Topic.slug).where(Topic.slug.in_(args["topics"]))))
+        unknown = sorted(set(args["topics"]) - known)
+        if unknown:
+            abort(422, _("Unknown topics: %(topics)s", topics=", ".join(unknown)))
+        fields["topic_slugs"] = list(dict.fromkeys(args["topics"]))
     return fields
 
 

@@ -117,3 +117,19 @@ def test_members_cannot_write(client, db, resources):
         400,
         401,
     )  # CSRF or log-in
+
+
+def test_unknown_topics_are_refused(client, db):
+    from consortium.library import services
+
+    services.save_topic(None, slug="payments", names={"es": "Pagos"})
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    headers = _bearer(db, staff)
+    base = {"kind": "guide", "original_language": "es", "title": "Guía"}
+    refused = client.post(
+        "/api/v1/resources", json={**base, "topics": ["payments", "nonsense"]}, headers=headers
+    )
+    assert refused.status_code == 422
+    accepted = client.post("/api/v1/resources", json={**base, "topics": ["payments"]}, headers=headers)
+    assert accepted.status_code == 201 and accepted.get_json()["topics"] == ["payments"]
