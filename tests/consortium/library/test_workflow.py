@@ -274,3 +274,31 @@ def test_two_people_editing_one_version_do_not_overwrite_each_other(
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "Segunda edición." in html and "Primera edición." in html
     assert _version(db, resource.id, "es").body == "Primera edición."
+
+
+NEW = {
+    "original_language": "es",
+    "title": "Guía nueva",
+    "summary": "Un resumen.",
+    "kind": "guide",
+    "licence": "CC",
+}
+
+
+def test_a_double_submitted_new_resource_is_created_once(client, login_as, staff, db):
+    login_as(staff)
+    fields = hidden_fields(client.get("/library/manage/new").get_data(as_text=True), "")
+    first = client.post("/library/manage/new", data={**fields, **NEW})
+    second = client.post("/library/manage/new", data={**fields, **NEW})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Resource)) == 1
+
+
+def test_bad_input_is_shown_again_with_an_error_and_what_was_typed(client, submit, login_as, staff, db):
+    login_as(staff)
+    response = submit("/library/manage/new", {**NEW, "title": "", "source_url": "not a url"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Un resumen." in html and 'value="not a url"' in html
+    assert "error-summary" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Resource)) == 0
