@@ -67,6 +67,23 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Full-text search objects the library's migration writes by hand (see consortium/library/search.py):
+# an FTS5 table and its shadow tables on SQLite, a generated column and its GIN index on PostgreSQL.
+# They are not in the models, so comparing must not propose to drop them.
+HAND_WRITTEN_TABLE_PREFIXES = ("resource_versions_fts",)
+HAND_WRITTEN_NAMES = {("column", "search_vector"), ("index", "ix_resource_versions_search_vector")}
+
+
+def include_name(name, type_, parent_names):
+    if type_ == "table" and name and name.startswith(HAND_WRITTEN_TABLE_PREFIXES):
+        return False
+    return (type_, name) not in HAND_WRITTEN_NAMES
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return include_name(name, type_, {})
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -87,6 +104,8 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

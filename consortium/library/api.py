@@ -1,0 +1,226 @@
+"""The library over JSON: /api/v1/resources. Reading is public; writing needs staff permissions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from consortium.db import db
+from consortium.i18n import current_language
+from consortium.library import search, services
+from consortium.library.models import Resource, ResourceKind, ResourceVersion, Topic
+from consortium.library.schemas import (
+    ResourceCreateSchema,
+    ResourceDetailSchema,
+    ResourcePageSchema,
+    ResourcePatchSchema,
+    ResourceQuerySchema,
+    VersionCreateSchema,
+    VersionWriteSchema,
+)
+from consortium.markdown import render_markdown
+from consortium.permissions import Permission, can, public, require
+
+blp = Blueprint("library_api", __name__, url_prefix="/api/v1", description="The resource library")
+
+
+def item(resource: Resource, version: ResourceVersion, requested: str, *, detail: bool = False) -> dict:
+    data = {
+        "id": resource.id,
+        "kind": resource.kind.value,
+        "requested_language": requested,
+        "language": version.language,
+        "is_fallback": version.language != requested,
+        "original_language": resource.original_language,
+        "available_languages": list(resource.published_languages or []),
+        "title": version.title,
+        "summary": version.summary,
+        "slug": version.slug,
+        "url": url_for("library.read", lang=version.language, slug=version.slug, _external=True),
+        "is_outdated": version.is_outdated,
+        "topics": list(resource.topic_slugs or []),
+        "countries": list(resource.countries or []),
+        "systems": list(resource.systems or []),
+        "principles": list(resource.principles or []),
+        "authors": list(resource.authors or []),
+        "organisation": resource.organisation,
+        "licence": resource.licence,
+        "published_on": resource.published_on,
+        "source_url": resource.source_url,
+        "version": resource.version,
+    }
+    if detail:
+        attachment = version.attachment
+        data["attachment_url"] = (
+            url_for("library.download", attachment_id=attachment.id, name=attachment.filename, _external=True)
+            if attachment
+            else None
+        )
+        data["body"] = version.body
+        data["body_html"] = str(render_markdown(version.body))
+    return data
+
+
+def _resource_fields(args: dict) -> dict:
+    fields = {key: value for key, value in args.items() if key in services.RESOURCE_FIELDS}
+    if "kind" in fields:
+        fields["kind"] = ResourceKind(fields["kind"])
+    if "topics" in args:
+        known = set(db.session.scalars(sa.select(Topic.slug).where(Topic.slug.in_(args["topics"]))))
+        unknown = sorted(set(args["topics"]) - known)
+        if unknown:
+            abort(422, _("Unknown topics: %(topics)s", topics=", ".join(unknown)))
+        fields["topic_slugs"] = list(dict.fromkeys(args["topics"]))
+    return fields
+
+
+@blp.route("/resources")
+@blp.arguments(ResourceQuerySchema, location="query")
+@blp.response(200, ResourcePageSchema)
+@public
+def list_resources(args):
+    """Published resources, each in the requested language or, with `is_fallback`, in its original."""
+    language = args["lang"] or current_language()
+    page = search.search(
+        search.Filters(
+            language=language,
+            text=args["q"],
+            kind=args["kind"],
+            topic=args["topic"],
+            country=args["country"],
+            system=args["system"],
+            principle=args["principle"],
+            available_in=args["available_in"],
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+    )
+    return {
+        "items": [item(hit.resource, hit.version, language) for hit in page.items],
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+    }
+
+
+def _load(resource_id: int) -> Resource:
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not (resource.is_published or can(Permission.LIBRARY_EDIT)):
+        abort(404)
+    return resource
+
+
+@blp.route("/resources/<int:resource_id>")
+@blp.arguments(ResourceQuerySchema(only=("lang",)), location="query")
+@blp.response(200, ResourceDetailSchema)
+@public
+def get_resource(args, resource_id: int):
+    """One resource with its Markdown body and the sanitised HTML."""
+    resource = _load(resource_id)
+    language = args["lang"] or current_language()
+    shown = resource.display_language(language)
+    version = resource.version_in(shown) if shown else resource.original
+    return item(resource, version, language, detail=True)
+
+
+@blp.route("/resources", methods=["POST"])
+@blp.arguments(ResourceCreateSchema)
+@blp.response(201, ResourceDetailSchema)
+@require(Permission.LIBRARY_EDIT)
+def create_resource(args):
+    """Create a resource and its original-language version (a draft)."""
+    fields = _resource_fields(args)
+    fields["original_language"] = args["original_language"]
+    resource = services.create_resource(
+        by=current_user._get_current_object(),
+        title=args["title"],
+        summary=args["summary"],
+        body=args["body"],
+        slug=args["slug"],
+        **fields,
+    )
+    db.session.commit()
+    return item(resource, resource.original, resource.original_language, detail=True)
+
+
+@blp.route("/resources/<int:resource_id>", methods=["PATCH"])
+@blp.arguments(ResourcePatchSchema)
+@blp.response(200, ResourceDetailSchema)
+@require(Permission.LIBRARY_EDIT)
+def patch_resource(args, resource_id: int):
+    resource = db.session.get(Resource, resource_id) or abort(404)
+    if "version" in args and args["version"] != resource.version:
+        abort(409)
+    services.update_resource(resource, by=current_user._get_current_object(), **_resource_fields(args))
+    db.session.commit()
+    return item(resource, resource.original, resource.original_language, detail=True)
+
+
+def _write_version(resource: Resource, language: str, args: dict) -> ResourceVersion:
+    user = current_user._get_current_object()
+    existing = resource.version_in(language)
+    needed = (
+        Permission.LIBRARY_EDIT if language == resource.original_language else Permission.LIBRARY_TRANSLATE
+    )
+    if not can(needed):
+        abort(403)
+    if existing is not None and "version" in args and args["version"] != existing.version:
+        abort(409)
+    if {"title", "summary", "body", "slug"} & set(args):
+        services.save_version(
+            resource,
+            language,
+            by=user,
+            title=args.get("title", existing.title if existing else ""),
+            summary=args.get("summary", existing.summary if existing else ""),
+            body=args.get("body", existing.body if existing else ""),
+            slug=args.get("slug", existing.slug if existing else ""),
+        )
+    version = resource.version_in(language)
+    if version is None:
+        abort(404)
+    status = args.get("status")
+    try:
+        if status == "in_review" and not version.is_published:
+            services.submit_for_review(version, by=user)
+        elif status == "published" and not version.is_published:
+            services.publish_version(version, by=user)
+        elif status == "draft" and version.is_published:
+            if not can(Permission.LIBRARY_EDIT):
+                abort(403)
+            services.unpublish_version(version, by=user)
+    except services.LibraryError as error:
+        db.session.rollback()
+        abort(409, str(error.message))
+    db.session.commit()
+    return version
+
+
+@blp.route("/resources/<int:resource_id>/versions", methods=["POST"])
+@blp.arguments(VersionCreateSchema)
+@blp.response(201, ResourceDetailSchema)
+@require()
+def create_version(args, resource_id: int):
+    """Add a language version (a translation starts `in_translation`)."""
+    resource = db.session.get(Resource, resource_id) or abort(404)
+    if resource.version_in(args["language"]) is not None:
+        abort(409)
+    version = _write_version(resource, args["language"], args)
+    return item(resource, version, version.language, detail=True)
+
+
+@blp.route("/resources/<int:resource_id>/versions/<any(es, pt_BR, en):lang>", methods=["PATCH"])
+@blp.arguments(VersionWriteSchema)
+@blp.response(200, ResourceDetailSchema)
+@require()
+def patch_version(args, resource_id: int, lang: str):
+    """Edit a language version; `status` sends it for review, publishes or unpublishes it."""
+    resource = db.session.get(Resource, resource_id) or abort(404)
+    if resource.version_in(lang) is None:
+        abort(404)
+    version = _write_version(resource, lang, args)
+    return item(resource, version, version.language, detail=True)

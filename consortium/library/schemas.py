@@ -1,0 +1,112 @@
+"""marshmallow schemas for the library API (and any open-data export of the catalogue)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from consortium.i18n import LANGUAGES
+from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
+
+_LANGUAGE = validate.OneOf(list(LANGUAGES))
+
+
+class ResourceQuerySchema(Schema):
+    lang = fields.Str(load_default=None, validate=_LANGUAGE, metadata={"description": "es, pt_BR or en"})
+    q = fields.Str(load_default="", validate=validate.Length(max=200))
+    kind = fields.Str(load_default=None, validate=validate.OneOf([k.value for k in ResourceKind]))
+    topic = fields.Str(load_default=None)
+    country = fields.Str(load_default=None, metadata={"description": "ISO 3166-1 alpha-2 code"})
+    system = fields.Str(load_default=None, validate=validate.OneOf([s.value for s in DpiSystem]))
+    principle = fields.Str(load_default=None, validate=validate.OneOf(list(PRINCIPLES)))
+    available_in = fields.Str(load_default=None, validate=_LANGUAGE)
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ResourceItemSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    requested_language = fields.Str()
+    language = fields.Str(metadata={"description": "The language of title, summary and body"})
+    is_fallback = fields.Bool(
+        metadata={"description": "True when the resource is not published in the requested language"}
+    )
+    original_language = fields.Str()
+    available_languages = fields.List(fields.Str())
+    title = fields.Str()
+    summary = fields.Str()
+    slug = fields.Str()
+    url = fields.Str()
+    is_outdated = fields.Bool()
+    topics = fields.List(fields.Str())
+    countries = fields.List(fields.Str())
+    systems = fields.List(fields.Str())
+    principles = fields.List(fields.Str())
+    authors = fields.List(fields.Str())
+    organisation = fields.Str()
+    licence = fields.Str()
+    published_on = fields.Date(allow_none=True)
+    source_url = fields.Str()
+    attachment_url = fields.Str(allow_none=True)
+    version = fields.Int(metadata={"description": "Send it back in PATCH to detect concurrent edits"})
+
+
+class ResourceDetailSchema(ResourceItemSchema):
+    body = fields.Str(metadata={"description": "Markdown"})
+    body_html = fields.Str(metadata={"description": "Sanitised HTML"})
+
+
+class ResourcePageSchema(Schema):
+    items = fields.List(fields.Nested(ResourceItemSchema))
+    total = fields.Int()
+    page = fields.Int()
+    pages = fields.Int()
+    per_page = fields.Int()
+
+
+class _ResourceFieldsSchema(Schema):
+    kind = fields.Str(validate=validate.OneOf([k.value for k in ResourceKind]))
+    topics = fields.List(fields.Str(validate=validate.Length(max=32)), data_key="topics")
+    countries = fields.List(fields.Str(validate=validate.Length(equal=2)))
+    systems = fields.List(fields.Str(validate=validate.OneOf([s.value for s in DpiSystem])))
+    principles = fields.List(fields.Str(validate=validate.OneOf(list(PRINCIPLES))))
+    authors = fields.List(fields.Str(validate=validate.Length(max=200)))
+    organisation = fields.Str(validate=validate.Length(max=200))
+    licence = fields.Str(validate=validate.Length(max=60))
+    published_on = fields.Date(allow_none=True)
+    source_url = fields.Url(validate=validate.Length(max=500))
+
+
+class ResourceCreateSchema(_ResourceFieldsSchema):
+    kind = fields.Str(required=True, validate=validate.OneOf([k.value for k in ResourceKind]))
+    original_language = fields.Str(required=True, validate=_LANGUAGE)
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    summary = fields.Str(load_default="", validate=validate.Length(max=1000))
+    body = fields.Str(load_default="", validate=validate.Length(max=200_000))
+    slug = fields.Str(load_default="", validate=validate.Length(max=120))
+
+
+class ResourcePatchSchema(_ResourceFieldsSchema):
+    version = fields.Int(metadata={"description": "The version you read; 409 when someone saved since"})
+
+
+class VersionWriteSchema(Schema):
+    title = fields.Str(validate=validate.Length(min=1, max=300))
+    summary = fields.Str(validate=validate.Length(max=1000))
+    body = fields.Str(validate=validate.Length(max=200_000))
+    slug = fields.Str(validate=validate.Length(max=120))
+    version = fields.Int(metadata={"description": "The version you read; 409 when someone saved since"})
+    status = fields.Str(
+        validate=validate.OneOf(["in_review", "published", "draft"]),
+        metadata={"description": "in_review sends it for review; published publishes (review rule applies)"},
+    )
+
+
+class VersionCreateSchema(VersionWriteSchema):
+    language = fields.Str(required=True, validate=_LANGUAGE)
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+
+    @validates_schema
+    def _no_version(self, data, **kwargs):
+        if "version" in data:
+            raise ValidationError("A new version has no version number yet.", "version")

@@ -1,0 +1,269 @@
+"""One search interface, two engines: SQLite FTS5 by default, PostgreSQL full text in production.
+
+Both ignore case and accents in the text and in the query ("informacion" finds "información"):
+- SQLite: an external-content FTS5 table ``resource_versions_fts`` tokenised with
+  ``unicode61 remove_diacritics 2``, kept in step with ``resource_versions`` by triggers.
+- PostgreSQL: a stored ``search_vector`` column on ``resource_versions`` computed by
+  ``library_search_vector(language, title, summary, body)``: ``unaccent`` then the version's own
+  text search configuration (spanish, portuguese, english), title weighted above summary above body;
+  a GIN index serves the match. The query is stemmed in the three configurations and OR-ed.
+
+The FTS objects are created by the library's migration and ignored by ``flask db check``
+(see ``migrations/env.py``). Listing and searching share the filters and the pagination, and run
+two statements (a count and one page) whatever the number of resources.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, defer
+
+from consortium.db import db
+from consortium.library.models import (
+    FACET_COUNTRY,
+    FACET_LANGUAGE,
+    FACET_PRINCIPLE,
+    FACET_SYSTEM,
+    FACET_TOPIC,
+    Resource,
+    ResourceKind,
+    ResourceTag,
+    ResourceVersion,
+    VersionStatus,
+)
+
+#: Names of the objects the migration creates by hand (migrations/env.py skips them when comparing).
+FTS_TABLE = "resource_versions_fts"
+PG_VECTOR_COLUMN = "search_vector"
+PG_VECTOR_INDEX = "ix_resource_versions_search_vector"
+
+PER_PAGE = 20
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Filters:
+    language: str
+    text: str = ""
+    kind: str | None = None
+    topic: str | None = None
+    country: str | None = None
+    system: str | None = None
+    principle: str | None = None
+    available_in: str | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class Hit:
+    resource: Resource
+    version: ResourceVersion
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.version.language != self.language
+
+    language: str = ""
+
+
+@dataclass
+class Page:
+    items: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    language: str = ""
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def terms(text: str) -> list[str]:
+    return _WORD.findall(text or "")[:12]
+
+
+def display_version_id(language: str):
+    """The published version a reader of ``language`` sees: theirs, else the original, else any.
+
+    Three correlated lookups on the (resource_id, language) unique index: SQLite cannot resolve an
+    outer column inside a correlated subquery's ORDER BY, so no "ORDER BY preference LIMIT 1" here.
+    """
+
+    def published(*conditions):
+        candidate = aliased(ResourceVersion)
+        return (
+            sa.select(sa.func.min(candidate.id))
+            .where(
+                candidate.resource_id == Resource.id,
+                candidate.status == VersionStatus.PUBLISHED,
+                *[condition(candidate) for condition in conditions],
+            )
+            .correlate(Resource)
+            .scalar_subquery()
+        )
+
+    return sa.func.coalesce(
+        published(lambda v: v.language == language),
+        published(lambda v: v.language == Resource.original_language),
+        published(),
+    )
+
+
+def _tagged(facet: str, value: str):
+    return sa.exists().where(
+        ResourceTag.resource_id == Resource.id, ResourceTag.facet == facet, ResourceTag.value == value
+    )
+
+
+def _conditions(filters: Filters) -> list:
+    conditions = [Resource.last_published_at.is_not(None)]
+    if filters.kind and filters.kind in ResourceKind._value2member_map_:
+        conditions.append(Resource.kind == ResourceKind(filters.kind))
+    for facet, value in (
+        (FACET_TOPIC, filters.topic),
+        (FACET_COUNTRY, filters.country),
+        (FACET_SYSTEM, filters.system),
+        (FACET_PRINCIPLE, filters.principle),
+        (FACET_LANGUAGE, filters.available_in),
+    ):
+        if value:
+            conditions.append(_tagged(facet, value))
+    return conditions
+
+
+def _matches(text: str, language: str):
+    """(resource_id, score) of resources whose reader-visible versions match; lower score is better.
+
+    A resource is searched in the reader's language, or in every published language when it has
+    none in the reader's language (so an English-only guide is still found by its English words).
+    """
+    words = terms(text)
+    version = aliased(ResourceVersion)
+    has_reader_language = sa.exists().where(
+        ResourceTag.resource_id == version.resource_id,
+        ResourceTag.facet == FACET_LANGUAGE,
+        ResourceTag.value == language,
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = " ".join(words)
+        tsquery = (
+            "(websearch_to_tsquery('spanish', library_unaccent(:q))"
+            " || websearch_to_tsquery('portuguese', library_unaccent(:q))"
+            " || websearch_to_tsquery('english', library_unaccent(:q)))"
+        )
+        engine_matches = (
+            sa.text(
+                f"SELECT v.id AS version_id, -ts_rank(v.{PG_VECTOR_COLUMN}, {tsquery}) AS score "  # noqa: S608 - constants only
+                f"FROM resource_versions AS v WHERE v.{PG_VECTOR_COLUMN} @@ {tsquery}"
+            )
+            .bindparams(q=query)
+            .columns(version_id=sa.Integer, score=sa.Float)
+            .subquery("engine_matches")
+        )
+    else:
+        quoted = [f'"{word}"' for word in words]
+        quoted[-1] += "*"  # the last word may still be being typed: match it as a prefix
+        engine_matches = (
+            sa.text(
+                f"SELECT rowid AS version_id, rank AS score "  # noqa: S608 - constants only
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"
+            )
+            .bindparams(q=" ".join(quoted))
+            .columns(version_id=sa.Integer, score=sa.Float)
+            .subquery("engine_matches")
+        )
+    return (
+        sa.select(
+            version.resource_id.label("resource_id"), sa.func.min(engine_matches.c.score).label("score")
+        )
+        .join(engine_matches, engine_matches.c.version_id == version.id)
+        .where(
+            version.status == VersionStatus.PUBLISHED,
+            sa.or_(version.language == language, ~has_reader_language),
+        )
+        .group_by(version.resource_id)
+        .subquery("matches")
+    )
+
+
+def search(filters: Filters) -> Page:
+    """Published resources for a reader of ``filters.language``: newest first, or by relevance with text.
+
+    The page is chosen first (ids and sort key), then joined to its resources and to the version to
+    show, looked up for those rows only. Searching costs one statement, listing two (page and count).
+    """
+    language = filters.language
+    conditions = _conditions(filters)
+    page = max(1, filters.page)
+    has_text = bool(terms(filters.text))
+
+    # With text, every match is ranked anyway, so the total comes with the page as a window function
+    # (one pass). Without text, the newest page comes straight off the last_published_at index and a
+    # separate count is cheaper than a window that would have to visit every row.
+    total_column = sa.func.count().over() if has_text else sa.literal(None)
+    chosen = sa.select(Resource.id.label("resource_id"), total_column.label("total")).where(*conditions)
+    if has_text:
+        matches = _matches(filters.text, language)
+        chosen = chosen.join(matches, matches.c.resource_id == Resource.id)
+        chosen = chosen.add_columns(matches.c.score.label("sort_key")).order_by(
+            matches.c.score, Resource.id.desc()
+        )
+    else:
+        chosen = chosen.add_columns(Resource.last_published_at.label("sort_key")).order_by(
+            Resource.last_published_at.desc(), Resource.id.desc()
+        )
+    chosen = chosen.limit(filters.per_page).offset((page - 1) * filters.per_page).subquery("chosen")
+    query = (
+        sa.select(Resource, ResourceVersion, chosen.c.total)
+        .join(chosen, chosen.c.resource_id == Resource.id)
+        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
+        .where(ResourceVersion.id == display_version_id(language))
+        .options(defer(ResourceVersion.body))
+        .order_by(
+            chosen.c.sort_key if has_text else chosen.c.sort_key.desc(),
+            Resource.id.desc(),
+        )
+    )
+    rows = db.session.execute(query).all()
+    items = [Hit(resource=resource, version=version, language=language) for resource, version, _total in rows]
+    if has_text and rows:
+        total = rows[0].total
+    elif has_text and page == 1:
+        total = 0
+    else:  # no text, or past the last page of results
+        counted = sa.select(Resource.id).where(*conditions)
+        if has_text:
+            counted = counted.join(matches, matches.c.resource_id == Resource.id)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
+    return Page(
+        items=items,
+        total=total or 0,
+        page=page,
+        per_page=filters.per_page,
+        language=language,
+        query=filters.text,
+    )

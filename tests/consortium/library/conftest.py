@@ -1,0 +1,49 @@
+"""Library fixtures: ``make_resource`` builds a resource with versions through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from consortium.db import db as _db
+from consortium.db import utcnow
+from consortium.library import services
+from consortium.library.models import ResourceKind, VersionStatus
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def make_resource():
+    """``make_resource({"es": ("Título", "Texto")}, original="es", published=("es",), **fields)``."""
+    author = None
+
+    def make(versions: dict, *, original: str | None = None, published=None, commit=True, **fields):
+        nonlocal author
+        if author is None:
+            author = UserFactory(staff=True, name="Autora")
+        original = original or next(iter(versions))
+        title, body = versions[original][:2]
+        summary = versions[original][2] if len(versions[original]) > 2 else ""
+        fields.setdefault("kind", ResourceKind.GUIDE)
+        resource = services.create_resource(
+            by=author, title=title, body=body, summary=summary, original_language=original, **fields
+        )
+        for language, values in versions.items():
+            if language != original:
+                services.save_version(
+                    resource,
+                    language,
+                    by=author,
+                    title=values[0],
+                    body=values[1],
+                    summary=values[2:][0] if values[2:] else "",
+                )
+        for language in versions if published is None else published:
+            version = resource.version_in(language)
+            version.status = VersionStatus.PUBLISHED
+            version.published_at = utcnow()
+        services._refresh_publication(resource)
+        if commit:
+            _db.session.commit()
+        return resource
+
+    return make

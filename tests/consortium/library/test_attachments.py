@@ -1,0 +1,119 @@
+"""Attachments: type checked from the bytes, size limit, safe names, download headers and counts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from consortium.library.models import Attachment
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = _zip(
+    {
+        "[Content_Types].xml": b'<Types><Override PartName="/word/document.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "word/document.xml": b"<w:document/>",
+    }
+)
+ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+
+
+@pytest.fixture
+def version_page(client, login_as, staff, make_resource):
+    resource = make_resource({"es": ("Guía con anexo", "Texto.")})
+    login_as(staff)
+    return resource, f"/library/manage/{resource.id}/es"
+
+
+def _upload(submit, version_page, data: bytes, filename: str):
+    resource, page = version_page
+    action = f"/library/manage/versions/{resource.original.id}/attachment"
+    return submit(
+        page, {"file": (io.BytesIO(data), filename)}, action=action, content_type="multipart/form-data"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "stored_type"),
+    [
+        (PDF, "Informe final (v2).pdf", "application/pdf"),
+        (DOCX, "guia.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (ODT, "guia.odt", "application/vnd.oasis.opendocument.text"),
+    ],
+)
+def test_documents_are_accepted_under_a_generated_name(
+    app, client, submit, version_page, db, data, filename, stored_type
+):
+    assert _upload(submit, version_page, data, filename).status_code == 302
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.content_type == stored_type
+    assert attachment.stored_name != filename and "/" not in attachment.stored_name
+    assert (Path(app.config["UPLOAD_FOLDER"]) / "library" / attachment.stored_name).read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (b"MZ\x90\x00 not a document", "informe.pdf"),
+        (b"<html><script>alert(1)</script></html>", "guia.docx"),
+        (_zip({"readme.txt": b"just a zip"}), "guia.docx"),
+        (b"", "vacio.pdf"),
+    ],
+)
+def test_a_wrong_type_is_rejected_whatever_its_name(submit, version_page, db, data, filename):
+    response = _upload(submit, version_page, data, filename)
+    assert response.status_code == 422
+    assert "PDF, ODT, DOCX" in response.get_data(as_text=True) or "empty" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+
+
+def test_an_oversized_file_is_rejected(app, submit, version_page, db, monkeypatch):
+    # 0.1 MB keeps the test client's request body in memory (werkzeug spools bigger bodies to a file).
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 0.1)
+    response = _upload(submit, version_page, PDF + b"0" * 110_000, "grande.pdf")
+    assert response.status_code == 422 and "larger than 0.1 MB" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+    assert not any((Path(app.config["UPLOAD_FOLDER"]) / "library").glob("*.part"))
+
+
+def test_downloads_are_counted_and_served_as_attachments(client, submit, version_page, db):
+    _upload(submit, version_page, PDF, "Informe final.pdf")
+    attachment = db.session.scalar(sa.select(Attachment))
+    reader = client.application.test_client()
+    html = reader.get("/library/es/guia-con-anexo").get_data(as_text=True)
+    url = f"/library/attachments/{attachment.id}/informe-final.pdf"
+    assert url in html
+    for _ in range(2):
+        response = reader.get(url)
+        assert response.data == PDF and response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        response.close()
+    db.session.expire_all()
+    assert db.session.get(Attachment, attachment.id).download_count == 2
+
+
+def test_attachments_of_unpublished_versions_are_hidden(client, login_as, staff, make_resource, submit, db):
+    resource = make_resource({"es": ("Borrador con anexo", "x")}, published=())
+    login_as(staff)
+    page = f"/library/manage/{resource.id}/es"
+    action = f"/library/manage/versions/{resource.original.id}/attachment"
+    submit(page, {"file": (io.BytesIO(PDF), "a.pdf")}, action=action, content_type="multipart/form-data")
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert (
+        client.application.test_client().get(f"/library/attachments/{attachment.id}/a.pdf").status_code == 404
+    )

@@ -1,0 +1,115 @@
+"""Search: accent- and case-insensitive on both databases, ranked, filtered and paginated."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from consortium.library import search, services
+from consortium.library.models import ResourceKind
+
+
+def _titles(client, query, language="es", **params):
+    client.set_cookie("lang", language)
+    html = client.get("/library", query_string={"q": query, **params}).get_data(as_text=True)
+    return re.findall(r'<h2 class="h3"><a [^>]*>([^<]+)</a>', html)
+
+
+@pytest.fixture
+def spanish(make_resource):
+    make_resource({"es": ("Acceso a la información pública", "Cómo pedir información al Estado.")})
+    make_resource({"es": ("Pagos instantáneos", "Un sistema de pagos sin comisiones.")})
+
+
+@pytest.fixture
+def portuguese(make_resource):
+    make_resource({"pt_BR": ("Identificação digital no gov.br", "Níveis de confiança da conta.")})
+    make_resource({"pt_BR": ("Pagamentos instantâneos", "O Pix e a inclusão financeira.")})
+
+
+@pytest.mark.parametrize("query", ["informacion", "información", "INFORMACIÓN", "Informacion"])
+def test_spanish_search_ignores_accents_and_case(client, spanish, query):
+    assert _titles(client, query) == ["Acceso a la información pública"]
+
+
+@pytest.mark.parametrize("query", ["identificacao", "identificação", "IDENTIFICAÇÃO"])
+def test_portuguese_search_ignores_accents_and_case(client, portuguese, query):
+    assert _titles(client, query, "pt_BR") == ["Identificação digital no gov.br"]
+
+
+def test_accents_in_the_text_match_a_query_without_them_and_the_reverse(client, make_resource):
+    make_resource({"es": ("Guía sin tildes", "La informacion y la proteccion de datos.")})
+    assert _titles(client, "protección") == ["Guía sin tildes"] == _titles(client, "proteccion")
+
+
+def test_several_words_must_all_match(client, spanish):
+    assert _titles(client, "pagos comisiones") == ["Pagos instantáneos"]
+    assert _titles(client, "pagos información") == []
+
+
+def test_a_title_match_ranks_above_a_body_match(client, make_resource):
+    make_resource({"es": ("Una guía general", "Trata también de la privacidad.")})
+    make_resource({"es": ("Privacidad en la identidad digital", "Una guía.")})
+    assert _titles(client, "privacidad") == ["Privacidad en la identidad digital", "Una guía general"]
+
+
+def test_search_reaches_resources_not_yet_in_the_readers_language(client, make_resource):
+    make_resource({"en": ("Consent in data exchange", "Consent must be informed.")})
+    assert _titles(client, "consent") == ["Consent in data exchange"]
+
+
+def test_drafts_are_never_found(client, make_resource):
+    make_resource({"es": ("Borrador secreto", "Texto.")}, published=())
+    assert _titles(client, "borrador") == []
+
+
+def test_filters_narrow_the_list(client, make_resource, db):
+    services.save_topic(None, slug="payments", names={"es": "Pagos", "en": "Payments"})
+    make_resource(
+        {"es": ("Caso Pix", "Texto.")},
+        kind=ResourceKind.CASE_STUDY,
+        countries=["BR"],
+        systems=["pix"],
+        principles=["F3"],
+        topic_slugs=["payments"],
+    )
+    make_resource(
+        {"es": ("Guía Llave", "Texto."), "en": ("Llave guide", "Text.")},
+        countries=["MX"],
+        systems=["llavemx"],
+    )
+    assert _titles(client, "", kind="case_study") == ["Caso Pix"]
+    assert _titles(client, "", country="MX") == ["Guía Llave"]
+    assert _titles(client, "", system="pix") == ["Caso Pix"]
+    assert _titles(client, "", principle="F3") == ["Caso Pix"]
+    assert _titles(client, "", topic="payments") == ["Caso Pix"]
+    assert _titles(client, "", available_in="en") == ["Guía Llave"]
+    assert _titles(client, "texto", country="BR") == ["Caso Pix"]
+
+
+def test_results_are_paginated(client, make_resource):
+    for n in range(25):
+        make_resource({"es": (f"Guía de datos {n}", "Datos abiertos.")}, commit=False)
+    make_resource({"es": ("Otra", "x")})
+    first = _titles(client, "datos")
+    second = _titles(client, "datos", page=2)
+    assert len(first) == 20 and len(second) == 5 and not set(first) & set(second)
+
+
+@pytest.mark.parametrize(
+    ("language", "with_accents", "without"),
+    [("es", "información", "informacion"), ("pt_BR", "identificação", "identificacao")],
+)
+def test_the_search_interface_gives_the_same_results_with_and_without_accents(
+    make_resource, language, with_accents, without
+):
+    make_resource({language: (f"Sobre {with_accents}", f"Texto com {with_accents}.")})
+    make_resource({language: ("Outro", "Nada.")})
+    found = [
+        hit.version.title for hit in search.search(search.Filters(language=language, text=with_accents)).items
+    ]
+    assert found == [
+        hit.version.title for hit in search.search(search.Filters(language=language, text=without)).items
+    ]
+    assert found == [f"Sobre {with_accents}"]
