@@ -42,8 +42,8 @@ def _error(status: int, message: str, **extra):
 
 
 @blp.route("/frameworks/<version>")
-@blp.response(200, FrameworkSchema)
 @public
+@blp.response(200, FrameworkSchema)
 def get_framework(version: str):
     """A framework version: principles, risks, authorities, stages, and processes with their links."""
     framework = fw.by_version(version)
@@ -67,8 +67,8 @@ def get_framework(version: str):
 
 
 @blp.route("/assessments")
-@blp.response(200, AssessmentSummarySchema(many=True))
 @public
+@blp.response(200, AssessmentSummarySchema(many=True))
 def list_assessments():
     """The assessments the caller may see: published ones, and drafts for their teams and reviewers."""
     visible = Assessment.state == AssessmentState.PUBLISHED
@@ -98,8 +98,8 @@ def list_assessments():
 
 
 @blp.route("/assessments/<int:assessment_id>")
-@blp.response(200, AssessmentSchema)
 @public
+@blp.response(200, AssessmentSchema)
 def get_assessment(assessment_id: int):
     """One assessment with every answer (`in_scope` says whether it counts)."""
     assessment = _visible(assessment_id)
@@ -109,9 +109,9 @@ def get_assessment(assessment_id: int):
 
 
 @blp.route("/assessments/<int:assessment_id>/answers/<process>", methods=["PUT"])
+@require()
 @blp.arguments(AnswerInputSchema)
 @blp.response(200, AnswerSchema)
-@require()
 def put_answer(data, assessment_id: int, process: str):
     """Save the team's answer. Send `If-Match: "<version>"`: 428 without it, 412 when it is outdated."""
     assessment = _visible(assessment_id)
@@ -160,8 +160,8 @@ def put_answer(data, assessment_id: int, process: str):
 
 
 @blp.route("/assessments/<int:assessment_id>/scores")
-@blp.response(200, ScoresSchema)
 @public
+@blp.response(200, ScoresSchema)
 def get_scores(assessment_id: int):
     """Self-assessed and reviewed scores (principles and risks by code; null where there is no figure)."""
     assessment = _visible(assessment_id)

@@ -36,9 +36,9 @@ def _load(training_id: int) -> Training:
 
 
 @blp.route("/trainings")
+@public
 @blp.arguments(TrainingQuerySchema, location="query")
 @blp.response(200, TrainingSchema(many=True))
-@public
 def list_trainings(args):
     """Published trainings, upcoming by default (`past=true` for those held); 50 a page."""
     query = services.catalogue_query(
@@ -52,8 +52,8 @@ def list_trainings(args):
 
 
 @blp.route("/trainings/<int:training_id>")
-@blp.response(200, TrainingSchema)
 @public
+@blp.response(200, TrainingSchema)
 def get_training(training_id):
     return _load(training_id)
 
@@ -198,8 +198,8 @@ def register(data, training_id):
 
 
 @blp.route("/registrations/<int:registration_id>", methods=["DELETE"])
-@blp.response(200, RegistrationSchema)
 @require()
+@blp.response(200, RegistrationSchema)
 def cancel_registration(registration_id):
     registration = db.session.get(Registration, registration_id)
     if registration is None or not manages_registration(current_user, registration):
@@ -210,8 +210,8 @@ def cancel_registration(registration_id):
 
 
 @blp.route("/trainings/<int:training_id>/registrations")
-@blp.response(200, RegistrationSchema(many=True))
 @require(Permission.TRAININGS_MANAGE)
+@blp.response(200, RegistrationSchema(many=True))
 def list_registrations(training_id):
     training = _load(training_id)
     return db.session.scalars(
@@ -223,8 +223,8 @@ def list_registrations(training_id):
 
 
 @blp.route("/me/registrations")
-@blp.response(200, RegistrationSchema(many=True))
 @require()
+@blp.response(200, RegistrationSchema(many=True))
 def my_registrations():
     return db.session.scalars(
         sa.select(Registration)

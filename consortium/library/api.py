@@ -78,9 +78,9 @@ def _resource_fields(args: dict) -> dict:
 
 
 @blp.route("/resources")
+@public
 @blp.arguments(ResourceQuerySchema, location="query")
 @blp.response(200, ResourcePageSchema)
-@public
 def list_resources(args):
     """Published resources, each in the requested language or, with `is_fallback`, in its original."""
     language = args["lang"] or current_language()
@@ -115,9 +115,9 @@ def _load(resource_id: int) -> Resource:
 
 
 @blp.route("/resources/<int:resource_id>")
+@public
 @blp.arguments(ResourceQuerySchema(only=("lang",)), location="query")
 @blp.response(200, ResourceDetailSchema)
-@public
 def get_resource(args, resource_id: int):
     """One resource with its Markdown body and the sanitised HTML."""
     resource = _load(resource_id)
@@ -128,9 +128,9 @@ def get_resource(args, resource_id: int):
 
 
 @blp.route("/resources", methods=["POST"])
+@require(Permission.LIBRARY_EDIT)
 @blp.arguments(ResourceCreateSchema)
 @blp.response(201, ResourceDetailSchema)
-@require(Permission.LIBRARY_EDIT)
 def create_resource(args):
     """Create a resource and its original-language version (a draft)."""
     fields = _resource_fields(args)
@@ -148,9 +148,9 @@ def create_resource(args):
 
 
 @blp.route("/resources/<int:resource_id>", methods=["PATCH"])
+@require(Permission.LIBRARY_EDIT)
 @blp.arguments(ResourcePatchSchema)
 @blp.response(200, ResourceDetailSchema)
-@require(Permission.LIBRARY_EDIT)
 def patch_resource(args, resource_id: int):
     resource = db.session.get(Resource, resource_id) or abort(404)
     if "version" in args and args["version"] != resource.version:
@@ -201,9 +201,9 @@ def _write_version(resource: Resource, language: str, args: dict) -> ResourceVer
 
 
 @blp.route("/resources/<int:resource_id>/versions", methods=["POST"])
+@require()
 @blp.arguments(VersionCreateSchema)
 @blp.response(201, ResourceDetailSchema)
-@require()
 def create_version(args, resource_id: int):
     """Add a language version (a translation starts `in_translation`)."""
     resource = db.session.get(Resource, resource_id) or abort(404)
@@ -214,9 +214,9 @@ def create_version(args, resource_id: int):
 
 
 @blp.route("/resources/<int:resource_id>/versions/<any(es, pt_BR, en):lang>", methods=["PATCH"])
+@require()
 @blp.arguments(VersionWriteSchema)
 @blp.response(200, ResourceDetailSchema)
-@require()
 def patch_version(args, resource_id: int, lang: str):
     """Edit a language version; `status` sends it for review, publishes or unpublishes it."""
     resource = db.session.get(Resource, resource_id) or abort(404)

@@ -14,17 +14,17 @@ blp = Blueprint(
 
 
 @blp.route("/organisations")
+@public
 @blp.arguments(OrganisationQuerySchema, location="query")
 @blp.response(200, OrganisationSchema(many=True))
-@public
 def list_organisations(args):
     """Verified organisations, consortium members first."""
     return db.session.scalars(services.list_organisations(country=args["country"], kind=args["kind"])).all()
 
 
 @blp.route("/organisations/<slug>")
-@blp.response(200, OrganisationSchema)
 @public
+@blp.response(200, OrganisationSchema)
 def get_organisation(slug):
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if organisation is None or not can(Permission.ORGANISATIONS_VIEW, organisation):

@@ -8,8 +8,8 @@ blp = Blueprint("users_api", __name__, url_prefix="/api/v1", description="The si
 
 
 @blp.route("/me")
-@blp.response(200, UserSchema)
 @require()
+@blp.response(200, UserSchema)
 def me():
     """The current user: by session cookie or by `Authorization: Bearer <token>`."""
     return current_user._get_current_object()
