@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from consortium.db import db, utcnow
@@ -549,7 +550,10 @@ def _store_stream(stream: IO[bytes], limit: int) -> _Upload:
                 out.close()
                 path.unlink(missing_ok=True)
                 raise InvalidAttachment(
-                    _l("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_MB"])
+                    _l(
+                        "The file is larger than %(mb)s MB.",
+                        mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]),
+                    )
                 )
             out.write(chunk)
     return _Upload(path, size)

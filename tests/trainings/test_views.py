@@ -324,7 +324,7 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(
         if isinstance(attachment.get_content(), bytes)
         else "secret-room" in attachment.get_content()
     )
-    assert "was cancelled" in by_recipient[first.email]["Subject"]
+    assert "Se canceló su inscripción" in by_recipient[first.email]["Subject"]  # in their language
 
 
 def test_emails_reach_each_person_in_their_language(client, db, register, smtp):
@@ -555,7 +555,7 @@ def test_check_in_marks_attendance_and_completion_issues_a_certificate(
     html = client.get(f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in").get_data(
         as_text=True
     )
-    assert "1 of 1 present" in html
+    assert "1 de 1 presentes" in html
     _check_in(client, training, training.sessions[0], registration, present=False)
     registration = _registration(training, person)
     assert registration.completed_at is None and registration.certificate is None

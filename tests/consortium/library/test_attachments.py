@@ -85,7 +85,7 @@ def test_an_oversized_file_is_rejected(app, submit, version_page, db, monkeypatc
     # 0.1 MB keeps the test client's request body in memory (werkzeug spools bigger bodies to a file).
     monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 0.1)
     response = _upload(submit, version_page, PDF + b"0" * 110_000, "grande.pdf")
-    assert response.status_code == 422 and "larger than 0.1 MB" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "El archivo pesa más de 0,1 MB." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
     assert not any((Path(app.config["UPLOAD_FOLDER"]) / "library").glob("*.part"))
 

@@ -45,7 +45,7 @@ def test_translator_cannot_publish_their_own_translation(client, submit, login_a
     submit(page, {}, action=f"/library/manage/versions/{version.id}/submit")
     assert _version(db, guide.id, "es").status is VersionStatus.IN_REVIEW
     response = _post(client, page, f"/library/manage/versions/{version.id}/publish", follow_redirects=True)
-    assert "second person must review" in response.get_data(as_text=True)
+    assert "Una segunda persona debe revisar esta traducción" in response.get_data(as_text=True)
     assert _version(db, guide.id, "es").status is VersionStatus.IN_REVIEW
     assert client.get("/library/es/guia-de-consentimiento").status_code == 200  # staff preview only
 
@@ -71,7 +71,7 @@ def test_a_translation_is_not_published_without_review(client, submit, login_as,
     login_as(other, on=second)
     page = f"/library/manage/{guide.id}/es"
     response = _post(second, page, f"/library/manage/versions/{version.id}/publish", follow_redirects=True)
-    assert "only after review" in response.get_data(as_text=True)
+    assert "Una traducción solo se publica después de revisarse" in response.get_data(as_text=True)
     assert _version(db, guide.id, "es").status is VersionStatus.IN_TRANSLATION
 
 
@@ -90,9 +90,8 @@ def test_changing_the_original_marks_published_translations_outdated_until_revis
     assert translation.is_outdated and translation.is_published
     reader = client.application.test_client()
     reader.set_cookie("lang", "es")
-    assert "has changed since" in reader.get("/library/es/guia-de-consentimiento").get_data(as_text=True) or (
-        "cambiado" in reader.get("/library/es/guia-de-consentimiento").get_data(as_text=True)
-    )
+    notice = "El original de esta traducción cambió desde entonces"
+    assert notice in reader.get("/library/es/guia-de-consentimiento").get_data(as_text=True)
     board = client.get("/library/translations").get_data(as_text=True)
     assert "Consent guide" in board
     submit(f"/library/manage/{resource.id}/es", {"title": "Guía de consentimiento", "body": "Texto nuevo."})
