@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consortium.db import db
+from consortium.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

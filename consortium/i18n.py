@@ -6,8 +6,9 @@ import enum
 import functools
 from zoneinfo import available_timezones
 
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -92,6 +93,8 @@ def _catalogue(locale: str, translations_dir: str):
 
 def fast_gettext(message: str) -> str:
     """gettext for hot paths (templates, enum labels): halves the cost of rendering a page."""
+    if not has_app_context():
+        return message
     return _catalogue(str(get_locale()), current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).ugettext(
         message
     )
@@ -100,6 +103,19 @@ def fast_gettext(message: str) -> str:
 def fast_ngettext(singular: str, plural: str, number: int) -> str:
     catalogue = _catalogue(str(get_locale()), current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     return catalogue.ungettext(singular, plural, number)
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """``_l``: translated when shown, through the cached catalogue (Flask-Babel's own looks it up per call).
+
+    Forms, enums and module constants hold hundreds of these; a wizard page renders thousands.
+    """
+    return LazyString(_translate, message, **variables)
+
+
+def _translate(message: str, **variables) -> str:
+    text = fast_gettext(message)
+    return text % variables if variables else text
 
 
 def N_(message: str) -> str:

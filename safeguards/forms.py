@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.forms import OnceForm
+from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
 from safeguards.models import RATING_LABELS, AnswerStatus, SystemKind, TeamRole
 

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
 from consortium.i18n import LabelledEnum, localised
+from consortium.i18n import lazy_gettext as _l
 
 # Framework reference data -------------------------------------------------------------------------
 

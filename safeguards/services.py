@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
 from safeguards import framework as fw

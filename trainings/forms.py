@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.forms import OnceForm
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
+from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
 from trainings.models import (
     PRINCIPLE_CODES,

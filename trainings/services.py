@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from consortium import signals
 from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import normalise_language
 from consortium.mail import public_url, queue_email
 from consortium.organisations.countries import country_name

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from consortium.audit.models import AuditEvent
 from consortium.db import db
+from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import select_timezone
 from consortium.permissions import Permission, require
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.forms import OnceForm
 from consortium.i18n import LANGUAGES, language_choices
+from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
 from consortium.organisations.countries import country_choices
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
 from consortium.i18n import LANGUAGES, LabelledEnum, localised
+from consortium.i18n import lazy_gettext as _l
 
 
 class ResourceKind(LabelledEnum):

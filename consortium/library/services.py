@@ -13,10 +13,10 @@ from typing import IO, Any
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 
 from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
+from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import (
     FACET_COUNTRY,
     FACET_LANGUAGE,

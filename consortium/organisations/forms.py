@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -16,6 +15,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.forms import OnceForm
+from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
 from consortium.organisations.countries import country_choices
 from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from consortium import signals
 from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
 from consortium.users.models import User, digest

@@ -1,12 +1,12 @@
 """People with accounts: sign-up, log-in, profile, two-factor log-in and API tokens."""
 
 from flask import Flask, abort, flash, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consortium import extensions
 from consortium.errors import wants_json
 from consortium.extensions import login_manager
+from consortium.i18n import lazy_gettext as _l
 from consortium.users import services
 from consortium.users.api import blp as api_blp
 from consortium.users.views import bp

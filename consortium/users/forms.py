@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from consortium.forms import OnceForm
 from consortium.i18n import language_choices, timezone_choices
+from consortium.i18n import lazy_gettext as _l
 from consortium.users.passwords import password_problem
 
 REQUIRED = _l("This field is required.")

@@ -13,11 +13,11 @@ from datetime import timedelta
 import pyotp
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from consortium import signals
 from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.permissions import Role
 from consortium.users.models import ApiToken, RecoveryCode, User, UserSession, digest

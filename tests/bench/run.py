@@ -10,7 +10,10 @@ measured in-process with the test client, which sees exactly the same views.
 
 from __future__ import annotations
 
+import functools
 import gzip
+import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 WORKERS, THREADS = 2, 4
 GUNICORN = ["-k", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS), "--log-level", "warning"]
 DURATION, CONNECTIONS, ROUNDS = int(os.environ.get("BENCH_SECONDS", "5")), 16, 3
+SCALE = int(
+    os.environ.get("BENCH_SCALE", "10")
+)  # 10: ~3,000 trainings, ~50,000 registrations, ~10,000 versions
 TARGETS = {"anonymous": 0.25, "member": 0.15}
 
 
@@ -39,10 +46,22 @@ class Page:
     name: str
     path: str
     who: str = "anonymous"  # or "member": the seeded bench member, signed in
+    lua: str = ""  # extra wrk Lua (method, body, headers, per-request paths) for write requests
 
 
-def pages(client) -> list[Page]:
-    """The measured pages; features add theirs here."""
+def pages() -> list[Page]:
+    """The measured pages. Ids come from the seeded database (see ``targets``)."""
+    t = targets()
+    autosave = json.dumps(
+        {
+            "choice": "2",
+            "evidence": "Informe anual",
+            "justification": "",
+            "links": "",
+            "confidence": "",
+            "version": 1,
+        }
+    )
     return [
         Page("in-app minimal (/healthz)", "/healthz"),
         Page("home", "/"),
@@ -50,7 +69,110 @@ def pages(client) -> list[Page]:
         Page("organisations list", "/organisations"),
         Page("home (signed in)", "/", "member"),
         Page("account (signed in)", "/account", "member"),
+        Page("trainings catalogue", "/trainings"),
+        Page("trainings catalogue (signed in)", "/trainings", "member"),
+        Page("training page", f"/trainings/{t['training']}"),
+        Page("registration form", f"/trainings/{t['training']}/register", "member"),
+        Page(
+            "registration (API POST, new person each time)",
+            f"/api/v1/trainings/{t['training']}/registrations",
+            lua=registration_lua(t["tokens"]),
+        ),
+        Page("library list", "/library"),
+        Page("library guide", f"/library/es/{t['guide']}"),
+        Page("library search 'informacion'", "/library?q=informacion"),
+        Page("library search 'identificacao' (pt_BR)", "/library?q=identificacao&lang=pt_BR"),
+        Page("wizard step O3 (24 items)", f"/safeguards/assessments/{t['draft']}/steps/O3", "member"),
+        Page(
+            "autosave (JSON POST, same answer)",
+            f"/safeguards/assessments/{t['draft']}/answers/O3.1",
+            "member",
+            lua=json_post_lua(autosave),
+        ),
+        Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member"),
+        Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results"),
     ]
+
+
+_targets: dict = {}
+
+
+def targets() -> dict:
+    """Ids of seeded records to measure, looked up once (in-process, before the servers start)."""
+    if _targets:
+        return _targets
+    import sqlalchemy as sa
+
+    from consortium.db import db
+    from consortium.library.models import ResourceVersion
+    from consortium.users.models import User
+    from consortium.users.services import create_api_token
+    from safeguards.models import Assessment, Pilot
+    from trainings.models import Training
+
+    with _app().app_context():
+        _targets["training"] = db.session.scalar(
+            sa.select(Training.id).where(Training.trainers == "bench").order_by(Training.id).limit(1)
+        )
+        _targets["guide"] = db.session.scalar(
+            sa.select(ResourceVersion.slug).where(
+                ResourceVersion.language == "es", ResourceVersion.slug.like("identidad-digital%")
+            )
+        )
+        pilots = {
+            title: pid
+            for pid, title in db.session.execute(
+                sa.select(Pilot.id, Pilot.title).where(Pilot.title.in_(["Bench pilot 0", "Bench pilot 1"]))
+            )
+        }
+        assessment = {
+            pilot: aid
+            for aid, pilot in db.session.execute(
+                sa.select(Assessment.id, Assessment.pilot_id).where(Assessment.pilot_id.in_(pilots.values()))
+            )
+        }
+        _targets["draft"] = assessment[pilots["Bench pilot 0"]]
+        _targets["published"] = assessment[pilots["Bench pilot 1"]]
+        people = db.session.scalars(
+            sa.select(User).where(User.email.like("bench-%@example.org")).order_by(User.id).offset(1)
+        ).all()
+        _targets["tokens"] = [create_api_token(person, "bench")[1] for person in people]
+        db.session.commit()
+    return _targets
+
+
+def registration_lua(tokens: list[str]) -> str:
+    """Each request registers the next seeded person, so every POST does the real work once."""
+    quoted = ",".join(f'"{token}"' for token in tokens)
+    return f"""
+local tokens = {{{quoted}}}
+local next_token = 0
+init = function(args) next_token = tonumber(args[1] or "0") end
+request = function()
+  next_token = next_token + 1
+  local token = tokens[(next_token % #tokens) + 1]
+  return wrk.format("POST", nil, {{["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json"}}, "{{}}")
+end
+"""
+
+
+def json_post_lua(body: str) -> str:
+    escaped = body.replace('"', '\\"')
+    return f"""
+wrk.method = "POST"
+wrk.body = "{escaped}"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+"""
+
+
+@functools.cache
+def _app():
+    """One in-process app per run; the page cache is off to count the queries a page really needs."""
+    from consortium.app import create_app
+
+    return create_app({"PAGE_CACHE_SECONDS": 0})
 
 
 def free_port() -> int:
@@ -82,67 +204,68 @@ def serve(app_path: str, env: dict) -> tuple[subprocess.Popen, str]:
     return process, base
 
 
-def drive(url: str, cookie: str | None) -> dict[str, float]:
-    command = [
-        "wrk",
-        "-t1",
-        f"-c{CONNECTIONS}",
-        f"-d{DURATION}s",
-        "-s",
-        str(ROOT / "tests/bench/stats.lua"),
-        url,
-    ]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+def drive(url: str, page: Page | None, member: dict, round_number: int, workdir: Path) -> dict[str, float]:
+    """One bounded wrk run; ``page.lua`` adds the request shape, stats.lua the reporting."""
+    script = workdir / "run.lua"
+    script.write_text((page.lua if page else "") + (ROOT / "tests/bench/stats.lua").read_text())
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(script), url]
+    if page and page.who == "member":
+        command[1:1] = ["-H", f"Cookie: {member['cookie']}", "-H", f"X-CSRFToken: {member['csrf']}"]
+    command += ["--", str(round_number * 1300)]  # registrations: each round starts with new people
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = re.search(r"BENCH (.*)", output).group(1)
     return {key: float(value) for key, value in (pair.split("=") for pair in line.split())}
 
 
-def sign_in(base: str, email: str, password: str) -> str:
-    """Log in through the real form; return the Cookie header value."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    html = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def sign_in(base: str, email: str, password: str, csrf_page: str) -> dict:
+    """Log in through the real form; return the session cookie and a CSRF token for JSON writes."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = CSRF.search(opener.open(base + "/login").read().decode()).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
     opener.open(base + "/login", data=data).read()
-    jar = opener.handlers[[type(h).__name__ for h in opener.handlers].index("HTTPCookieProcessor")].cookiejar
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    csrf = CSRF.search(opener.open(base + csrf_page).read().decode()).group(1)
+    return {"cookie": "; ".join(f"{c.name}={c.value}" for c in jar), "csrf": csrf}
 
 
-def measure_in_process(env: dict, page_list_factory) -> tuple[list[Page], dict]:
+def measure_in_process(page_list: list[Page]) -> dict:
     """Queries per request and compressed page weight, with the same views through the test client."""
-    os.environ.update(env)
     import sqlalchemy as sa
 
-    from consortium.app import create_app
     from consortium.db import db
     from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
 
-    app = create_app({"PAGE_CACHE_SECONDS": 0})  # count the queries a page really needs
+    app = _app()
     with app.app_context():
         engine = db.engine
-    figures: dict[str, dict] = {}
     anonymous, member = app.test_client(), app.test_client()
-    html = member.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = CSRF.search(member.get("/login").get_data(as_text=True)).group(1)
     member.post("/login", data={"csrf_token": token, "email": BENCH_MEMBER, "password": BENCH_PASSWORD})
-    page_list = page_list_factory(anonymous)
+    draft_step = f"/safeguards/assessments/{targets()['draft']}/steps/O3"
+    csrf = CSRF.search(member.get(draft_step).get_data(as_text=True)).group(1)
+    figures: dict[str, dict] = {}
     for page in page_list:
         client = member if page.who == "member" else anonymous
-        client.get(page.path)  # warm caches (templates, translations) before counting
+        if page.lua:  # writes: one real request (the last seeded person registers; the answer is saved)
+            request = _write_request(page, csrf)
+        else:
+            request = {"method": "GET"}
+            client.get(page.path)  # warm caches (templates, translations) before counting
         statements: list[str] = []
 
         def listener(*args, into=statements):
             into.append(args[2])
 
         sa.event.listen(engine, "before_cursor_execute", listener)
-        response = client.get(page.path)
+        response = client.open(page.path, **request)
         sa.event.remove(engine, "before_cursor_execute", listener)
         body = response.get_data()
-        assets = re.findall(rb'(?:href|src)="(/[^"]+\.(?:css|js|svg)(?:\?v=\w+)?)"', body)
+        assets = set(re.findall(rb'(?:href|src)="(/[^"]+\.(?:css|js|svg)(?:\?v=\w+)?)"', body))
         weight = len(gzip.compress(body, 6))
-        for asset in set(assets):
+        for asset in assets:
             asset_response = client.get(asset.decode())
             weight += len(gzip.compress(asset_response.get_data(), 6))
             asset_response.close()
@@ -150,9 +273,25 @@ def measure_in_process(env: dict, page_list_factory) -> tuple[list[Page], dict]:
             "status": response.status_code,
             "queries": len(statements),
             "kb": weight / 1024,
-            "requests": 1 + len(set(assets)),
+            "requests": 1 + len(assets),
         }
-    return page_list, figures
+    return figures
+
+
+def _write_request(page: Page, csrf: str) -> dict:
+    if "registrations" in page.path:
+        return {
+            "method": "POST",
+            "json": {},
+            "headers": {"Authorization": f"Bearer {targets()['tokens'][-1]}"},
+        }
+    body = re.search(r'wrk.body = "(.*)"', page.lua).group(1).replace('\\"', '"')
+    return {
+        "method": "POST",
+        "data": body,
+        "content_type": "application/json",
+        "headers": {"X-CSRFToken": csrf, "Accept": "application/json"},
+    }
 
 
 def main() -> int:
@@ -173,22 +312,31 @@ def main() -> int:
     }
     flask = str(Path(sys.executable).parent / "flask")
     started = time.monotonic()
-    for command in (["db", "upgrade"], ["demo", "load"], ["bench", "seed"]):
+    for command in (
+        ["db", "upgrade"],
+        ["demo", "load"],
+        ["safeguards", "load-framework"],
+        ["bench", "seed", "--scale", str(SCALE)],
+    ):
         subprocess.run([flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    print(f"database seeded in {time.monotonic() - started:.1f} s ({env['DATABASE_URL']})")
-    page_list, figures = measure_in_process(env, pages)
+    print(f"database seeded at scale {SCALE} in {time.monotonic() - started:.0f} s", flush=True)
+    os.environ.update(env)
+    page_list = pages()
+    figures = measure_in_process(page_list)
 
     from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
 
     app_server, app_base = serve("wsgi:app", env)
     hello_server, hello_base = serve("tests.bench.hello:app", env)
     try:
-        cookie = sign_in(app_base, BENCH_MEMBER, BENCH_PASSWORD)
+        member = sign_in(
+            app_base, BENCH_MEMBER, BENCH_PASSWORD, f"/safeguards/assessments/{targets()['draft']}/steps/O3"
+        )
         runs: dict[str, list[dict]] = {"hello": []} | {page.name: [] for page in page_list}
         for round_number in range(ROUNDS):
-            runs["hello"].append(drive(hello_base + "/", None))
+            runs["hello"].append(drive(hello_base + "/", None, member, round_number, workdir))
             for page in page_list:
-                runs[page.name].append(drive(app_base + page.path, cookie if page.who == "member" else None))
+                runs[page.name].append(drive(app_base + page.path, page, member, round_number, workdir))
             print(f"round {round_number + 1}/{ROUNDS} done", flush=True)
     finally:
         for server in (app_server, hello_server):
@@ -207,7 +355,7 @@ def report(runs, page_list, figures) -> None:
     hello = median["hello"]["rps"]
     lines = [
         f"gunicorn {' '.join(GUNICORN)}; wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per page; "
-        f"median of {ROUNDS} interleaved rounds; SQLite",
+        f"median of {ROUNDS} interleaved rounds; SQLite seeded with `flask bench seed --scale {SCALE}`",
         "",
         "| page | who | req/s | x hello | target | p50 ms | p95 ms | errors | queries | KB gzip | requests |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -218,10 +366,11 @@ def report(runs, page_list, figures) -> None:
         m, f = median[page.name], figures[page.name]
         ratio = m["rps"] / hello
         target = TARGETS[page.who]
-        flag = "" if ratio >= target else " ✗"
+        flag = "" if ratio >= target else " (below)"
+        weight = f"{f['kb']:.1f}" if not page.lua else "-"
         lines.append(
             f"| {page.name} | {page.who} | {m['rps']:.0f} | {ratio:.3f}{flag} | {target} | {m['p50']:.1f} | "
-            f"{m['p95']:.1f} | {m['errors']:.0f} | {f['queries']} | {f['kb']:.1f} | {f['requests']} |"
+            f"{m['p95']:.1f} | {m['errors']:.0f} | {f['queries']} | {weight} | {f['requests']} |"
         )
     text = "\n".join(lines)
     print(text)
