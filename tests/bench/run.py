@@ -38,30 +38,23 @@ DURATION, CONNECTIONS, ROUNDS = int(os.environ.get("BENCH_SECONDS", "5")), 16, 3
 SCALE = int(
     os.environ.get("BENCH_SCALE", "10")
 )  # 10: ~3,000 trainings, ~50,000 registrations, ~10,000 versions
-TARGETS = {"anonymous": 0.25, "member": 0.15}
+TARGETS = {"anonymous": 0.25, "member": 0.15, "token": 0.15}
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @dataclass
 class Page:
     name: str
     path: str
-    who: str = "anonymous"  # or "member": the seeded bench member, signed in
+    who: str = (
+        "anonymous"  # "member": the seeded bench member, signed in; "token": seeded people's API tokens
+    )
     lua: str = ""  # extra wrk Lua (method, body, headers, per-request paths) for write requests
 
 
 def pages() -> list[Page]:
     """The measured pages. Ids come from the seeded database (see ``targets``)."""
     t = targets()
-    autosave = json.dumps(
-        {
-            "choice": "2",
-            "evidence": "Informe anual",
-            "justification": "",
-            "links": "",
-            "confidence": "",
-            "version": 1,
-        }
-    )
     return [
         Page("in-app minimal (/healthz)", "/healthz"),
         Page("home", "/"),
@@ -76,6 +69,7 @@ def pages() -> list[Page]:
         Page(
             "registration (API POST, new person each time)",
             f"/api/v1/trainings/{t['training']}/registrations",
+            "token",
             lua=registration_lua(t["tokens"]),
         ),
         Page("library list", "/library"),
@@ -87,7 +81,7 @@ def pages() -> list[Page]:
             "autosave (JSON POST, same answer)",
             f"/safeguards/assessments/{t['draft']}/answers/O3.1",
             "member",
-            lua=json_post_lua(autosave),
+            lua=json_post_lua(json.dumps(t["autosave"])),
         ),
         Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member"),
         Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results"),
@@ -138,7 +132,37 @@ def targets() -> dict:
         ).all()
         _targets["tokens"] = [create_api_token(person, "bench")[1] for person in people]
         db.session.commit()
+    _targets["autosave"] = _saved_answer(_targets["draft"], "O3.1")
     return _targets
+
+
+def _saved_answer(assessment_id: int, process: str) -> dict:
+    """The item as saved, learnt the way the wizard learns it: a save based on version 0 answers 409 with
+    the current version. Sending that back unchanged is the autosave heartbeat (validated, compared,
+    nothing written).
+    """
+    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
+
+    client = _app().test_client()
+    client.post(
+        "/login",
+        data={"csrf_token": _csrf(client, "/login"), "email": BENCH_MEMBER, "password": BENCH_PASSWORD},
+    )
+    csrf = _csrf(client, f"/safeguards/assessments/{assessment_id}/steps/{process.split('.')[0]}")
+    response = client.post(
+        f"/safeguards/assessments/{assessment_id}/answers/{process}",
+        json={"version": 0},
+        headers={"X-CSRFToken": csrf, "Accept": "application/json"},
+    )
+    current = response.get_json()["current"]
+    return {
+        field: current[field]
+        for field in ("choice", "evidence", "justification", "links", "confidence", "version")
+    }
+
+
+def _csrf(client, page: str) -> str:
+    return CSRF.search(client.get(page).get_data(as_text=True)).group(1)
 
 
 def registration_lua(tokens: list[str]) -> str:
@@ -215,9 +239,6 @@ def drive(url: str, page: Page | None, member: dict, round_number: int, workdir:
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = re.search(r"BENCH (.*)", output).group(1)
     return {key: float(value) for key, value in (pair.split("=") for pair in line.split())}
-
-
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def sign_in(base: str, email: str, password: str, csrf_page: str) -> dict:
