@@ -8,9 +8,20 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Mapped, mapped_column
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
+
+REQUIRED = _l("This field is required.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes: usable on a phone and without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class PostForm(FlaskForm):

@@ -12,19 +12,11 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from consortium.forms import OnceForm
+from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
 from safeguards.models import RATING_LABELS, AnswerStatus, SystemKind, TeamRole
-
-REQUIRED = _l("This field is required.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SystemForm(OnceForm):

@@ -15,20 +15,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from consortium.forms import OnceForm
+from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
 from consortium.organisations.countries import country_choices
-
-REQUIRED = _l("This field is required.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _principle_choices() -> list[SelectChoice]:

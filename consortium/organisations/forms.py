@@ -5,27 +5,18 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from consortium.forms import OnceForm
+from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
 from consortium.organisations.countries import country_choices
 from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole
-
-REQUIRED = _l("This field is required.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class OrganisationForm(OnceForm):

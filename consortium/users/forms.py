@@ -4,12 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from consortium.forms import OnceForm
+from consortium.forms import REQUIRED, OnceForm
 from consortium.i18n import language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.users.passwords import password_problem
-
-REQUIRED = _l("This field is required.")
 
 
 def _email_field() -> EmailField:

@@ -166,10 +166,15 @@ def _csrf(client, page: str) -> str:
 
 
 def registration_lua(tokens: list[str]) -> str:
-    """Each request registers the next seeded person, so every POST does the real work once."""
-    quoted = ",".join(f'"{token}"' for token in tokens)
+    """Each request registers the next seeded person, so every POST does the real work once.
+
+    Tokens are read from a file: thousands of them make too large a Lua literal.
+    """
+    path = Path(tempfile.mkdtemp(prefix="bench-tokens-")) / "tokens.txt"
+    path.write_text("\n".join(tokens) + "\n")
     return f"""
-local tokens = {{{quoted}}}
+local tokens = {{}}
+for line in io.lines("{path}") do tokens[#tokens + 1] = line end
 local next_token = 0
 init = function(args) next_token = tonumber(args[1] or "0") end
 request = function()
@@ -182,10 +187,10 @@ end
 
 
 def json_post_lua(body: str) -> str:
-    escaped = body.replace('"', '\\"')
+    # A Lua long string needs no escaping; the JSON is ASCII (json.dumps escapes the rest).
     return f"""
 wrk.method = "POST"
-wrk.body = "{escaped}"
+wrk.body = [[{body}]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
 """
@@ -236,8 +241,11 @@ def drive(url: str, page: Page | None, member: dict, round_number: int, workdir:
     if page and page.who == "member":
         command[1:1] = ["-H", f"Cookie: {member['cookie']}", "-H", f"X-CSRFToken: {member['csrf']}"]
     command += ["--", str(round_number * 1300)]  # registrations: each round starts with new people
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = re.search(r"BENCH (.*)", output).group(1)
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    found = re.search(r"BENCH (.*)", result.stdout)
+    if found is None:
+        raise RuntimeError(f"wrk gave no figures for {url}: {result.stdout} {result.stderr}")
+    line = found.group(1)
     return {key: float(value) for key, value in (pair.split("=") for pair in line.split())}
 
 
@@ -306,7 +314,7 @@ def _write_request(page: Page, csrf: str) -> dict:
             "json": {},
             "headers": {"Authorization": f"Bearer {targets()['tokens'][-1]}"},
         }
-    body = re.search(r'wrk.body = "(.*)"', page.lua).group(1).replace('\\"', '"')
+    body = re.search(r"wrk.body = \[\[(.*)\]\]", page.lua).group(1)
     return {
         "method": "POST",
         "data": body,
