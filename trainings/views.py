@@ -115,7 +115,6 @@ def detail(training_id: int):
         registration=registration,
         position=services.waitlist_position(registration) if registration else None,
         language=language,
-        post_form=PostForm(),
         share_url=public_url("trainings.detail", training_id=training.id),
     )
 

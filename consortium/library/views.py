@@ -132,7 +132,11 @@ def read(lang: str, slug: str):
         reader_language=reader_language,
         topic_names=topics,
         published=[v for v in resource.versions if v.is_published],
-        request_form=RequestTranslationForm(language=reader_language),
+        # Only signed-in readers get the form: building one issues a CSRF token, which would keep
+        # the page out of the anonymous page cache.
+        request_form=RequestTranslationForm(language=reader_language)
+        if current_user.is_authenticated
+        else None,
     )
 
 
