@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,6 +46,24 @@ class FormSubmission(db.Model):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     result_url: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+def save_edit(form: FlaskForm, record, apply: Callable[[], object]):
+    """Apply and commit an edit that ``form`` made on version ``form.version`` of ``record``.
+
+    Returns None once saved, or the record as someone else saved it in between (the page was outdated,
+    or their commit won the race and the version counter caught it). The view then shows that version
+    beside what this person typed, so nothing is overwritten silently.
+    """
+    if str(record.version) != form.version.data:
+        return record
+    try:
+        apply()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return db.session.get(type(record), record.id)
+    return None
 
 
 def first_submission(form: OnceForm) -> FormSubmission | None:

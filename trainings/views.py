@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from consortium.db import db, utcnow
-from consortium.forms import PostForm, first_submission, remember_result
+from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
 from consortium.mail import public_url
 from consortium.organisations.countries import country_name
@@ -371,14 +370,15 @@ def edit(training_id: int):
     if request.method == "GET":
         _fill(form, training)
     if form.validate_on_submit():
-        if str(training.version) != form.version.data:
-            return _conflict(form, training)
-        try:
-            services.update_training(training, by=_user(), sessions=form.parsed_sessions, **_fields(form))
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            return _conflict(form, db.session.get(Training, training_id))
+        saved_by_someone_else = save_edit(
+            form,
+            training,
+            lambda: services.update_training(
+                training, by=_user(), sessions=form.parsed_sessions, **_fields(form)
+            ),
+        )
+        if saved_by_someone_else is not None:
+            return _conflict(form, saved_by_someone_else)
         flash(_("The training was saved."), "success")
         return redirect(url_for("trainings.detail", training_id=training.id))
     return render_template("trainings/form.html", form=form, training=training)

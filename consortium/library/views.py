@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from consortium.db import db, utcnow
-from consortium.forms import PostForm, first_submission, remember_result
+from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
 from consortium.library import search, services
 from consortium.library.forms import (
@@ -309,14 +309,11 @@ def edit(resource_id: int):
         form.version.data = found.version
         form.authors.data = "\n".join(found.authors or [])
     if form.validate_on_submit():
-        if str(found.version) != form.version.data:
-            return _resource_conflict(form, found)
-        services.update_resource(found, by=_user(), **form.resource_fields())
-        try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            return _resource_conflict(form, db.session.get(Resource, resource_id))
+        saved_by_someone_else = save_edit(
+            form, found, lambda: services.update_resource(found, by=_user(), **form.resource_fields())
+        )
+        if saved_by_someone_else is not None:
+            return _resource_conflict(form, saved_by_someone_else)
         flash(_("The resource was saved."), "success")
         return redirect(url_for("library.edit", resource_id=resource_id))
     return render_template(

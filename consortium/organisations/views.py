@@ -4,10 +4,9 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from consortium.db import db
-from consortium.forms import PostForm, first_submission, remember_result
+from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.organisations import services
 from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
@@ -91,15 +90,14 @@ def edit(slug: str):
     if request.method == "GET":
         form.version.data = organisation.version
     if form.validate_on_submit():
-        if str(organisation.version) != form.version.data:
-            return _conflict(form, organisation)
-        for field in EDITABLE:
-            setattr(organisation, field, getattr(form, field).data)
-        try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            return _conflict(form, db.session.get(Organisation, organisation.id))
+
+        def apply():
+            for field in EDITABLE:
+                setattr(organisation, field, getattr(form, field).data)
+
+        saved_by_someone_else = save_edit(form, organisation, apply)
+        if saved_by_someone_else is not None:
+            return _conflict(form, saved_by_someone_else)
         flash(_("The organisation was saved."), "success")
         return redirect(url_for("organisations.detail", slug=organisation.slug))
     return render_template("organisations/form.html", form=form, organisation=organisation)
