@@ -7,6 +7,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi:app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+PORT ?= 5000
 
 .PHONY: help run serve install install-test translations extract update-translations compile-translations \
         migrate demo test test-sqlite test-postgresql lint browser bench clean
@@ -36,7 +37,7 @@ extract: install ## Extract messages into translations/messages.pot
 	  --no-wrap --omit-header -o translations/messages.pot .
 
 update-translations: extract ## Merge new messages into the es, pt_BR and en catalogues
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 migrate: install ## Apply database migrations
 	$(FLASK) db upgrade
@@ -45,9 +46,12 @@ demo: migrate ## Load the demo data (idempotent)
 	$(FLASK) demo load
 	$(FLASK) safeguards load-framework
 
-run: compile-translations demo ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
-	@echo "Serving on http://127.0.0.1:5000 (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"
-	CONSORTIUM_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+run: compile-translations demo ## Install, migrate, load demo data; serve on http://127.0.0.1:$(PORT) with the mail worker
+	@echo "Serving on http://127.0.0.1:$(PORT) (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"
+	@# The mail worker runs beside the server and stops with it (Ctrl-C stops both).
+	export CONSORTIUM_ENV=development CONSORTIUM_PUBLIC_URL=http://127.0.0.1:$(PORT); \
+	$(FLASK) mail worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-test ## ruff and the import contracts
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,7 @@ from consortium import (
     pagecache,
     security,
     templating,
+    transaction,
     users,
 )
 from consortium.extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -45,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
+    transaction.init_app(app)
     templating.init_app(app)
     assets.init_app(app)
     security.init_app(app)

@@ -1,4 +1,4 @@
-"""Command line: ``flask users create|token``, ``flask demo load``, ``flask mail send-pending``."""
+"""Command line: ``flask users create|token``, ``flask demo load``, ``flask bench seed``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from consortium import demo, seed
-from consortium.db import db, utcnow
-from consortium.mail import OutboxMessage, deliver_pending
+from consortium import demo, seed, transaction
+from consortium.db import db
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
 from consortium.permissions import Role
 from consortium.users import services as user_services
@@ -19,7 +18,6 @@ from consortium.users.passwords import password_problem
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
-mail_cli = AppGroup("mail", help="The e-mail outbox.")
 bench_cli = AppGroup("bench", help="Benchmark data.")
 
 
@@ -59,7 +57,7 @@ def create_user(email, role, password, random_password, name, organisation_slug)
         db.session.add(
             Membership(user_id=user.id, organisation_id=organisation.id, role=OrganisationRole.ADMIN)
         )
-    db.session.commit()
+    transaction.commit()
     click.echo(f"Created {user.email} ({role})." + (f" Password: {password}" if random_password else ""))
 
 
@@ -72,7 +70,7 @@ def create_token(email, name):
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     _, secret = user_services.create_api_token(user, name)
-    db.session.commit()
+    transaction.commit()
     click.echo(secret)
 
 
@@ -80,7 +78,7 @@ def create_token(email, name):
 def load_demo():
     """Load realistic demonstration data. Running it again changes nothing."""
     created = demo.load()
-    db.session.commit()
+    transaction.commit()
     click.echo(
         f"Demo data ready ({created} new records). Log in as ana@ilda.example, password: {demo.PASSWORD}"
     )
@@ -91,29 +89,10 @@ def load_demo():
 def seed_bench(scale):
     """Fill the database with benchmark volumes (idempotent per database)."""
     created = seed.seed(scale)
-    db.session.commit()
+    transaction.commit()
     click.echo(f"Seeded {created} records. Member log-in: {seed.BENCH_MEMBER} / {seed.BENCH_PASSWORD}")
 
 
-@mail_cli.command("send-pending")
-@click.option("--limit", default=200, show_default=True)
-def send_pending(limit):
-    """Send queued e-mails; failures are retried later with back-off (run from cron every minute)."""
-    report = deliver_pending(limit=limit)
-    click.echo(f"sent {report.sent}, failed {report.failed} (will retry), given up {report.given_up}")
-
-
-@mail_cli.command("status")
-def mail_status():
-    """Count outbox messages by status."""
-    rows = db.session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-    ).all()
-    for status, count in rows:
-        click.echo(f"{status.value}: {count}")
-    click.echo(f"checked at {utcnow().isoformat()}")
-
-
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, mail_cli, bench_cli):
+    for group in (users_cli, demo_cli, bench_cli):
         app.cli.add_command(group)

@@ -42,7 +42,6 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 10
 
     MAIL_BACKEND = "log"  # "log" prints messages; "smtp" sends them
-    MAIL_SEND_ON_COMMIT = True  # deliver right after the causing transaction (the CLI retries failures)
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import enum
 from datetime import UTC, datetime
 from typing import Any
@@ -66,14 +67,39 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+#: Set while the current work will write (an unsafe request method, or ``transaction.writing()``).
+WRITE_INTENT: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: write-ahead logging lets readers and a writer work at once; enforce foreign keys."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    """SQLite: real transactions, write-ahead logging, foreign keys, and writers that wait their turn.
+
+    pysqlite's own transaction handling starts transactions late and commits before some statements,
+    which turns SAVEPOINT and ROLLBACK into no-ops; SQLAlchemy's documented pysqlite recipe switches it
+    off and emits BEGIN itself (``_sqlite_begin``). WAL lets readers and one writer work at once; the busy
+    timeout makes a second writer wait for the lock instead of failing at once.
+    """
+    if _is_sqlite(dbapi_connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """A writing transaction takes SQLite's write lock at BEGIN: its reads and checks happen inside it,
+    and it never fails later trying to upgrade a read snapshot that another writer made stale."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
 
 
 class Timestamped:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 
@@ -49,7 +50,7 @@ class FormSubmission(db.Model):
 
 
 def save_edit(form: FlaskForm, record, apply: Callable[[], object]):
-    """Apply and commit an edit that ``form`` made on version ``form.version`` of ``record``.
+    """Apply an edit that ``form`` made on version ``form.version`` of ``record``, as one action.
 
     Returns None once saved, or the record as someone else saved it in between (the page was outdated,
     or their commit won the race and the version counter caught it). The view then shows that version
@@ -58,10 +59,9 @@ def save_edit(form: FlaskForm, record, apply: Callable[[], object]):
     if str(record.version) != form.version.data:
         return record
     try:
-        apply()
-        db.session.commit()
+        with transaction.action():
+            apply()
     except StaleDataError:
-        db.session.rollback()
         return db.session.get(type(record), record.id)
     return None
 

@@ -26,6 +26,7 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "admin:audit:read"
     LIBRARY_EDIT = "library:resource:edit"
     LIBRARY_TRANSLATE = "library:translation:edit"
+    MAIL_MANAGE = "admin:mail:manage"
     ORGANISATIONS_CREATE = "orgs:organisation:create"
     ORGANISATIONS_EDIT = "orgs:organisation:edit"
     ORGANISATIONS_INVITE = "orgs:member:invite"
@@ -58,6 +59,7 @@ _STAFF = _MEMBER | {
     Permission.AUDIT_READ,
     Permission.LIBRARY_EDIT,
     Permission.LIBRARY_TRANSLATE,
+    Permission.MAIL_MANAGE,
     Permission.ORGANISATIONS_EDIT,
     Permission.ORGANISATIONS_VERIFY,
     Permission.SAFEGUARDS_MANAGE,

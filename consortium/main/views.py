@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from consortium import transaction
 from consortium.db import db
 from consortium.extensions import api
 from consortium.i18n import LANGUAGE_COOKIE, normalise_language
@@ -39,7 +40,7 @@ def set_language():
         )
         if current_user.is_authenticated and current_user.locale != language:
             current_user.locale = language
-            db.session.commit()
+            transaction.commit()
     return response
 
 

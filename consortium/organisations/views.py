@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consortium import transaction
 from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.organisations import services
@@ -55,7 +56,7 @@ def create():
         )
         url = url_for("organisations.detail", slug=organisation.slug)
         remember_result(form, url)
-        db.session.commit()
+        transaction.commit()
         flash(_("The organisation was created. Consortium staff will verify it soon."), "success")
         return redirect(url)
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -131,7 +132,7 @@ def invite(slug: str):
                 OrganisationRole(form.role.data),
                 by=current_user._get_current_object(),
             )
-            db.session.commit()
+            transaction.commit()
         flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("organisations.detail", slug=slug))
     for errors in form.errors.values():
@@ -153,7 +154,7 @@ def remove_member(slug: str, membership_id: int):
             flash(_("An organisation needs at least one admin."), "error")
         else:
             services.remove_member(membership)
-            db.session.commit()
+            transaction.commit()
             flash(_("The person was removed from the organisation."), "success")
     return redirect(url_for("organisations.detail", slug=slug))
 
@@ -166,7 +167,7 @@ def verify(slug: str):
         abort(404)
     if PostForm().validate_on_submit():
         services.verify_organisation(organisation, current_user._get_current_object())
-        db.session.commit()
+        transaction.commit()
         flash(_("The organisation is verified."), "success")
     return redirect(url_for("organisations.detail", slug=slug))
 
@@ -184,7 +185,7 @@ def accept_invitation(token: str):
     form = PostForm()
     if form.validate_on_submit():
         services.accept_invitation(invitation, current_user._get_current_object())
-        db.session.commit()
+        transaction.commit()
         flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
         return redirect(url_for("organisations.detail", slug=invitation.organisation.slug))
     return render_template("organisations/invitation.html", invitation=invitation, form=form)

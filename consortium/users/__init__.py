@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
+    app.teardown_request(lambda error=None: services.record_api_token_use())
 
     @app.before_request
     def require_second_factor_for_staff():

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import pyotp
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from consortium import signals
+from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
@@ -329,9 +329,19 @@ def user_for_api_token(secret: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = utcnow()
-    # Recorded on the side, in its own short transaction: a loader must not commit the request's
-    # session (it can run in the middle of a flush), and a minute's precision is enough.
+    # A minute's precision is enough. Recorded once the request is over, in its own transaction: the
+    # loader must not commit the request's work (it can run in the middle of a flush), and a second
+    # connection writing while the request holds SQLite's write lock would wait for itself.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        with db.engine.begin() as connection:
-            connection.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        g.api_token_used = token.id
     return token.user
+
+
+def record_api_token_use() -> None:
+    """Teardown: stamp the token the request used (see ``user_for_api_token``)."""
+    token_id = g.pop("api_token_used", None)
+    if token_id is None:
+        return
+    transaction.rollback()  # the request is over: end its transaction and release its lock first
+    with transaction.writing(), db.engine.begin() as connection:
+        connection.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
-from consortium import signals
+from consortium import signals, transaction
 from consortium.db import db
 from consortium.extensions import limiter
 from consortium.forms import PostForm, first_submission, remember_result
@@ -67,7 +67,7 @@ def finish_login(user: User, how: str, next_url: str):
     session.permanent = True
     login_user(user)
     signals.user_logged_in.send(user, how=how)
-    db.session.commit()
+    transaction.commit()
     if user.needs_totp:
         flash(_("Staff accounts must use two-factor log-in. Set it up to continue."), "warning")
         return redirect(url_for("users.two_factor"))
@@ -90,7 +90,7 @@ def signup():
                 locale=current_language(),
                 timezone=form.timezone.data,
             )
-            db.session.commit()
+            transaction.commit()
         return redirect(url_for("users.signup_done"))
     return render_template("users/signup.html", form=form)
 
@@ -108,7 +108,7 @@ def verify_email(token: str):
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Log in to get a new one."), "error")
         return redirect(url_for("users.login"))
-    db.session.commit()
+    transaction.commit()
     flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
     return redirect(url_for("users.login"))
 
@@ -134,11 +134,11 @@ def login():
             )
         elif user.has_totp:
             session[PENDING_2FA] = {"user": user.id, "next": safe_next("")}
-            db.session.commit()
+            transaction.commit()
             return redirect(url_for("users.login_second_factor"))
         else:
             return finish_login(user, "password", safe_next(""))
-        db.session.commit()  # keep the audit record of the failed attempt
+        transaction.commit()  # keep the audit record of the failed attempt
     return render_template("users/login.html", form=form)
 
 
@@ -157,7 +157,7 @@ def login_second_factor():
         if services.check_second_factor(user, form.code.data):
             return finish_login(user, "totp", pending.get("next", ""))
         signals.login_failed.send(user.email, reason="second-factor")
-        db.session.commit()
+        transaction.commit()
         form.code.errors.append(_("This code is not valid. Check your app's clock, or use a recovery code."))
     return render_template("users/login_second_factor.html", form=form)
 
@@ -170,7 +170,7 @@ def logout():
         user = current_user._get_current_object()
         services.end_session(user.session_token)
         signals.user_logged_out.send(user)
-        db.session.commit()
+        transaction.commit()
         logout_user()
         session.clear()
         flash(_("You have logged out."), "success")
@@ -185,7 +185,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.send_password_reset(form.email.data, current_language())
-        db.session.commit()
+        transaction.commit()
         flash(
             _("If an account uses this address, we have sent it a link to choose a new password."), "success"
         )
@@ -203,7 +203,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
-        db.session.commit()
+        transaction.commit()
         logout_user()
         flash(_("Your password was changed. Log in with the new one."), "success")
         return redirect(url_for("users.login"))
@@ -219,7 +219,7 @@ def account():
         user.name = form.name.data.strip()
         user.locale = form.locale.data
         user.timezone = form.timezone.data
-        db.session.commit()
+        transaction.commit()
         flash(_("Your profile was saved."), "success")
         return redirect(url_for("users.account"))
     return _account_page(profile_form=form)
@@ -251,7 +251,7 @@ def change_password():
     if form.validate_on_submit():
         if verify_password(user.password_hash, form.current.data):
             services.change_password(user, form.password.data)
-            db.session.commit()
+            transaction.commit()
             flash(_("Your password was changed. Other devices were logged out."), "success")
             return redirect(url_for("users.account"))
         form.current.errors.append(_("The current password is not correct."))
@@ -263,7 +263,7 @@ def change_password():
 def end_other_sessions():
     if PostForm().validate_on_submit():
         services.end_other_sessions(current_user._get_current_object())
-        db.session.commit()
+        transaction.commit()
         flash(_("All your other sessions were logged out."), "success")
     return redirect(url_for("users.account"))
 
@@ -286,7 +286,7 @@ def two_factor():
         codes = services.enable_totp(user, secret, form.code.data)
         if codes is not None:
             session.pop("totp_setup_secret", None)
-            db.session.commit()
+            transaction.commit()
             flash(_("Two-factor log-in is on."), "success")
             return render_template("users/recovery_codes.html", codes=codes)
         form.code.errors.append(_("This code is not valid. Check your app's clock, or scan the code again."))
@@ -305,7 +305,7 @@ def disable_two_factor():
         flash(_("Staff accounts must keep two-factor log-in on."), "error")
     elif form.validate_on_submit() and verify_password(user.password_hash, form.current.data):
         services.disable_totp(user)
-        db.session.commit()
+        transaction.commit()
         flash(_("Two-factor log-in is off."), "success")
     else:
         flash(_("The current password is not correct."), "error")
@@ -319,7 +319,7 @@ def new_recovery_codes():
     if not user.has_totp or not PostForm().validate_on_submit():
         return redirect(url_for("users.two_factor"))
     codes = services.new_recovery_codes(user)
-    db.session.commit()
+    transaction.commit()
     return render_template("users/recovery_codes.html", codes=codes)
 
 
@@ -335,7 +335,7 @@ def create_token():
         return redirect(url_for("users.account"))
     token, secret = services.create_api_token(current_user._get_current_object(), form.name.data)
     remember_result(form, url_for("users.account"))
-    db.session.commit()
+    transaction.commit()
     return render_template("users/token_created.html", token=token, secret=secret)
 
 
@@ -347,6 +347,6 @@ def revoke_token(token_id: int):
         abort(404)
     if PostForm().validate_on_submit():
         services.revoke_api_token(token)
-        db.session.commit()
+        transaction.commit()
         flash(_("The token was revoked."), "success")
     return redirect(url_for("users.account"))

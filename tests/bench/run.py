@@ -335,7 +335,6 @@ def main() -> int:
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
         "CONSORTIUM_SESSION_COOKIE_SECURE": "false",
-        "CONSORTIUM_MAIL_SEND_ON_COMMIT": "false",
         "CONSORTIUM_LOGIN_LIMIT_PER_ADDRESS": '"10000 per minute"',
         "CONSORTIUM_LOGIN_LIMIT_PER_ACCOUNT": '"10000 per minute"',
     }

@@ -53,7 +53,7 @@ def _login(page, live_server, user):
 
 
 def _saved(wizard) -> Answer:
-    db.session.expire_all()
+    db.session.rollback()  # a new transaction: see what the server committed since
     return db.session.scalar(
         sa.select(Answer)
         .join(Process)

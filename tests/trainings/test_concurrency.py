@@ -63,6 +63,7 @@ def _fire_from_processes(database_url, training_id, secrets):
     for process in processes:
         process.join(timeout=60)
         assert process.exitcode == 0
+    db.session.rollback()  # read what the processes wrote, not this session's older snapshot
     return answers
 
 

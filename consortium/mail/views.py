@@ -1,0 +1,87 @@
+"""Staff page for the outbox: what failed, what waits, and the means to retry or discard a message."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consortium import signals, transaction
+from consortium.db import db, utcnow
+from consortium.forms import PostForm
+from consortium.mail.outbox import MailStatus, OutboxMessage
+from consortium.permissions import Permission, require
+
+bp = Blueprint("mail", __name__)
+PAGE_SIZE = 50
+#: What staff may look at; sent and discarded messages are history, not work.
+SHOWN = {
+    "failed": (MailStatus.FAILED,),
+    "waiting": (MailStatus.PENDING, MailStatus.SENDING),
+}
+
+
+@bp.route("/admin/mail")
+@require(Permission.MAIL_MANAGE)
+def index():
+    shown = request.args.get("show", "failed")
+    if shown not in SHOWN:
+        shown = "failed"
+    query = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status.in_(SHOWN[shown]))
+        .order_by(OutboxMessage.id.desc())
+        .options(sa.orm.defer(OutboxMessage.body_html), sa.orm.defer(OutboxMessage.attachments))
+    )
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, count=False)
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count())
+            .where(OutboxMessage.status.in_([MailStatus.FAILED, MailStatus.PENDING, MailStatus.SENDING]))
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "mail/index.html", page=page, shown=shown, counts=counts, form=PostForm(), MailStatus=MailStatus
+    )
+
+
+def _decide(message_id: int, action: str) -> OutboxMessage:
+    form = PostForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with transaction.action():
+        message = transaction.lock(OutboxMessage, message_id) if _exists(message_id) else abort(404)
+        if message.status not in (MailStatus.FAILED, MailStatus.PENDING):
+            return message  # sent or being sent meanwhile: nothing to do
+        if action == "retried":
+            message.status, message.next_attempt_at, message.attempts = MailStatus.PENDING, utcnow(), 0
+        else:
+            message.status = MailStatus.DISCARDED
+        signals.state_changed.send(
+            message, action=f"mail.message_{action}", by=current_user, summary=message.template
+        )
+    return message
+
+
+def _exists(message_id: int) -> bool:
+    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.id == message_id)) is not None
+
+
+@bp.route("/admin/mail/<int:message_id>/retry", methods=["POST"])
+@require(Permission.MAIL_MANAGE)
+def retry(message_id: int):
+    message = _decide(message_id, "retried")
+    if message.status is MailStatus.PENDING:
+        flash(_("The message will be sent again within a minute."), "success")
+    return redirect(url_for("mail.index", show=request.args.get("show", "failed")))
+
+
+@bp.route("/admin/mail/<int:message_id>/discard", methods=["POST"])
+@require(Permission.MAIL_MANAGE)
+def discard(message_id: int):
+    message = _decide(message_id, "discarded")
+    if message.status is MailStatus.DISCARDED:
+        flash(_("The message was discarded and will not be sent."), "success")
+    return redirect(url_for("mail.index", show=request.args.get("show", "failed")))
