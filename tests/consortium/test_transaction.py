@@ -1,0 +1,110 @@
+"""The unit of work: one commit per action, real savepoints on SQLite, side effects only after a commit."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import sqlalchemy as sa
+
+from consortium import transaction
+from consortium.forms import FormSubmission
+from consortium.mail import OutboxMessage, queue_email
+
+
+class Refused(Exception):
+    pass
+
+
+def _keys(db) -> list[str]:
+    db.session.rollback()
+    return list(db.session.scalars(sa.select(FormSubmission.key)))
+
+
+def test_a_released_savepoint_rolls_back_with_its_transaction(app, db):
+    # pysqlite's own transaction handling let the SAVEPOINT open the transaction and its RELEASE commit it.
+    with app.test_request_context(method="POST"):
+        with db.session.begin_nested():
+            db.session.add(FormSubmission(key="inner"))
+        transaction.rollback()
+    assert _keys(db) == []
+
+
+def test_an_action_that_raises_leaves_nothing_behind(app, db, mail_outbox):
+    with app.test_request_context(method="POST"), pytest.raises(Refused):
+        with transaction.action():
+            with db.session.begin_nested():
+                db.session.add(FormSubmission(key="first-try"))
+            queue_email("reader@example.org", "reset_password", "Subject", reset_url="http://x", minutes=1)
+            db.session.flush()
+            raise Refused
+    assert _keys(db) == []
+    assert mail_outbox() == []
+
+
+def test_side_effects_follow_the_outcome(app, db):
+    done: list[str] = []
+    with app.test_request_context(method="POST"):
+        with transaction.action():
+            db.session.add(FormSubmission(key="kept"))
+            transaction.after_commit(lambda: done.append("committed"))
+            transaction.on_rollback(lambda: done.append("undone"))
+            assert done == []  # nothing runs before the commit
+        assert done == ["committed"]
+        with pytest.raises(Refused), transaction.action():
+            transaction.after_commit(lambda: done.append("never"))
+            transaction.on_rollback(lambda: done.append("undone"))
+            raise Refused
+    assert done == ["committed", "undone"]
+    assert _keys(db) == ["kept"]
+
+
+def test_a_failing_side_effect_is_logged_and_does_not_undo_the_commit(app, db, caplog):
+    def broken():
+        raise OSError("disk full")
+
+    with app.test_request_context(method="POST"), caplog.at_level(logging.ERROR, "consortium.transaction"):
+        with transaction.action():
+            db.session.add(FormSubmission(key="saved"))
+            transaction.after_commit(broken)
+    assert "Side effect" in caplog.text
+    assert _keys(db) == ["saved"]
+
+
+def _start_request(app) -> None:
+    """The unit of work's own request hook, without CSRF and log-in around it."""
+    [hook] = [f for f in app.before_request_funcs[None] if f.__name__ == "mark_write_requests"]
+    hook()
+
+
+def test_side_effects_of_an_uncommitted_request_are_undone_at_its_end(app, db):
+    done: list[str] = []
+    with app.test_request_context(method="POST"):
+        _start_request(app)
+        transaction.on_rollback(lambda: done.append("undone"))
+        transaction.after_commit(lambda: done.append("never"))
+        app.do_teardown_request()
+    assert done == ["undone"]
+
+
+def test_lock_on_sqlite_refuses_a_transaction_that_does_not_hold_the_write_lock(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL locks the row itself")
+    db.session.add(FormSubmission(key="row"))
+    db.session.commit()
+    with app.test_request_context(method="GET"), pytest.raises(RuntimeError):
+        transaction.lock(OutboxMessage, 1)
+
+
+def test_a_write_request_holds_sqlite_write_lock_from_its_first_statement(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with app.test_request_context(method="POST"):
+        _start_request(app)
+        db.session.scalar(sa.select(sa.func.count()).select_from(FormSubmission))  # a read, first
+        other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], connect_args={"timeout": 0})
+        with pytest.raises(sa.exc.OperationalError, match="locked"), other.begin() as connection:
+            connection.execute(sa.insert(FormSubmission).values(key="sneaked-in", result_url=""))
+        other.dispose()
+        app.do_teardown_request()
+    assert _keys(db) == []
