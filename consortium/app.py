@@ -15,6 +15,7 @@ from consortium import (
     cli,
     config,
     errors,
+    hosts,
     library,
     mail,
     main,
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO if app.config["ENV"] != "testing" else logging.WARNING)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+    hosts.init_app(app)  # first: its hook must run before every other one
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,8 @@ class Defaults:
     PROXY_FIX_X_FOR = 0  # number of trusted proxies in front of the app
     SERVER_NAME = None
     PREFERRED_URL_SCHEME = "http"
-    PUBLIC_URL = "http://127.0.0.1:5000"  # used in e-mails and certificates
+    PUBLIC_URL = "http://127.0.0.1:5000"  # base of every absolute link: pages, feeds, e-mails, certificates
+    TRUSTED_HOSTS = None  # hosts answered; None: PUBLIC_URL's (+ 127.0.0.1, localhost in dev and tests)
 
     API_TITLE = "DPI Consortium API"
     API_VERSION = "v1"
@@ -103,6 +105,7 @@ def _derive(app) -> None:
         config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = config["ENV"] not in ("development", "testing")
+    config["TRUSTED_HOSTS"] = _trusted_hosts(config)
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -112,6 +115,19 @@ def _derive(app) -> None:
             "connect_args": {"timeout": 30},
         }
     app.debug = config["ENV"] == "development" and bool(config.get("DEBUG"))
+
+
+def _trusted_hosts(config) -> list[str]:
+    """Flask refuses any other ``Host``, so no request can make a (cached) page link elsewhere."""
+    hosts = config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):  # CONSORTIUM_TRUSTED_HOSTS=a.example,.b.example (a JSON list works too)
+        hosts = [host.strip() for host in hosts.split(",") if host.strip()]
+    if hosts:
+        return list(hosts)
+    hosts = [urlsplit(config["PUBLIC_URL"]).hostname or "localhost"]
+    if config["ENV"] in ("development", "testing"):
+        hosts += [host for host in ("127.0.0.1", "localhost") if host not in hosts]
+    return hosts
 
 
 def _instance_secret(instance: Path) -> str:

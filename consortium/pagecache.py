@@ -1,15 +1,19 @@
 """A short-lived, per-worker cache of public pages for anonymous visitors.
 
 Anonymous readers on slow phones make most of the traffic to the catalogue, the library and the home
-page, and those pages are the same for everyone who reads in the same language. A page is stored only
+page, and those pages are the same for everyone who asks for the same address (scheme, host, path and
+query) in the same language; anonymous visitors have no time-zone choice (they read UTC), so the key
+holds nothing else. Links in pages come from ``PUBLIC_URL`` and other hosts are refused
+(``consortium.hosts``), so the host in the key is only a second guard. A page is stored only
 when it is a 200 HTML answer to an anonymous GET that embedded no CSRF token and left the session
 untouched, and it is served only to visitors without a signed-in session or pending messages. It
 lives ``PAGE_CACHE_SECONDS`` (10 by default; 0 turns the cache off), so an edit shows within seconds,
-as behind any HTTP cache.
+as behind any HTTP cache. gunicorn's threaded workers share one cache, so a lock guards the dict.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Flask, Response, g, request, session
@@ -23,24 +27,29 @@ class PageCache:
     def __init__(self, seconds: float):
         self.seconds = seconds
         self._entries: dict[tuple, tuple[float, bytes, dict]] = {}
+        self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Response | None:
-        entry = self._entries.get(key)
+        with self._lock:
+            entry = self._entries.get(key)
         if entry is None or entry[0] < time.monotonic():
             return None
         _, body, headers = entry
         return Response(body, headers=headers)
 
     def put(self, key: tuple, response: Response) -> None:
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.pop(next(iter(self._entries)))  # the oldest entry
         headers = {
             k: v for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length")
         }
-        self._entries[key] = (time.monotonic() + self.seconds, response.get_data(), headers)
+        entry = (time.monotonic() + self.seconds, response.get_data(), headers)
+        with self._lock:
+            if key not in self._entries and len(self._entries) >= MAX_ENTRIES:
+                del self._entries[next(iter(self._entries))]  # the oldest entry
+            self._entries[key] = entry
 
     def clear(self) -> None:
-        self._entries.clear()
+        with self._lock:
+            self._entries.clear()
 
 
 def _cacheable_request() -> bool:
@@ -53,7 +62,8 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> tuple:
-    return request.full_path, select_locale()
+    """Everything a public page depends on; the query string is part of ``full_path``."""
+    return request.scheme, request.host, request.full_path, select_locale()
 
 
 def init_app(app: Flask) -> None:

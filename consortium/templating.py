@@ -1,4 +1,4 @@
-"""Jinja globals and filters shared by every template: permissions, dates, countries, Markdown."""
+"""Jinja globals and filters shared by every template: permissions, dates, countries, links, Markdown."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from consortium.i18n import (
     localised,
     select_timezone,
 )
+from consortium.mail import public_url
 from consortium.markdown import render_markdown
 from consortium.organisations.countries import country_name
 from consortium.permissions import Permission, can
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
         viewer_timezone=select_timezone,
         localised=localised,
         country_name=country_name,
+        public_url=public_url,  # absolute links (canonical, feeds) never come from the request's host
     )
     app.jinja_env.filters.update(
         when=when,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import sqlalchemy as sa
@@ -10,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from consortium.csvexport import csv_response
 from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import localised
@@ -872,19 +871,15 @@ CSV_COLUMNS = (
 def export_csv(assessment_id: int):
     assessment = _load(assessment_id)
     wizard = Wizard(assessment)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for item in wizard.in_scope:
         row = services.answer_data(item)
         row["title"] = localised(item.process.title)
         row["updated_at"] = row["updated_at"].isoformat() if row["updated_at"] else ""
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        rows.append([row[c] for c in CSV_COLUMNS])
     pilot = assessment.pilot
     name = f"safeguards-{pilot.system.slug}-{pilot.country.lower()}-cycle{assessment.cycle}.csv"
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csv_response(CSV_COLUMNS, rows, name)
     if assessment.state is AssessmentState.PUBLISHED:
         response.headers["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
     return response

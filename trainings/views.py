@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consortium.csvexport import csv_response
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
@@ -495,49 +494,34 @@ def export(training_id: int):
     filters = RegistrantFilterForm(request.args)
     filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("Organisation"),
+        _("Country"),
+        _("State"),
+        _("Registered"),
+        _("Motivation"),
+        _("Accessibility needs"),
+        _("Dietary needs"),
+        _("Completed"),
+    ]
+    rows = (
         [
-            _("Name"),
-            _("E-mail"),
-            _("Organisation"),
-            _("Country"),
-            _("State"),
-            _("Registered"),
-            _("Motivation"),
-            _("Accessibility needs"),
-            _("Dietary needs"),
-            _("Completed"),
+            r.user.name,
+            r.user.email,
+            r.organisation.name if r.organisation else "",
+            country_name(r.organisation.country) if r.organisation else "",
+            r.state.label,
+            r.created_at.isoformat(timespec="minutes"),
+            r.motivation,
+            r.accessibility_needs,
+            r.dietary_needs,
+            _("yes") if r.completed_at else "",
         ]
+        for r in registrations
     )
-    for r in registrations:
-        writer.writerow(
-            [
-                _safe_cell(r.user.name),
-                r.user.email,
-                _safe_cell(r.organisation.name if r.organisation else ""),
-                country_name(r.organisation.country) if r.organisation else "",
-                r.state.label,
-                r.created_at.isoformat(timespec="minutes"),
-                _safe_cell(r.motivation),
-                _safe_cell(r.accessibility_needs),
-                _safe_cell(r.dietary_needs),
-                _("yes") if r.completed_at else "",
-            ]
-        )
-    # A byte-order mark makes spreadsheet programs read UTF-8, so accents survive.
-    body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="registrations-{training.id}.csv"'},
-    )
-
-
-def _safe_cell(text: str) -> str:
-    """Neutralise formulas a spreadsheet would run (CSV injection)."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
+    return csv_response(header, rows, f"registrations-{training.id}.csv")
 
 
 # Staff: attendance -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -21,6 +21,7 @@ from consortium.library.schemas import (
     VersionCreateSchema,
     VersionWriteSchema,
 )
+from consortium.mail import public_url
 from consortium.markdown import render_markdown
 from consortium.permissions import Permission, can, public, require
 
@@ -39,7 +40,7 @@ def item(resource: Resource, version: ResourceVersion, requested: str, *, detail
         "title": version.title,
         "summary": version.summary,
         "slug": version.slug,
-        "url": url_for("library.read", lang=version.language, slug=version.slug, _external=True),
+        "url": public_url("library.read", lang=version.language, slug=version.slug),
         "is_outdated": version.is_outdated,
         "topics": list(resource.topic_slugs or []),
         "countries": list(resource.countries or []),
@@ -55,7 +56,7 @@ def item(resource: Resource, version: ResourceVersion, requested: str, *, detail
     if detail:
         attachment = version.attachment
         data["attachment_url"] = (
-            url_for("library.download", attachment_id=attachment.id, name=attachment.filename, _external=True)
+            public_url("library.download", attachment_id=attachment.id, name=attachment.filename)
             if attachment
             else None
         )

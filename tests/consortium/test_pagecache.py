@@ -6,6 +6,7 @@ import pytest
 
 from consortium.app import create_app
 from tests.conftest import TEST_CONFIG
+from tests.consortium.library.conftest import make_resource  # noqa: F401 - the library's fixture
 
 
 @pytest.fixture
@@ -49,3 +50,65 @@ def test_signed_in_people_never_get_a_cached_page(cached_app, login_as, member):
     client.get("/")  # fills the cache for anonymous visitors
     login_as(member, on=client)
     assert member.name in client.get("/").get_data(as_text=True)
+
+
+def test_a_foreign_host_cannot_poison_the_cached_guide(cached_app, make_resource, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(cached_app.config, "PUBLIC_URL", "https://consorcio.example")
+    make_resource({"es": ("Guía de pagos", "Texto.")})
+    client = cached_app.test_client()
+    guide = "/library/es/guia-de-pagos"
+    assert client.get(guide, headers={"Host": "evil.example"}).status_code == 400
+    html = client.get(guide).get_data(as_text=True)  # the next reader, at the real address
+    assert f'<link rel="canonical" href="https://consorcio.example{guide}">' in html
+    assert "evil.example" not in html
+
+
+def test_cached_pages_are_kept_apart_per_host_and_query(cached_app, db):
+    from tests.factories import OrganisationFactory
+
+    client = cached_app.test_client()
+    client.get("/organisations")
+    client.get("/organisations?page=1")
+    OrganisationFactory(name="Recién llegada")
+    db.session.commit()
+    assert "Recién llegada" not in client.get("/organisations").get_data(as_text=True)  # cached
+    other_host = client.get("/organisations", headers={"Host": "127.0.0.1"})
+    assert "Recién llegada" in other_host.get_data(as_text=True)
+    assert "Recién llegada" in client.get("/organisations?page=1&q=").get_data(as_text=True)
+
+
+def test_the_cache_is_safe_for_threads_sharing_it(monkeypatch):
+    """gunicorn's gthread workers share one cache; eviction must not race (KeyError, changed-size dict)."""
+    import sys
+    import threading
+
+    from flask import Response
+
+    from consortium import pagecache
+
+    monkeypatch.setattr(pagecache, "MAX_ENTRIES", 8)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible to expose races
+    cache = pagecache.PageCache(60)
+    response = Response("<p>page</p>", mimetype="text/html")
+    errors: list[BaseException] = []
+
+    def work(n):
+        try:
+            for i in range(2000):
+                cache.put((n, i), response)
+                cache.get((n, i - 1))
+                if i % 500 == 0:
+                    cache.clear()
+        except Exception as error:  # any error is the failure we look for
+            errors.append(error)
+
+    try:
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors and len(cache._entries) <= 8

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -345,6 +347,33 @@ def test_csv_export_has_bom_and_one_row_per_item(client, login_as, lead, assessm
     assert lines[0].startswith("process,principle,title") and len(lines) == 1 + len(
         _in_scope_codes(assessment)
     )
+
+
+def test_published_answers_csv_neutralises_formulas_the_team_wrote(
+    client, app, login_as, submit, lead, assessment, db
+):
+    login_as(lead)
+    code = _in_scope_codes(assessment)[0]
+    prefix = _prefix(db, assessment, code)
+    formula = '=HYPERLINK("http://x.example","Ver informe")'
+    response = submit(
+        _step_url(assessment, code.split(".")[0]),
+        {
+            f"{prefix}-choice": "1",
+            f"{prefix}-justification": formula,
+            f"{prefix}-evidence": "@SUM(1+1)*cmd|' /C calc'!A0",
+            f"{prefix}-confidence": "-2+3",
+        },
+    )
+    assert response.status_code == 302
+    assessment.state = AssessmentState.PUBLISHED
+    db.session.commit()
+    body = app.test_client().get(f"/safeguards/assessments/{assessment.id}/answers.csv").get_data()
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["process"] == code)
+    assert row["justification"] == "'" + formula
+    assert row["evidence"].startswith("'@SUM") and row["confidence"] == "'-2+3"
+    assert row["rating"] == "1"
 
 
 def test_staff_publish_approved_assessment_for_everyone(

@@ -518,6 +518,20 @@ def test_csv_export_opens_in_a_spreadsheet_with_accents(client, db, login_as, st
     assert rows[1][0] == "José Peña" and rows[1][6] == "'=HYPERLINK(1)"
 
 
+def test_csv_export_neutralises_formulas_in_the_email_column(
+    client, db, login_as, staff, register, mail_outbox
+):
+    training = make_training()
+    formula, plus = make_member(email="=1+2@example.org"), make_member(email="+1-555@example.org")
+    db.session.commit()
+    register(training, formula)
+    register(training, plus)
+    login_as(staff)
+    response = client.get(f"/trainings/{training.id}/registrations.csv")
+    emails = {row[1] for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig")))}
+    assert {"'=1+2@example.org", "'+1-555@example.org"} <= emails
+
+
 def test_registrant_list_filters_by_state(client, db, login_as, staff, register, mail_outbox):
     training = make_training(capacity=1)
     first, second = make_member(name="Primera Persona"), make_member(name="Segunda Persona")

@@ -45,6 +45,13 @@ def test_detail_has_markdown_and_sanitised_html(client, resources):
     assert client.get("/api/v1/resources/999999").status_code == 404
 
 
+def test_links_in_answers_use_the_public_address(client, app, resources, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://consorcio.example")
+    both, _ = resources
+    body = client.get(f"/api/v1/resources/{both.id}?lang=es", headers={"Host": "127.0.0.1"}).get_json()
+    assert body["url"] == f"https://consorcio.example/library/es/{body['slug']}"
+
+
 def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/resources", "/api/v1/resources/{resource_id}"} <= set(paths)

@@ -53,6 +53,22 @@ def test_guide_page_has_stable_url_opengraph_and_alternates(client, bilingual):
     assert "not yet available" not in html and "todavía no" not in html.lower()
 
 
+def test_guide_and_feed_links_point_at_the_public_address_whatever_the_host(
+    client, app, bilingual, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://consorcio.example/")
+    public = "https://consorcio.example/library/"
+    local = {"Host": "127.0.0.1:5000"}  # trusted, but not the public address
+    page = client.get("/library/es/identidad-digital-para-organizaciones", headers=local)
+    html = page.get_data(as_text=True)
+    assert f'<link rel="canonical" href="{public}es/identidad-digital-para-organizaciones">' in html
+    assert f'hreflang="en" href="{public}en/digital-identity-for-organisations"' in html
+    assert f'<meta property="og:url" content="{public}es/identidad-digital-para-organizaciones">' in html
+    feed = client.get("/library/es/feed.atom", headers=local).get_data(as_text=True)
+    assert f"<id>{public}es/feed.atom</id>" in feed and f'href="{public}es/identidad-digital' in feed
+    assert "127.0.0.1" not in html + feed
+
+
 def test_reader_of_another_language_sees_a_notice_and_a_request_button(
     client, login_as, member, english_only
 ):
