@@ -168,7 +168,7 @@ def _reason(error: Exception) -> str:
 
 def _header_text(value: str) -> str:
     """Old rows may hold line breaks or control characters; a header must never carry them."""
-    return "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in value).strip()
+    return " ".join("".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in value).split())
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:

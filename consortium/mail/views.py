@@ -52,7 +52,9 @@ def _decide(message_id: int, action: str) -> OutboxMessage:
     if not form.validate_on_submit():
         abort(400)
     with transaction.action():
-        message = transaction.lock(OutboxMessage, message_id) if _exists(message_id) else abort(404)
+        if not _exists(message_id):
+            abort(404)
+        message = transaction.lock(OutboxMessage, message_id)
         if message.status not in (MailStatus.FAILED, MailStatus.PENDING):
             return message  # sent or being sent meanwhile: nothing to do
         if action == "retried":

@@ -30,31 +30,42 @@ def test_a_released_savepoint_rolls_back_with_its_transaction(app, db):
     assert _keys(db) == []
 
 
+def _refused(body) -> None:
+    """Run ``body`` as an action that a domain rule then refuses."""
+    with transaction.action():
+        body()
+        raise Refused
+
+
 def test_an_action_that_raises_leaves_nothing_behind(app, db, mail_outbox):
+    def body():
+        with db.session.begin_nested():
+            db.session.add(FormSubmission(key="first-try"))
+        queue_email("reader@example.org", "reset_password", "Subject", reset_url="http://x", minutes=1)
+        db.session.flush()
+
     with app.test_request_context(method="POST"), pytest.raises(Refused):
-        with transaction.action():
-            with db.session.begin_nested():
-                db.session.add(FormSubmission(key="first-try"))
-            queue_email("reader@example.org", "reset_password", "Subject", reset_url="http://x", minutes=1)
-            db.session.flush()
-            raise Refused
+        _refused(body)
     assert _keys(db) == []
     assert mail_outbox() == []
 
 
 def test_side_effects_follow_the_outcome(app, db):
     done: list[str] = []
+
+    def body():
+        transaction.after_commit(lambda: done.append("never"))
+        transaction.on_rollback(lambda: done.append("undone"))
+
     with app.test_request_context(method="POST"):
         with transaction.action():
             db.session.add(FormSubmission(key="kept"))
             transaction.after_commit(lambda: done.append("committed"))
-            transaction.on_rollback(lambda: done.append("undone"))
+            transaction.on_rollback(lambda: done.append("never"))
             assert done == []  # nothing runs before the commit
         assert done == ["committed"]
-        with pytest.raises(Refused), transaction.action():
-            transaction.after_commit(lambda: done.append("never"))
-            transaction.on_rollback(lambda: done.append("undone"))
-            raise Refused
+        with pytest.raises(Refused):
+            _refused(body)
     assert done == ["committed", "undone"]
     assert _keys(db) == ["kept"]
 
@@ -63,10 +74,10 @@ def test_a_failing_side_effect_is_logged_and_does_not_undo_the_commit(app, db, c
     def broken():
         raise OSError("disk full")
 
-    with app.test_request_context(method="POST"), caplog.at_level(logging.ERROR, "consortium.transaction"):
-        with transaction.action():
-            db.session.add(FormSubmission(key="saved"))
-            transaction.after_commit(broken)
+    with caplog.at_level(logging.ERROR, "consortium.transaction"), app.test_request_context(method="POST"):
+        transaction.after_commit(broken)
+        db.session.add(FormSubmission(key="saved"))
+        transaction.commit()
     assert "Side effect" in caplog.text
     assert _keys(db) == ["saved"]
 
