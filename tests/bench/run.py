@@ -349,7 +349,9 @@ def main() -> int:
         subprocess.run([flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     print(f"database seeded at scale {SCALE} in {time.monotonic() - started:.0f} s", flush=True)
     os.environ.update(env)
-    page_list = pages()
+    # BENCH_PAGES="registration,autosave" measures only the pages whose names contain one of the words.
+    wanted = [word.strip() for word in os.environ.get("BENCH_PAGES", "").split(",") if word.strip()]
+    page_list = [page for page in pages() if not wanted or any(word in page.name for word in wanted)]
     figures = measure_in_process(page_list)
 
     from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
