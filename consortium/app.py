@@ -12,6 +12,7 @@ import trainings
 from consortium import (
     assets,
     audit,
+    backup,
     cli,
     config,
     errors,
@@ -62,4 +63,5 @@ def create_app(overrides: dict | None = None) -> Flask:
         feature.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    backup.init_app(app)
     return app
