@@ -22,9 +22,9 @@ def _roles(db, pilot) -> dict[int, TeamRole]:
     )
 
 
-def _add(submit, pilot, email: str, role: str, on=None):
+def _add(submit, pilot, email: str, role: str, **kwargs):
     page = f"/safeguards/pilots/{pilot.id}"
-    return submit(page, {"email": email, "role": role}, action=f"{page}/members", on=on)
+    return submit(page, {"email": email, "role": role}, action=f"{page}/members", **kwargs)
 
 
 def _remove(client, csrf_token, pilot, user):
@@ -60,10 +60,20 @@ def test_pilot_lead_is_not_offered_reviewer_controls(client, login_as, lead, rev
 def test_staff_cannot_add_themselves_as_reviewer(client, login_as, submit, staff, assessment, db):
     pilot = assessment.pilot
     login_as(staff)
-    response = _add(submit, pilot, staff.email, "reviewer")
-    assert response.status_code == 403
+    response = _add(submit, pilot, staff.email, "reviewer", follow_redirects=True)
+    assert "No puede agregarse a sí" in response.get_data(as_text=True)
     assert staff.id not in _roles(db, pilot)
     assert client.get(f"/safeguards/assessments/{assessment.id}/results").status_code == 404
+
+
+def test_staff_cannot_assign_reviewers(client, login_as, submit, staff, make_pilot, lead, db):
+    pilot = make_pilot(lead=lead)
+    colleague = UserFactory(staff=True)
+    db.session.commit()
+    login_as(staff)
+    assert 'value="reviewer"' not in client.get(f"/safeguards/pilots/{pilot.id}").get_data(as_text=True)
+    assert _add(submit, pilot, colleague.email, "reviewer").status_code == 403
+    assert colleague.id not in _roles(db, pilot)
 
 
 def test_staff_cannot_join_a_team_to_read_its_draft(client, login_as, submit, staff, assessment, db):
