@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -70,7 +71,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         db.session.rollback()
         code = error.code or 500
-        message = MESSAGES.get(code)
+        # abort(code, message) gives its own translated reason; a rate limit's is the limit, not a sentence
+        own = None if isinstance(error, RateLimitExceeded) else vars(error).get("description")
+        message = own or MESSAGES.get(code)
         errors = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
         response = _respond(code, str(message) if message else error.description, errors)
         if code == 405 and error.valid_methods:

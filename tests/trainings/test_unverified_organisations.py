@@ -29,12 +29,16 @@ def _member_of_verified_and_pending():
     return person, pending, training
 
 
-def test_registering_on_behalf_of_an_unverified_organisation_is_refused(client, login_as, submit, mail_outbox):
+def test_registering_on_behalf_of_an_unverified_organisation_is_refused(
+    client, login_as, submit, mail_outbox
+):
     person, pending, training = _member_of_verified_and_pending()
     login_as(person)
     page = client.get(f"/trainings/{training.id}/register").get_data(as_text=True)
     assert "Red Pendiente (awaiting verification)" in page
-    response = submit(f"/trainings/{training.id}/register", {"organisation_id": pending.id, "motivation": "x"})
+    response = submit(
+        f"/trainings/{training.id}/register", {"organisation_id": pending.id, "motivation": "x"}
+    )
     assert response.status_code == 200
     assert f"Red Pendiente {REFUSAL}" in response.get_data(as_text=True)
     assert _registrations() == []

@@ -33,9 +33,7 @@ def _viewer(who, app, login_as, db, organisation):
 
 @pytest.mark.parametrize("who", list(EXPECTED))
 @pytest.mark.parametrize("path", ["/organisations/en-espera", "/api/v1/organisations/en-espera"])
-def test_unverified_organisation_is_seen_only_by_its_members_and_staff(
-    app, login_as, db, pending, who, path
-):
+def test_unverified_organisation_is_seen_only_by_its_members_and_staff(app, login_as, db, pending, who, path):
     client = _viewer(who, app, login_as, db, pending)
     assert client.get(path).status_code == EXPECTED[who]
 
