@@ -59,8 +59,8 @@ def may_assign_reviewers(user) -> bool:
     return role_grants(user, Permission.SAFEGUARDS_ASSIGN_REVIEWERS)
 
 
-def roles_offered(user, pilot: Pilot) -> list[TeamRole]:
-    """The roles ``user`` may give on this pilot, for the add-a-person form."""
+def roles_offered(user) -> list[TeamRole]:
+    """The roles ``user`` may give, for the add-a-person form."""
     return [r for r in TeamRole if r is not TeamRole.REVIEWER or may_assign_reviewers(user)]
 
 

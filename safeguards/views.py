@@ -222,7 +222,7 @@ def pilot(pilot_id: int):
         pilot=pilot,
         assessments=assessments,
         trend=_cycle_scores(assessments),
-        member_form=MemberForm(roles=policies.roles_offered(current_user, pilot)),
+        member_form=MemberForm(roles=policies.roles_offered(current_user)),
         post_form=PostForm(),
         may_manage=policies.may_manage_team(current_user, pilot),
         removable={m.id for m in pilot.members if policies.may_remove(current_user, m)},

@@ -142,7 +142,11 @@ def _registration_choices(user: User):
     organisations = sorted((m.organisation for m in user.memberships), key=lambda o: not o.is_verified)
     if not any(o.is_verified for o in organisations):
         organisations = []
-    admin_of = [m.organisation_id for m in user.memberships if m.role is OrganisationRole.ADMIN]
+    admin_of = [
+        m.organisation_id
+        for m in user.memberships
+        if m.role is OrganisationRole.ADMIN and m.organisation.is_verified
+    ]
     people = [user]
     if admin_of:
         colleagues = db.session.scalars(

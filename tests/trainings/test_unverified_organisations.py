@@ -84,3 +84,13 @@ def test_api_does_not_pick_an_unverified_organisation_by_itself(client, mail_out
     response = client.post(f"/api/v1/trainings/{training.id}/registrations", json={}, headers=_auth(person))
     assert response.status_code == 201
     assert [r.organisation_id for r in _registrations()] == [None]
+
+
+def test_admin_of_an_unverified_organisation_is_not_offered_its_people(client, login_as):
+    pending = OrganisationFactory(verified_at=None)
+    admin = make_member(pending, admin=True)
+    make_member(pending, name="Colega Pendiente")
+    training = make_training()
+    db.session.commit()
+    login_as(admin)
+    assert "Colega Pendiente" not in client.get(f"/trainings/{training.id}/register").get_data(as_text=True)
