@@ -34,6 +34,9 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # redis://127.0.0.1:6379/0 to share limits between workers
     RATELIMIT_KEY_PREFIX = "consortium"
+    # A moving window counts the last N minutes exactly: a fixed one resets on the minute and lets twice
+    # the limit through around the boundary (and made the limit tests flaky under load).
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "6 per 10 minutes"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from consortium.db import db
 from consortium.i18n import lazy_gettext as _l
@@ -70,7 +71,11 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         db.session.rollback()
         code = error.code or 500
-        message = MESSAGES.get(code)
+        # abort(code, message) gives its own translated reason; a rate limit's is the limit and a refused
+        # host's is Werkzeug's English text, not sentences for the person
+        foreign = isinstance(error, RateLimitExceeded | SecurityError)
+        own = None if foreign else vars(error).get("description")
+        message = own or MESSAGES.get(code)
         errors = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
         response = _respond(code, str(message) if message else error.description, errors)
         if code == 405 and error.valid_methods:

@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     ORGANISATIONS_VERIFY = "orgs:organisation:verify"
     ORGANISATIONS_VIEW = "orgs:organisation:view"
     SAFEGUARDS_ASSESS = "safeguards:assessment:edit"
+    SAFEGUARDS_ASSIGN_REVIEWERS = "safeguards:reviewer:assign"
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"
@@ -49,12 +50,13 @@ class Role(LabelledEnum):
     ADMIN = "admin"
 
 
+# Not ORGANISATIONS_VIEW: members see verified organisations and their own (the organisation policy).
 _MEMBER = {
     Permission.ACCOUNT_MANAGE,
     Permission.ORGANISATIONS_CREATE,
-    Permission.ORGANISATIONS_VIEW,
     Permission.TRAININGS_ENROL,
 }
+# Not SAFEGUARDS_ASSIGN_REVIEWERS: admins choose reviewers, so staff cannot pick the drafts they read.
 _STAFF = _MEMBER | {
     Permission.AUDIT_READ,
     Permission.LIBRARY_EDIT,
@@ -62,6 +64,7 @@ _STAFF = _MEMBER | {
     Permission.MAIL_MANAGE,
     Permission.ORGANISATIONS_EDIT,
     Permission.ORGANISATIONS_VERIFY,
+    Permission.ORGANISATIONS_VIEW,
     Permission.SAFEGUARDS_MANAGE,
     Permission.SAFEGUARDS_REVIEW,
     Permission.STAFF_DASHBOARD,

@@ -63,6 +63,12 @@ class MemberForm(FlaskForm):
     )
     role = SelectField(_l("Role"), choices=TeamRole.choices(), validators=[DataRequired(REQUIRED)])
 
+    def __init__(self, *args, roles=None, **kwargs):
+        """``roles`` narrows the choices shown; the view checks the role actually sent against the policy."""
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.role.choices = [choice for choice in TeamRole.choices() if choice.value in roles]
+
 
 class ScopeForm(FlaskForm):
     authorities = MultiCheckboxField(

@@ -2,12 +2,14 @@
 
 Staff hold SAFEGUARDS_REVIEW and SAFEGUARDS_MANAGE by role, but reviewing an assessment takes being
 one of its pilot's assigned reviewers (or an admin): ``may_review`` answers that narrower question.
+Who reviews is decided by holders of SAFEGUARDS_ASSIGN_REVIEWERS (admins), never by the team or the
+reviewer: ``may_give_role`` and ``may_remove`` keep leads off reviewer places and everyone off their own.
 """
 
 from __future__ import annotations
 
 from consortium.permissions import Permission, Role, role_grants
-from safeguards.models import Assessment, AssessmentState, Pilot, TeamRole
+from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 
 
 def _is_admin(user) -> bool:
@@ -51,3 +53,31 @@ def may_edit_answers(user, assessment: Assessment) -> bool:
 
 def may_manage_team(user, pilot: Pilot) -> bool:
     return pilot.role_of(user) is TeamRole.LEAD or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+
+
+def may_assign_reviewers(user) -> bool:
+    return role_grants(user, Permission.SAFEGUARDS_ASSIGN_REVIEWERS)
+
+
+def roles_offered(user) -> list[TeamRole]:
+    """The roles ``user`` may give, for the add-a-person form."""
+    return [r for r in TeamRole if r is not TeamRole.REVIEWER or may_assign_reviewers(user)]
+
+
+def may_give_role(user, pilot: Pilot, person, role: TeamRole) -> bool:
+    """Whether ``user`` may put ``person`` on the pilot as ``role``, or change their role to it.
+
+    Taking a reviewer place, or moving someone off one, is a reviewer assignment. Nobody places
+    themselves: that would let staff pick the drafts they read, or a lead pick their own role.
+    """
+    if person.id == user.id:
+        return False
+    if TeamRole.REVIEWER in (role, pilot.role_of(person)):
+        return may_assign_reviewers(user)
+    return may_manage_team(user, pilot)
+
+
+def may_remove(user, member: PilotMember) -> bool:
+    if member.role is TeamRole.REVIEWER:
+        return may_assign_reviewers(user)
+    return may_manage_team(user, member.pilot)

@@ -60,6 +60,14 @@ class InvalidTransition(SafeguardsError):
     pass
 
 
+class ReviewerNotStaff(SafeguardsError):
+    """Only consortium staff can be reviewers."""
+
+
+class NoReviewer(SafeguardsError):
+    """Nobody would review the assessment: its pilot has no reviewer yet."""
+
+
 # Systems and pilots ----------------------------------------------------------------------------
 
 
@@ -87,7 +95,7 @@ def create_pilot(system: DpiSystem, country: str, title: str, *, lead=None, by=N
 def add_member(pilot: Pilot, user, role: TeamRole, *, by=None) -> PilotMember:
     """Add someone to the team (lead or contributor) or as a reviewer; reviewers must be staff."""
     if role is TeamRole.REVIEWER and not user.is_staff:
-        raise SafeguardsError("reviewers must be consortium staff")
+        raise ReviewerNotStaff(user.id)
     member = next((m for m in pilot.members if m.user_id == user.id), None)
     if member is None:
         member = PilotMember(pilot=pilot, user_id=user.id, role=role)
@@ -321,6 +329,8 @@ def _transition(
 def submit(assessment: Assessment, *, by=None) -> None:
     if not assessment.has_scope:
         raise InvalidTransition("no scope")
+    if not assessment.pilot.reviewers:
+        raise NoReviewer(assessment.pilot_id)
     _transition(
         assessment,
         {AssessmentState.DRAFT, AssessmentState.CHANGES_REQUESTED},

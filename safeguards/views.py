@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from consortium import transaction
 from consortium.csvexport import csv_response
 from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result
@@ -220,9 +221,10 @@ def pilot(pilot_id: int):
         pilot=pilot,
         assessments=assessments,
         trend=_cycle_scores(assessments),
-        member_form=MemberForm(),
+        member_form=MemberForm(roles=policies.roles_offered(current_user)),
         post_form=PostForm(),
         may_manage=policies.may_manage_team(current_user, pilot),
+        removable={m.id for m in pilot.members if policies.may_remove(current_user, m)},
         may_start=policies.is_team(current_user, pilot) or can(Permission.SAFEGUARDS_MANAGE),
     )
 
@@ -234,21 +236,27 @@ def add_member(pilot_id: int):
     if not policies.may_manage_team(current_user, pilot):
         abort(403)
     form = MemberForm()
-    if form.validate_on_submit():
-        role = TeamRole(form.role.data)
-        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
-            flash(_("Nobody has an account with this e-mail address yet."), "error")
-        elif role is TeamRole.REVIEWER and not (user.is_staff and can(Permission.SAFEGUARDS_MANAGE)):
-            flash(_("Only staff can assign reviewers, and reviewers must be consortium staff."), "error")
-        else:
-            services.add_member(pilot, user, role, by=_user())
-            db.session.commit()
-            flash(_("%(name)s is now on the pilot as %(role)s.", name=user.name, role=role.label), "success")
-    else:
+    if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
+        return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
+    role = TeamRole(form.role.data)
+    user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
+    if user is None:
+        flash(_("Nobody has an account with this e-mail address yet."), "error")
+    elif user.id == current_user.id:
+        flash(_("You cannot add yourself to a pilot or change your own role. Ask an admin."), "error")
+    elif not policies.may_give_role(current_user, pilot, user, role):
+        abort(403)
+    else:
+        try:
+            with transaction.action():
+                services.add_member(pilot, user, role, by=_user())
+        except services.ReviewerNotStaff:
+            flash(_("Reviewers must be consortium staff."), "error")
+        else:
+            flash(_("%(name)s is now on the pilot as %(role)s.", name=user.name, role=role.label), "success")
     return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
 
 
@@ -256,17 +264,17 @@ def add_member(pilot_id: int):
 @require()
 def remove_member(pilot_id: int, member_id: int):
     pilot = _load_pilot(pilot_id)
-    if not policies.may_manage_team(current_user, pilot):
-        abort(403)
     member = next((m for m in pilot.members if m.id == member_id), None)
     if member is None:
         abort(404)
+    if not policies.may_remove(current_user, member):
+        abort(403)
     leads = [m for m in pilot.members if m.role is TeamRole.LEAD]
     if member.role is TeamRole.LEAD and len(leads) == 1:
         flash(_("A pilot needs a lead. Make someone else lead first."), "error")
     elif PostForm().validate_on_submit():
-        services.remove_member(member, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.remove_member(member, by=_user())
         flash(_("The person was removed from the pilot."), "success")
     return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
 
@@ -628,6 +636,8 @@ def submit(assessment_id: int):
     if form.validate_on_submit():
         try:
             services.submit(assessment, by=_user())
+        except services.NoReviewer:
+            pass  # nothing changed; the page below says why and offers no button
         except services.InvalidTransition:
             flash(_("Choose the scope before submitting."), "error")
         else:

@@ -175,8 +175,8 @@ def register(data, training_id):
     organisation = None
     if data["organisation_id"] is not None:
         organisation = db.session.get(Organisation, data["organisation_id"])
-    elif user.memberships:
-        organisation = user.memberships[0].organisation
+    else:  # on behalf of the caller's first verified organisation, if any
+        organisation = next((m.organisation for m in user.memberships if m.organisation.is_verified), None)
     try:
         registration = services.register(
             training,

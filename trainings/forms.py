@@ -188,7 +188,15 @@ class RegistrationForm(OnceForm):
     def __init__(self, *args, people=(), organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.person_id.choices = [SelectChoice(p.id, p.name) for p in people]
-        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+        self.organisation_id.choices = [_organisation_choice(o) for o in organisations]
+
+
+def _organisation_choice(organisation) -> SelectChoice:
+    """Unverified organisations are shown but cannot be chosen: nobody registers on their behalf."""
+    if organisation.is_verified:
+        return SelectChoice(organisation.id, organisation.name)
+    label = _l("%(name)s (awaiting verification)", name=organisation.name)
+    return SelectChoice(organisation.id, label, render_kw={"disabled": True})
 
 
 class RegistrantFilterForm(FlaskForm):

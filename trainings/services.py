@@ -296,6 +296,14 @@ def register(
         raise RegistrationNotOpen(_("Registration for this training has closed."))
     if not may_register_for(by, person, organisation):
         raise NotAllowed(_("You can register yourself, or colleagues of an organisation you administer."))
+    if organisation is not None and not organisation.is_verified:
+        raise NotAllowed(
+            _(
+                "%(name)s is awaiting verification by consortium staff: until then, nobody can register "
+                "on its behalf.",
+                name=organisation.name,
+            )
+        )
     answers = {
         "organisation_id": organisation.id if organisation else None,
         "registered_by_id": by.id,

@@ -133,9 +133,19 @@ def calendar(training_id: int):
 
 
 def _registration_choices(user: User):
-    """People this user may register (self, plus colleagues where they are admin) and organisations."""
-    organisations = [m.organisation for m in user.memberships]
-    admin_of = [m.organisation_id for m in user.memberships if m.role is OrganisationRole.ADMIN]
+    """People this user may register (self, plus colleagues where they are admin) and organisations.
+
+    Organisations awaiting verification are listed after the others (the form shows them disabled);
+    someone who belongs to none that is verified registers on their own behalf.
+    """
+    organisations = sorted((m.organisation for m in user.memberships), key=lambda o: not o.is_verified)
+    if not any(o.is_verified for o in organisations):
+        organisations = []
+    admin_of = [
+        m.organisation_id
+        for m in user.memberships
+        if m.role is OrganisationRole.ADMIN and m.organisation.is_verified
+    ]
     people = [user]
     if admin_of:
         colleagues = db.session.scalars(

@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from consortium import signals
+from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
@@ -66,19 +66,32 @@ def verify_organisation(organisation: Organisation, by: User) -> None:
             )
 
 
+class InvitationGone(Exception):
+    """The invitation was accepted or revoked in the meantime, or has expired."""
+
+
+class NotTheInvitee(Exception):
+    """The account does not own the address the invitation was sent to."""
+
+
 def invite(organisation: Organisation, email: str, role: OrganisationRole, *, by: User) -> Invitation:
     """E-mail a single-use link that adds the person to the organisation (after sign-up if needed)."""
-    token = secrets.token_urlsafe(24)
     invitation = Invitation(
-        organisation_id=organisation.id,
-        email=email.strip().lower(),
-        role=role,
-        token_hash=digest(token),
-        invited_by_id=by.id,
-        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
+        organisation_id=organisation.id, email=email.strip().lower(), role=role, invited_by_id=by.id
     )
+    _send(invitation, by=by)
     db.session.add(invitation)
     db.session.flush()
+    return invitation
+
+
+def _send(invitation: Invitation, *, by: User) -> None:
+    """Give the invitation a new secret link and expiry date, and mail the link: any earlier link dies."""
+    token = secrets.token_urlsafe(24)
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    invitation.token_hash = digest(token)
+    invitation.expires_at = utcnow() + timedelta(days=days)
+    organisation = invitation.organisation or db.session.get(Organisation, invitation.organisation_id)
     invitee = db.session.scalar(sa.select(User).where(User.email == invitation.email))
     queue_email(
         invitation.email,
@@ -88,11 +101,44 @@ def invite(organisation: Organisation, email: str, role: OrganisationRole, *, by
         locale=invitee.locale if invitee else by.locale,
         organisation=organisation,
         inviter=by,
-        role=role.label,
+        role=invitation.role.label,
         url=public_url("organisations.accept_invitation", token=token),
-        days=current_app.config["INVITATION_MAX_AGE_DAYS"],
+        days=days,
     )
+
+
+def pending_invitations(organisation: Organisation) -> list[Invitation]:
+    """Invitations nobody has accepted yet, expired ones included (they can be sent again)."""
+    return db.session.scalars(
+        sa.select(Invitation)
+        .where(Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None))
+        .order_by(Invitation.created_at.desc())
+    ).all()
+
+
+def _lock_pending(invitation: Invitation) -> Invitation:
+    """Lock the invitation's row and check, inside the lock, that it still waits for an answer."""
+    try:
+        invitation = transaction.lock(Invitation, invitation.id)
+    except sa.exc.NoResultFound:
+        raise InvitationGone() from None
+    if invitation.accepted_at is not None:
+        raise InvitationGone()
     return invitation
+
+
+def resend_invitation(invitation: Invitation, *, by: User) -> None:
+    invitation = _lock_pending(invitation)
+    _send(invitation, by=by)
+    db.session.flush()
+    signals.state_changed.send(invitation, action="organisation.invitation_resent", by=by)
+
+
+def revoke_invitation(invitation: Invitation, *, by: User) -> None:
+    invitation = _lock_pending(invitation)
+    signals.state_changed.send(invitation, action="organisation.invitation_revoked", by=by)
+    db.session.delete(invitation)
+    db.session.flush()
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -102,8 +148,18 @@ def invitation_for_token(token: str) -> Invitation | None:
     return invitation
 
 
+def may_accept(invitation: Invitation, user: User) -> bool:
+    """Only the account that owns the invited address, once it has proved that by confirming it."""
+    return user.email == invitation.email and user.email_verified_at is not None
+
+
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Join (or change role in) the organisation; an invitation works once."""
+    """Join (or change role in) the organisation; an invitation works once, for its own address."""
+    if not may_accept(invitation, user):
+        raise NotTheInvitee()
+    invitation = _lock_pending(invitation)
+    if invitation.expires_at < utcnow():
+        raise InvitationGone()
     invitation.accepted_at = utcnow()
     membership = db.session.scalar(
         sa.select(Membership).where(

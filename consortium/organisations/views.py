@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consortium import transaction
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.organisations import services
 from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
-from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
 from consortium.permissions import Permission, can, public, require
 
 bp = Blueprint("organisations", __name__)
@@ -74,10 +74,14 @@ def detail(slug: str):
             .options(sa.orm.joinedload(Membership.user))
             .order_by(Membership.created_at)
         ).all()
+    may_invite = can(Permission.ORGANISATIONS_INVITE, organisation)
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
         members=members,
+        invitations=services.pending_invitations(organisation) if may_invite else [],
+        may_invite=may_invite,
+        now=utcnow(),
         invite_form=InviteForm(),
         post_form=PostForm(),
     )
@@ -172,20 +176,76 @@ def verify(slug: str):
     return redirect(url_for("organisations.detail", slug=slug))
 
 
+def _pending_invitation(organisation: Organisation, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id or invitation.accepted_at:
+        abort(404)
+    return invitation
+
+
+@bp.route("/organisations/<slug>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@require()
+def resend_invitation(slug: str, invitation_id: int):
+    organisation = _load(slug, Permission.ORGANISATIONS_INVITE)
+    invitation = _pending_invitation(organisation, invitation_id)
+    if PostForm().validate_on_submit():
+        try:
+            with transaction.action():
+                services.resend_invitation(invitation, by=current_user._get_current_object())
+        except services.InvitationGone:
+            flash(_("This invitation was accepted or withdrawn in the meantime."), "error")
+        else:
+            flash(
+                _(
+                    "A new invitation was sent to %(email)s; the earlier link no longer works.",
+                    email=invitation.email,
+                ),
+                "success",
+            )
+    return redirect(url_for("organisations.detail", slug=slug))
+
+
+@bp.route("/organisations/<slug>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@require()
+def revoke_invitation(slug: str, invitation_id: int):
+    organisation = _load(slug, Permission.ORGANISATIONS_INVITE)
+    invitation = _pending_invitation(organisation, invitation_id)
+    email = invitation.email
+    if PostForm().validate_on_submit():
+        try:
+            with transaction.action():
+                services.revoke_invitation(invitation, by=current_user._get_current_object())
+        except services.InvitationGone:
+            flash(_("This invitation was accepted or withdrawn in the meantime."), "error")
+        else:
+            flash(
+                _("The invitation to %(email)s was withdrawn; its link no longer works.", email=email),
+                "success",
+            )
+    return redirect(url_for("organisations.detail", slug=slug))
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token: str):
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        flash(_("This invitation is invalid, was already used or has expired."), "error")
+        flash(_("This invitation is invalid, was withdrawn or already used, or has expired."), "error")
         return redirect(url_for("main.home"))
     if not current_user.is_authenticated:
-        flash(_("Log in or sign up with %(email)s to accept the invitation.", email=invitation.email), "info")
-        return redirect(url_for("users.login", next=request.path))
+        return render_template("organisations/invitation.html", invitation=invitation, form=None)
+    user = current_user._get_current_object()
+    if not services.may_accept(invitation, user):
+        # Nothing about the invited address is shown: whoever holds the link may not own it.
+        return render_template("organisations/invitation.html", invitation=invitation, form=None), 403
     form = PostForm()
     if form.validate_on_submit():
-        services.accept_invitation(invitation, current_user._get_current_object())
-        transaction.commit()
+        try:
+            with transaction.action():
+                services.accept_invitation(invitation, user)
+        except services.InvitationGone:
+            flash(_("This invitation is invalid, was withdrawn or already used, or has expired."), "error")
+            return redirect(url_for("main.home"))
         flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
         return redirect(url_for("organisations.detail", slug=invitation.organisation.slug))
     return render_template("organisations/invitation.html", invitation=invitation, form=form)

@@ -33,6 +33,8 @@ from consortium.users.passwords import verify_password
 bp = Blueprint("users", __name__)
 
 PENDING_2FA = "pending_second_factor"
+#: Where a new account goes after confirming its address and logging in (for example an invitation).
+AFTER_VERIFY = "next_after_verify"
 
 
 def _failed(response) -> bool:
@@ -91,6 +93,8 @@ def signup():
                 timezone=form.timezone.data,
             )
             transaction.commit()
+        if safe_next(""):
+            session[AFTER_VERIFY] = safe_next("")
         return redirect(url_for("users.signup_done"))
     return render_template("users/signup.html", form=form)
 
@@ -110,7 +114,7 @@ def verify_email(token: str):
         return redirect(url_for("users.login"))
     transaction.commit()
     flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
-    return redirect(url_for("users.login"))
+    return redirect(url_for("users.login", next=session.pop(AFTER_VERIFY, None)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
