@@ -29,7 +29,7 @@ from consortium.forms import (
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
-from consortium.text import WEB_SCHEMES
+from consortium.text import WEB_SCHEMES, is_link
 from trainings.models import (
     PRINCIPLE_CODES,
     ApprovalMode,
@@ -264,7 +264,7 @@ class ReportForm(OnceForm):
                 continue
             title, _sep, url = line.partition("|")
             url = url.strip()
-            if url and not url.startswith(("http://", "https://")):
+            if url and not is_link(url, WEB_SCHEMES):
                 url = ""
             resources.append({"title": title.strip()[:300], "url": url[:500]})
         return resources
