@@ -1,7 +1,12 @@
-"""Form helpers shared by every feature: a guard against double submission and an empty POST form."""
+"""Form helpers shared by every feature: text validators, filter and POST forms, a double-submission guard.
+
+Every text field carries one of the text validators (``tests/test_architecture.py`` checks): ``SingleLine``
+for names, titles and other one-line values, ``PlainText`` for multi-line text, ``Link`` for addresses.
+"""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -11,13 +16,54 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consortium import transaction
+from consortium import text, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
+_SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class SingleLine:
+    """Refuses line breaks, tabs and invisible control or format characters: one-line values end up in mail
+    headers, file names, CSV cells and logs, where a line break starts something else."""
+
+    def __call__(self, form, field):
+        if field.data and not text.is_single_line(field.data):
+            raise ValidationError(text.LINE_ERROR)
+
+
+class PlainText:
+    """Multi-line text keeps tabs and line breaks but refuses NUL and the other control characters."""
+
+    def __call__(self, form, field):
+        if field.data and not text.is_plain_text(field.data):
+            raise ValidationError(text.TEXT_ERROR)
+
+
+class Link:
+    """An address people will click: only ``schemes`` (never javascript:, data: or a relative path).
+
+    ``many=True`` accepts one address a line and names the first wrong one.
+    """
+
+    def __init__(self, schemes: frozenset[str] = text.LINK_SCHEMES, *, many: bool = False):
+        self.schemes = schemes
+        self.many = many
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        if not self.many:
+            if not text.is_link(field.data, self.schemes):
+                raise ValidationError(text.ADDRESS_ERROR)
+            return
+        for link in text.links_in(field.data):
+            if not text.is_link(link, self.schemes):
+                raise ValidationError(text.LINKS_ERROR % {"link": link[:80]})
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,6 +75,21 @@ class MultiCheckboxField(SelectMultipleField):
 
 class PostForm(FlaskForm):
     """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
+
+
+class ListFilterForm(FlaskForm):
+    """The filters of a list page (GET, no CSRF token): a value that fails its checks is shown with its error
+    and otherwise ignored, as if it had not been given, so no query ever sees it."""
+
+    class Meta:
+        csrf = False
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.errors:
+                field.data = None
+        return valid
 
 
 class OnceForm(FlaskForm):
@@ -72,8 +133,8 @@ def first_submission(form: OnceForm) -> FormSubmission | None:
     The key is the primary key, so two simultaneous requests cannot both insert it: the loser's
     flush fails, and the view answers with the winner's result instead of acting twice.
     """
-    key = (form.submission_key.data or "")[:64]
-    if not key:
+    key = form.submission_key.data or ""
+    if not _SUBMISSION_KEY.fullmatch(key):  # the page's own key, or a new one for anything else sent
         form.submission_key.data = secrets.token_urlsafe(16)
         key = form.submission_key.data
     earlier = db.session.get(FormSubmission, key)

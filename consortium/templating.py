@@ -1,4 +1,4 @@
-"""Jinja globals and filters shared by every template: permissions, dates, countries, links, Markdown."""
+"""Jinja globals, filters and tests for every template: permissions, dates, countries, links, Markdown."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from consortium.mail import public_url
 from consortium.markdown import render_markdown
 from consortium.organisations.countries import country_name
 from consortium.permissions import Permission, can
+from consortium.text import is_link
 
 
 def when(value: datetime | None, format: str = "medium", zone: str | None = None) -> str:
@@ -62,6 +63,9 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
         country=country_name,
     )
+    # `{% if url is safe_link %}<a href="{{ url }}">`: an address people wrote is a link only to the web or
+    # to mail, whatever older rows hold
+    app.jinja_env.tests["safe_link"] = is_link
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

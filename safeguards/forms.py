@@ -13,27 +13,28 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
 from safeguards.models import RATING_LABELS, AnswerStatus, SystemKind, TeamRole
 
 
 class SystemForm(OnceForm):
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120), SingleLine()])
     slug = StringField(
         _l("Short name for addresses"),
         description=_l("Lower-case letters, digits and hyphens, e.g. bre-b."),
         validators=[
             DataRequired(REQUIRED),
             Length(max=60),
+            SingleLine(),
             Regexp(r"^[a-z0-9-]+$", message=_l("Use a-z, 0-9 and -.")),
         ],
     )
     countries = SelectMultipleField(_l("Countries"), validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Kind"), validators=[DataRequired(REQUIRED)])
-    operator = StringField(_l("Operator"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    operator = StringField(_l("Operator"), validators=[DataRequired(REQUIRED), Length(max=200), SingleLine()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000), PlainText()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +45,7 @@ class SystemForm(OnceForm):
 class PilotForm(OnceForm):
     system = SelectField(_l("DPI system"), validators=[DataRequired(REQUIRED)])
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200), SingleLine()])
     lead_email = EmailField(
         _l("Team lead's e-mail"),
         description=_l("The person needs an account on the platform."),
@@ -95,29 +96,35 @@ def answer_choices() -> list[SelectChoice]:
 
 
 class AnswerForm(FlaskForm):
-    """One item of a wizard step; many of these share the step's single CSRF token."""
+    """One item of a wizard step; many of these share the step's single CSRF token.
+
+    The wizard, its autosave and the API all check answers with ``services.answer_problems``, which applies
+    the same text rules as the validators below.
+    """
 
     class Meta:
         csrf = False
 
     choice = RadioField(_l("Your answer"), validators=[Optional()], validate_choice=False)
     justification = TextAreaField(
-        _l("Why it does not apply"), description=_l("Required for “not applicable”."), validators=[Optional()]
+        _l("Why it does not apply"),
+        description=_l("Required for “not applicable”."),
+        validators=[Optional(), PlainText()],
     )
     evidence = TextAreaField(
         _l("Evidence"),
         description=_l("Required for ratings 3 and 4: what shows it is in place."),
-        validators=[Optional()],
+        validators=[Optional(), PlainText()],
     )
     links = TextAreaField(
         _l("Links to the evidence"),
         description=_l("One address per line. Required for ratings 3 and 4."),
-        validators=[Optional()],
+        validators=[Optional(), PlainText(), Link(many=True)],
     )
     confidence = StringField(
         _l("How sure are you?"),
         description=_l("Optional: what you are unsure about."),
-        validators=[Optional()],
+        validators=[Optional(), SingleLine()],
     )
     version = HiddenField()
 
@@ -131,7 +138,9 @@ class ReviewItemForm(FlaskForm):
         csrf = False
 
     reviewed_rating = SelectField(_l("Reviewed rating"), validators=[Optional()])
-    reviewer_comment = TextAreaField(_l("Comment for the team"), validators=[Optional(), Length(max=5000)])
+    reviewer_comment = TextAreaField(
+        _l("Comment for the team"), validators=[Optional(), Length(max=5000), PlainText()]
+    )
     version = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -143,7 +152,7 @@ class ReviewItemForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    note = TextAreaField(_l("Note to the team"), validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(_l("Note to the team"), validators=[Optional(), Length(max=5000), PlainText()])
 
 
 class CompareForm(FlaskForm):

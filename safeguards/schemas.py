@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from consortium.i18n import LANGUAGES
+from consortium.schemas import Link, PlainText, SingleLine
 
 
 def _names():
@@ -98,10 +99,10 @@ class AnswerInputSchema(Schema):
         required=True, validate=validate.OneOf(["rated", "not_applicable", "unknown", "unanswered"])
     )
     rating = fields.Int(load_default=None, allow_none=True, validate=validate.Range(0, 4))
-    justification = fields.Str(load_default="")
-    evidence = fields.Str(load_default="")
-    links = fields.Str(load_default="")
-    confidence = fields.Str(load_default="")
+    justification = fields.Str(load_default="", validate=PlainText())
+    evidence = fields.Str(load_default="", validate=PlainText())
+    links = fields.Str(load_default="", validate=[PlainText(), Link(many=True)])
+    confidence = fields.Str(load_default="", validate=SingleLine())
 
 
 class ScoreSetSchema(Schema):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from consortium import text
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
@@ -229,9 +230,16 @@ def answer_problems(data: AnswerInput) -> dict[str, str]:
             errors["evidence"] = _l("Ratings 3 and 4 need evidence: describe what shows it.")
         if not data.links:
             errors["links"] = _l("Ratings 3 and 4 need at least one link to the evidence.")
+    wrong_link = next((link for link in text.links_in(data.links) if not text.is_link(link)), None)
+    if wrong_link is not None:
+        errors["links"] = text.LINKS_ERROR % {"link": wrong_link[:80]}
     for field in ("justification", "evidence", "links"):
+        if not text.is_plain_text(getattr(data, field)):
+            errors[field] = text.TEXT_ERROR
         if len(getattr(data, field)) > MAX_TEXT:
             errors[field] = _l("Keep this under %(n)s characters.", n=MAX_TEXT)
+    if not text.is_single_line(data.confidence):
+        errors["confidence"] = text.LINE_ERROR
     if len(data.confidence) > 500:
         errors["confidence"] = _l("Keep this under %(n)s characters.", n=500)
     return errors

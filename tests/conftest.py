@@ -209,6 +209,12 @@ def hidden_fields(html: str, target: str) -> dict:
     raise AssertionError(f"no POST form to {target!r} on the page")
 
 
+def field_error(html: str, field_id: str) -> str | None:
+    """The error shown under the field ``field_id`` by ``macros/forms.html``, or None."""
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
+    return match.group(1) if match else None
+
+
 @pytest.fixture
 def submit(client):
     """GET ``page``, take its form's hidden fields (CSRF token included), POST them with ``data``."""

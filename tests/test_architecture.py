@@ -24,3 +24,107 @@ def test_protected_views_refuse_anonymous_visitors(app, client):
             continue
         response = client.get(rule.rule)
         assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} to anonymous"
+
+
+# Text input ------------------------------------------------------------------------------------------------
+
+_OUR_PACKAGES = ("consortium", "trainings", "safeguards")
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _form_text_fields():
+    """(form, field name, field class, validators) of every text field of every form the app defines."""
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.fields.core import UnboundField
+
+    for form in set(_subclasses(FlaskForm)):
+        if not form.__module__.startswith(_OUR_PACKAGES):
+            continue
+        for name in dir(form):
+            unbound = getattr(form, name)
+            if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, StringField):
+                validators = unbound.kwargs.get("validators") or (unbound.args[1:2] or [()])[0]
+                yield f"{form.__module__}.{form.__name__}.{name}", unbound.field_class, list(validators)
+
+
+def test_every_form_text_field_refuses_control_characters(app):
+    """So new fields get the rules: one-line ``SingleLine``, multi-line ``PlainText``, addresses ``Link``."""
+    from wtforms import EmailField, HiddenField, PasswordField, TextAreaField, URLField
+    from wtforms.validators import Email
+
+    from consortium.forms import Link, PlainText, SingleLine
+
+    missing = []
+    for where, field_class, validators in _form_text_fields():
+        kinds = {type(v) for v in validators}
+        if issubclass(field_class, PasswordField | HiddenField):
+            continue  # passwords are only hashed; hidden fields carry the page's values, parsed where used
+        if issubclass(field_class, TextAreaField):
+            wanted = PlainText
+        elif issubclass(field_class, EmailField):
+            wanted = Email  # email_validator refuses controls, spaces, bidi and zero-width characters itself
+        else:
+            wanted = SingleLine if not issubclass(field_class, URLField) else Link
+        if wanted not in kinds:
+            missing.append(f"{where} needs {wanted.__name__}()")
+        if ("url" in where.rsplit(".", 1)[1] or "link" in where.rsplit(".", 1)[1]) and Link not in kinds:
+            missing.append(f"{where} needs Link()")
+    assert missing == []
+
+
+def _input_schemas(app):
+    """Every schema an endpoint reads its arguments with (flask-smorest's ``@blp.arguments``)."""
+    from marshmallow import Schema
+
+    for endpoint, view in app.view_functions.items():
+        for parameter in getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+            schema = parameter["schema"]
+            yield endpoint, schema if isinstance(schema, Schema) else schema()
+
+
+def _loaded_strings(schema, path=""):
+    """(path, field) of every string the schema loads, inside lists, dicts and nested schemas too."""
+    from marshmallow import fields
+
+    def walk(field, where):
+        if field.dump_only:
+            return
+        if isinstance(field, fields.String):
+            yield where, field
+        elif isinstance(field, fields.List):
+            yield from walk(field.inner, f"{where}[]")
+        elif isinstance(field, fields.Dict):
+            for part, inner in (("keys", field.key_field), ("values", field.value_field)):
+                if inner is not None:
+                    yield from walk(inner, f"{where}.{part}")
+        elif isinstance(field, fields.Nested):
+            yield from _loaded_strings(field.schema, f"{where}.")
+
+    for name, field in schema.fields.items():
+        yield from walk(field, f"{path}{name}")
+
+
+def test_every_api_input_string_refuses_control_characters(app):
+    from marshmallow import fields, validate
+
+    from consortium.schemas import Link, PlainText, SingleLine
+
+    checked, missing = 0, []
+    for endpoint, schema in _input_schemas(app):
+        for where, field in _loaded_strings(schema):
+            checked += 1
+            kinds = {type(v) for v in field.validators}
+            if not kinds & {SingleLine, PlainText, Link, validate.OneOf}:  # Link refuses controls, too
+                missing.append(
+                    f"{endpoint}: {type(schema).__name__}.{where} needs SingleLine() or PlainText()"
+                )
+            is_address = isinstance(field, fields.Url) or "url" in where or "link" in where
+            if is_address and Link not in kinds:
+                missing.append(f"{endpoint}: {type(schema).__name__}.{where} needs Link()")
+    assert checked > 30 and missing == []

@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -16,12 +15,21 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import (
+    REQUIRED,
+    Link,
+    ListFilterForm,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    SingleLine,
+)
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
+from consortium.text import WEB_SCHEMES, is_link
 from trainings.models import (
     PRINCIPLE_CODES,
     ApprovalMode,
@@ -68,36 +76,40 @@ def format_sessions(sessions, zone: str) -> str:
 
 class TrainingForm(OnceForm):
     language = SelectField(_l("Written in"), description=_l("The language you fill in first."))
-    title_es = StringField(_l("Title (Spanish)"), validators=[Optional(), Length(max=200)])
-    title_pt_BR = StringField(_l("Title (Portuguese)"), validators=[Optional(), Length(max=200)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
-    summary_es = TextAreaField(_l("Summary (Spanish)"), validators=[Optional(), Length(max=600)])
-    summary_pt_BR = TextAreaField(_l("Summary (Portuguese)"), validators=[Optional(), Length(max=600)])
-    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=600)])
-    description_es = TextAreaField(_l("Description (Spanish)"), validators=[Optional(), Length(max=10000)])
-    description_pt_BR = TextAreaField(
-        _l("Description (Portuguese)"), validators=[Optional(), Length(max=10000)]
+    title_es = StringField(_l("Title (Spanish)"), validators=[Optional(), Length(max=200), SingleLine()])
+    title_pt_BR = StringField(
+        _l("Title (Portuguese)"), validators=[Optional(), Length(max=200), SingleLine()]
     )
-    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=10000)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200), SingleLine()])
+    summary_es = TextAreaField(_l("Summary (Spanish)"), validators=[Optional(), Length(max=600), PlainText()])
+    summary_pt_BR = TextAreaField(
+        _l("Summary (Portuguese)"), validators=[Optional(), Length(max=600), PlainText()]
+    )
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=600), PlainText()])
+    description_es = TextAreaField(
+        _l("Description (Spanish)"), validators=[Optional(), Length(max=10000), PlainText()]
+    )
+    description_pt_BR = TextAreaField(
+        _l("Description (Portuguese)"), validators=[Optional(), Length(max=10000), PlainText()]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=10000), PlainText()]
+    )
     topics = MultiCheckboxField(_l("Topics"), validators=[Optional()])
     principles = MultiCheckboxField(_l("Safeguards principles addressed"), validators=[Optional()])
     modality = SelectField(_l("Modality"))
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300), SingleLine()])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120), SingleLine()])
     country = SelectField(_l("Country"), validators=[Optional()])
     online_url = URLField(
         _l("Online meeting link"),
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a full address, e.g. https://example.org")),
-            Length(max=500),
-        ],
+        validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
         description=_l("Shown only to confirmed participants."),
     )
     timezone = SelectField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
     sessions = TextAreaField(
         _l("Sessions"),
-        validators=[DataRequired(REQUIRED)],
+        validators=[DataRequired(REQUIRED), PlainText()],
         description=_l("One session per line, in the training's time zone, e.g. 2026-12-01 14:00-16:00"),
     )
     instruction_language = SelectField(_l("Language of instruction"))
@@ -117,7 +129,7 @@ class TrainingForm(OnceForm):
     )
     approval = SelectField(_l("Approval"))
     organiser_id = SelectField(_l("Organiser"), coerce=int)
-    trainers = StringField(_l("Trainers"), validators=[Optional(), Length(max=500)])
+    trainers = StringField(_l("Trainers"), validators=[Optional(), Length(max=500), SingleLine()])
     completion_percent = IntegerField(
         _l("Share of sessions to attend for a certificate (%)"),
         validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100)],
@@ -175,14 +187,18 @@ class TrainingForm(OnceForm):
 class RegistrationForm(OnceForm):
     person_id = SelectField(_l("Who takes part"), coerce=int)
     organisation_id = SelectField(_l("On behalf of"), coerce=int)
-    motivation = TextAreaField(_l("Why do you want to take part?"), validators=[Optional(), Length(max=2000)])
+    motivation = TextAreaField(
+        _l("Why do you want to take part?"), validators=[Optional(), Length(max=2000), PlainText()]
+    )
     accessibility_needs = TextAreaField(
         _l("Accessibility needs"),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), Length(max=1000), PlainText()],
         description=_l("For example captions, sign language, step-free access."),
     )
     dietary_needs = TextAreaField(
-        _l("Dietary needs"), validators=[Optional(), Length(max=500)], description=_l("For in-person days.")
+        _l("Dietary needs"),
+        validators=[Optional(), Length(max=500), PlainText()],
+        description=_l("For in-person days."),
     )
 
     def __init__(self, *args, people=(), organisations=(), **kwargs):
@@ -199,13 +215,10 @@ def _organisation_choice(organisation) -> SelectChoice:
     return SelectChoice(organisation.id, label, render_kw={"disabled": True})
 
 
-class RegistrantFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class RegistrantFilterForm(ListFilterForm):
     state = SelectField(_l("State"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
-    q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100), SingleLine()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,10 +226,7 @@ class RegistrantFilterForm(FlaskForm):
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
 
 
-class CatalogueFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class CatalogueFilterForm(ListFilterForm):
     topic = SelectField(_l("Topic"), validators=[Optional()])
     modality = SelectField(_l("Modality"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
@@ -242,10 +252,10 @@ class ReportForm(OnceForm):
     topics = MultiCheckboxField(_l("Topics"), validators=[Optional()])
     resources = TextAreaField(
         _l("Library resources used"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), Length(max=4000), PlainText()],
         description=_l("One per line: a title, or a title and its address separated by |"),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000), PlainText()])
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,7 +272,7 @@ class ReportForm(OnceForm):
                 continue
             title, _sep, url = line.partition("|")
             url = url.strip()
-            if url and not url.startswith(("http://", "https://")):
+            if url and not is_link(url, WEB_SCHEMES):
                 url = ""
             resources.append({"title": title.strip()[:300], "url": url[:500]})
         return resources

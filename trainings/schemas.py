@@ -5,6 +5,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from consortium.i18n import LANGUAGES, current_language
+from consortium.schemas import Link, PlainText, SingleLine
+from consortium.text import WEB_SCHEMES
 from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, Topic, TrainingState
 
 
@@ -47,20 +49,20 @@ class TrainingInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    title = fields.Str(validate=validate.Length(min=1, max=200), required=True)
-    summary = fields.Str(validate=validate.Length(max=600))
+    title = fields.Str(validate=[validate.Length(min=1, max=200), SingleLine()], required=True)
+    summary = fields.Str(validate=[validate.Length(max=600), PlainText()])
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
-    timezone = fields.Str(required=True)
+    timezone = fields.Str(required=True, validate=SingleLine())
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=10000))
     modality = fields.Str(required=True, validate=validate.OneOf([m.value for m in Modality]))
     language = fields.Str(required=True, validate=validate.OneOf(list(LANGUAGES)))
     approval = fields.Str(load_default="automatic", validate=validate.OneOf([a.value for a in ApprovalMode]))
     state = fields.Str(load_default="draft", validate=validate.OneOf([s.value for s in TrainingState]))
-    country = fields.Str(validate=validate.Length(equal=2))
-    city = fields.Str(validate=validate.Length(max=120))
-    venue = fields.Str(validate=validate.Length(max=300))
-    online_url = fields.Url(validate=validate.Length(max=500))
+    country = fields.Str(validate=[validate.Length(equal=2), SingleLine()])
+    city = fields.Str(validate=[validate.Length(max=120), SingleLine()])
+    venue = fields.Str(validate=[validate.Length(max=300), SingleLine()])
+    online_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
     topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in Topic])))
     principles = fields.List(fields.Str(validate=validate.OneOf(PRINCIPLE_CODES)))
     seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1))
@@ -84,10 +86,10 @@ class TrainingQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    topic = fields.Str(load_default=None)
-    modality = fields.Str(load_default=None)
-    country = fields.Str(load_default=None)
-    language = fields.Str(load_default=None)
+    topic = fields.Str(load_default=None, validate=SingleLine())
+    modality = fields.Str(load_default=None, validate=SingleLine())
+    country = fields.Str(load_default=None, validate=SingleLine())
+    language = fields.Str(load_default=None, validate=SingleLine())
     past = fields.Bool(load_default=False)
     page = fields.Int(load_default=1, validate=validate.Range(min=1))
 
@@ -111,6 +113,6 @@ class RegistrationInputSchema(Schema):
         unknown = EXCLUDE
 
     organisation_id = fields.Int(load_default=None)
-    motivation = fields.Str(load_default="", validate=validate.Length(max=2000))
-    accessibility_needs = fields.Str(load_default="", validate=validate.Length(max=1000))
-    dietary_needs = fields.Str(load_default="", validate=validate.Length(max=500))
+    motivation = fields.Str(load_default="", validate=[validate.Length(max=2000), PlainText()])
+    accessibility_needs = fields.Str(load_default="", validate=[validate.Length(max=1000), PlainText()])
+    dietary_needs = fields.Str(load_default="", validate=[validate.Length(max=500), PlainText()])

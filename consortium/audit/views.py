@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from consortium.audit.models import AuditEvent
 from consortium.db import db
+from consortium.forms import ListFilterForm, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import select_timezone
 from consortium.permissions import Permission, require
@@ -19,14 +19,11 @@ bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    actor = StringField(_l("Who (e-mail)"), validators=[Optional()])
-    action = StringField(_l("Action"), validators=[Optional()])
-    object_type = StringField(_l("Object type"), validators=[Optional()])
-    object_id = StringField(_l("Object id"), validators=[Optional()])
+class AuditFilterForm(ListFilterForm):
+    actor = StringField(_l("Who (e-mail)"), validators=[Optional(), SingleLine()])
+    action = StringField(_l("Action"), validators=[Optional(), SingleLine()])
+    object_type = StringField(_l("Object type"), validators=[Optional(), SingleLine()])
+    object_id = StringField(_l("Object id"), validators=[Optional(), SingleLine()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])
 

@@ -14,24 +14,30 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import (
+    REQUIRED,
+    Link,
+    ListFilterForm,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    SingleLine,
+)
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
 from consortium.organisations.countries import country_choices
+from consortium.text import WEB_SCHEMES
 
 
 def _principle_choices() -> list[SelectChoice]:
     return [SelectChoice(code, code) for code in PRINCIPLES]
 
 
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+class FilterForm(ListFilterForm):
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200), SingleLine()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     topic = SelectField(_l("Topic"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
@@ -58,20 +64,20 @@ class FilterForm(FlaskForm):
 
 
 class VersionFields:
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300), SingleLine()])
     summary = TextAreaField(
         _l("Summary"),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), Length(max=1000), PlainText()],
         description=_l("One or two sentences shown in lists, search results and link previews."),
     )
     body = TextAreaField(
         _l("Text"),
-        validators=[Optional(), Length(max=200_000)],
+        validators=[Optional(), Length(max=200_000), PlainText()],
         description=_l("Markdown: ## headings, **bold**, lists, links and tables."),
     )
     slug = StringField(
         _l("Address"),
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=120), SingleLine()],
         description=_l("The last part of the page address; left empty, it is made from the title."),
     )
 
@@ -86,18 +92,18 @@ class ResourceForm(OnceForm):
     systems = MultiCheckboxField(_l("DPI systems"), validators=[Optional()])
     principles = MultiCheckboxField(_l("Safeguards principles it helps with"), validators=[Optional()])
     authors = TextAreaField(
-        _l("Authors"), validators=[Optional(), Length(max=2000)], description=_l("One a line.")
+        _l("Authors"), validators=[Optional(), Length(max=2000), PlainText()], description=_l("One a line.")
     )
-    organisation = StringField(_l("Publishing organisation"), validators=[Optional(), Length(max=200)])
-    licence = StringField(_l("Licence"), default="CC BY 4.0", validators=[Optional(), Length(max=60)])
+    organisation = StringField(
+        _l("Publishing organisation"), validators=[Optional(), Length(max=200), SingleLine()]
+    )
+    licence = StringField(
+        _l("Licence"), default="CC BY 4.0", validators=[Optional(), Length(max=60), SingleLine()]
+    )
     published_on = DateField(_l("Publication date"), validators=[Optional()])
     source_url = URLField(
         _l("Source"),
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a full address, e.g. https://example.org")),
-            Length(max=500),
-        ],
+        validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
     )
     version = HiddenField()
 
@@ -159,12 +165,14 @@ class RequestTranslationForm(FlaskForm):
 class TopicForm(OnceForm):
     slug = StringField(
         _l("Short name"),
-        validators=[DataRequired(REQUIRED), Length(max=32)],
+        validators=[DataRequired(REQUIRED), Length(max=32), SingleLine()],
         description=_l("Lower case, no spaces, e.g. digital-identity. It cannot be changed later."),
     )
-    name_es = StringField(_l("Name in Spanish"), validators=[DataRequired(REQUIRED), Length(max=80)])
-    name_pt_BR = StringField(_l("Name in Portuguese"), validators=[Optional(), Length(max=80)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=80)])
+    name_es = StringField(
+        _l("Name in Spanish"), validators=[DataRequired(REQUIRED), Length(max=80), SingleLine()]
+    )
+    name_pt_BR = StringField(_l("Name in Portuguese"), validators=[Optional(), Length(max=80), SingleLine()])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=80), SingleLine()])
 
     def names(self) -> dict[str, str]:
         return {language: getattr(self, f"name_{language}").data or "" for language in LANGUAGES}

@@ -6,16 +6,20 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from consortium.i18n import LANGUAGES
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
+from consortium.schemas import Link, PlainText, SingleLine
+from consortium.text import WEB_SCHEMES
 
 _LANGUAGE = validate.OneOf(list(LANGUAGES))
 
 
 class ResourceQuerySchema(Schema):
     lang = fields.Str(load_default=None, validate=_LANGUAGE, metadata={"description": "es, pt_BR or en"})
-    q = fields.Str(load_default="", validate=validate.Length(max=200))
+    q = fields.Str(load_default="", validate=[validate.Length(max=200), SingleLine()])
     kind = fields.Str(load_default=None, validate=validate.OneOf([k.value for k in ResourceKind]))
-    topic = fields.Str(load_default=None)
-    country = fields.Str(load_default=None, metadata={"description": "ISO 3166-1 alpha-2 code"})
+    topic = fields.Str(load_default=None, validate=SingleLine())
+    country = fields.Str(
+        load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}
+    )
     system = fields.Str(load_default=None, validate=validate.OneOf([s.value for s in DpiSystem]))
     principle = fields.Str(load_default=None, validate=validate.OneOf(list(PRINCIPLES)))
     available_in = fields.Str(load_default=None, validate=_LANGUAGE)
@@ -66,24 +70,24 @@ class ResourcePageSchema(Schema):
 
 class _ResourceFieldsSchema(Schema):
     kind = fields.Str(validate=validate.OneOf([k.value for k in ResourceKind]))
-    topics = fields.List(fields.Str(validate=validate.Length(max=32)), data_key="topics")
-    countries = fields.List(fields.Str(validate=validate.Length(equal=2)))
+    topics = fields.List(fields.Str(validate=[validate.Length(max=32), SingleLine()]), data_key="topics")
+    countries = fields.List(fields.Str(validate=[validate.Length(equal=2), SingleLine()]))
     systems = fields.List(fields.Str(validate=validate.OneOf([s.value for s in DpiSystem])))
     principles = fields.List(fields.Str(validate=validate.OneOf(list(PRINCIPLES))))
-    authors = fields.List(fields.Str(validate=validate.Length(max=200)))
-    organisation = fields.Str(validate=validate.Length(max=200))
-    licence = fields.Str(validate=validate.Length(max=60))
+    authors = fields.List(fields.Str(validate=[validate.Length(max=200), SingleLine()]))
+    organisation = fields.Str(validate=[validate.Length(max=200), SingleLine()])
+    licence = fields.Str(validate=[validate.Length(max=60), SingleLine()])
     published_on = fields.Date(allow_none=True)
-    source_url = fields.Url(validate=validate.Length(max=500))
+    source_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
 
 
 class ResourceCreateSchema(_ResourceFieldsSchema):
     kind = fields.Str(required=True, validate=validate.OneOf([k.value for k in ResourceKind]))
     original_language = fields.Str(required=True, validate=_LANGUAGE)
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
-    summary = fields.Str(load_default="", validate=validate.Length(max=1000))
-    body = fields.Str(load_default="", validate=validate.Length(max=200_000))
-    slug = fields.Str(load_default="", validate=validate.Length(max=120))
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=300), SingleLine()])
+    summary = fields.Str(load_default="", validate=[validate.Length(max=1000), PlainText()])
+    body = fields.Str(load_default="", validate=[validate.Length(max=200_000), PlainText()])
+    slug = fields.Str(load_default="", validate=[validate.Length(max=120), SingleLine()])
 
 
 class ResourcePatchSchema(_ResourceFieldsSchema):
@@ -91,10 +95,10 @@ class ResourcePatchSchema(_ResourceFieldsSchema):
 
 
 class VersionWriteSchema(Schema):
-    title = fields.Str(validate=validate.Length(min=1, max=300))
-    summary = fields.Str(validate=validate.Length(max=1000))
-    body = fields.Str(validate=validate.Length(max=200_000))
-    slug = fields.Str(validate=validate.Length(max=120))
+    title = fields.Str(validate=[validate.Length(min=1, max=300), SingleLine()])
+    summary = fields.Str(validate=[validate.Length(max=1000), PlainText()])
+    body = fields.Str(validate=[validate.Length(max=200_000), PlainText()])
+    slug = fields.Str(validate=[validate.Length(max=120), SingleLine()])
     version = fields.Int(metadata={"description": "The version you read; 409 when someone saved since"})
     status = fields.Str(
         validate=validate.OneOf(["in_review", "published", "draft"]),
@@ -104,7 +108,7 @@ class VersionWriteSchema(Schema):
 
 class VersionCreateSchema(VersionWriteSchema):
     language = fields.Str(required=True, validate=_LANGUAGE)
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=300), SingleLine()])
 
     @validates_schema
     def _no_version(self, data, **kwargs):

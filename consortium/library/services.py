@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_decimal
 
+from consortium import archives
 from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
@@ -508,17 +509,16 @@ def sniff(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            # bounded reads: the mimetype entry is ~40 bytes, [Content_Types].xml a few KB (archives.py)
             if (
                 "mimetype" in names
-                and archive.read("mimetype")[:100].strip() == ATTACHMENT_TYPES["odt"].encode()
+                and archives.read_entry(archive, "mimetype", 1024).strip() == ATTACHMENT_TYPES["odt"].encode()
             ):
                 return "odt"
             if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
-                for kind, main in _OOXML_MAIN.items():
-                    if main in content_types:
-                        return kind
-    except (zipfile.BadZipFile, KeyError, OSError):
+                mains = {kind: main.encode() for kind, main in _OOXML_MAIN.items()}
+                return archives.first_found(archive, "[Content_Types].xml", mains, limit=1024 * 1024)
+    except archives.ERRORS:
         return None
     return None
 

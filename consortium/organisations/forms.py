@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -10,33 +9,38 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import (
+    REQUIRED,
+    Link,
+    ListFilterForm,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    SingleLine,
+)
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
 from consortium.organisations.countries import country_choices
 from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole
+from consortium.text import WEB_SCHEMES
 
 
 class OrganisationForm(OnceForm):
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200), SingleLine()])
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120), SingleLine()])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Kind of organisation"), validators=[DataRequired(REQUIRED)])
     focus_areas = MultiCheckboxField(_l("Focus areas"), validators=[Optional()])
     website = URLField(
         _l("Website"),
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a full address, e.g. https://example.org")),
-            Length(max=300),
-        ],
+        validators=[Optional(), Length(max=300), Link(WEB_SCHEMES)],
     )
     description = TextAreaField(
         _l("Description"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), Length(max=4000), PlainText()],
         description=_l("What the organisation does, in a few sentences."),
     )
     version = HiddenField()
@@ -61,10 +65,7 @@ class InviteForm(OnceForm):
         self.role.choices = OrganisationRole.choices()
 
 
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class FilterForm(ListFilterForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
 

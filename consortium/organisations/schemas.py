@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields
 
 from consortium.organisations.countries import country_name
+from consortium.schemas import SingleLine
 
 
 class OrganisationSchema(Schema):
@@ -19,5 +20,5 @@ class OrganisationSchema(Schema):
 
 
 class OrganisationQuerySchema(Schema):
-    country = fields.Str(load_default=None)
-    kind = fields.Str(load_default=None)
+    country = fields.Str(load_default=None, validate=SingleLine())
+    kind = fields.Str(load_default=None, validate=SingleLine())

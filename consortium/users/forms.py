@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from consortium.forms import REQUIRED, OnceForm
+from consortium.forms import REQUIRED, OnceForm, SingleLine
 from consortium.i18n import language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.users.passwords import password_problem
@@ -34,7 +34,7 @@ class StrongPassword:
 class SignupForm(OnceForm):
     name = StringField(
         _l("Your name"),
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), Length(max=120), SingleLine()],
         render_kw={"autocomplete": "name"},
     )
     email = _email_field()
@@ -65,7 +65,7 @@ class LoginForm(FlaskForm):
 class SecondFactorForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(REQUIRED), Length(max=20)],
+        validators=[DataRequired(REQUIRED), Length(max=20), SingleLine()],
         description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
@@ -97,7 +97,7 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=120), SingleLine()])
     locale = SelectField(_l("Preferred language"), choices=language_choices())
     timezone = SelectField(_l("Time zone"), choices=[])
 
@@ -109,7 +109,7 @@ class ProfileForm(FlaskForm):
 class EnableTotpForm(FlaskForm):
     code = StringField(
         _l("Code shown by the app"),
-        validators=[DataRequired(REQUIRED), Length(max=10)],
+        validators=[DataRequired(REQUIRED), Length(max=10), SingleLine()],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
 
@@ -127,6 +127,6 @@ class ConfirmPasswordForm(FlaskForm):
 class ApiTokenForm(OnceForm):
     name = StringField(
         _l("Token name"),
-        validators=[DataRequired(REQUIRED), Length(max=80)],
+        validators=[DataRequired(REQUIRED), Length(max=80), SingleLine()],
         description=_l("What the token is for, e.g. 'reporting script'."),
     )
