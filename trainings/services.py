@@ -203,9 +203,8 @@ def _confirm(registration: Registration) -> None:
 
 
 def _seat_or_waitlist(registration: Registration) -> RegistrationState:
-    if not _organisation_full(registration.training, registration.organisation_id) and _take_seat(
-        registration.training_id
-    ):
+    training = registration.training
+    if not _organisation_full(training, registration.organisation_id) and _take_seat(training.id):
         _confirm(registration)
     else:
         registration.state = RegistrationState.WAITLISTED
