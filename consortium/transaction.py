@@ -112,7 +112,12 @@ def lock(model: type[Row], ident: int) -> Row:
     if db.session.get_bind().dialect.name == "sqlite" and not WRITE_INTENT.get():
         raise RuntimeError("lock() on SQLite needs a write transaction: a POST request or writing()")
     query = (
-        sa.select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
+        sa.select(model)
+        .where(model.id == ident)
+        # OF: lock this row only, not the rows its eager-loaded relationships join (PostgreSQL refuses
+        # FOR UPDATE on the nullable side of an outer join, as in a ``lazy="joined"`` relationship).
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
     )
     return db.session.scalars(query).one()
 

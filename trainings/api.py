@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from consortium import transaction
 from consortium.db import db
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, public, require
@@ -124,12 +125,13 @@ def _sessions(data: dict, training: Training | None):
 def create_training(data):
     fields = _apply(data, None)
     fields.setdefault("organiser_id", _default_organiser())
-    training = services.create_training(
-        by=current_user._get_current_object(), sessions=_sessions(data, None), **fields
-    )
-    if data["state"] != TrainingState.DRAFT.value:
-        _set_state(training, TrainingState(data["state"]))
-    db.session.commit()
+    sessions = _sessions(data, None)
+    with transaction.action():
+        training = services.create_training(
+            by=current_user._get_current_object(), sessions=sessions, **fields
+        )
+        if data["state"] != TrainingState.DRAFT.value:
+            _set_state(training, TrainingState(data["state"]))
     return training
 
 
@@ -151,16 +153,11 @@ def _set_state(training: Training, state: TrainingState) -> None:
 @blp.response(200, TrainingSchema)
 def update_training(data, training_id):
     training = _load(training_id)
-    services.update_training(
-        training,
-        by=current_user._get_current_object(),
-        sessions=_sessions(data, training),
-        **_apply(data, training),
-    )
-    if "state" in data:
-        _set_state(training, TrainingState(data["state"]))
-    db.session.commit()
-    db.session.refresh(training)
+    sessions, fields = _sessions(data, training), _apply(data, training)
+    with transaction.action():
+        services.update_training(training, by=current_user._get_current_object(), sessions=sessions, **fields)
+        if "state" in data:
+            _set_state(training, TrainingState(data["state"]))
     return training
 
 
@@ -178,22 +175,20 @@ def register(data, training_id):
     else:  # on behalf of the caller's first verified organisation, if any
         organisation = next((m.organisation for m in user.memberships if m.organisation.is_verified), None)
     try:
-        registration = services.register(
-            training,
-            user,
-            organisation,
-            by=user,
-            motivation=data["motivation"],
-            accessibility_needs=data["accessibility_needs"],
-            dietary_needs=data["dietary_needs"],
-        )
+        with transaction.action():
+            registration = services.register(
+                training,
+                user,
+                organisation,
+                by=user,
+                motivation=data["motivation"],
+                accessibility_needs=data["accessibility_needs"],
+                dietary_needs=data["dietary_needs"],
+            )
     except services.AlreadyRegistered as error:
-        db.session.rollback()
         abort(409, error.message)
     except services.RegistrationError as error:
-        db.session.rollback()
         abort(422, error.message)
-    db.session.commit()
     return registration
 
 
@@ -204,8 +199,8 @@ def cancel_registration(registration_id):
     registration = db.session.get(Registration, registration_id)
     if registration is None or not manages_registration(current_user, registration):
         abort(404)
-    services.cancel_registration(registration, by=current_user._get_current_object())
-    db.session.commit()
+    with transaction.action():
+        services.cancel_registration(registration, by=current_user._get_current_object())
     return registration
 
 

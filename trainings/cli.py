@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from consortium.db import db
+from consortium import transaction
 from trainings import services
 
 trainings_cli = AppGroup("trainings", help="Trainings.")
@@ -15,7 +15,10 @@ trainings_cli = AppGroup("trainings", help="Trainings.")
 @trainings_cli.command("remind")
 def remind():
     """E-mail confirmed participants 48 hours before a training's first session (once per training)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+    with (
+        current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]),
+        transaction.writing(),
+        transaction.action(),
+    ):
         sent = services.send_reminders()
-        db.session.commit()
     click.echo(f"Queued {sent} reminders.")

@@ -1,9 +1,13 @@
 """What trainings do: register people without overbooking, promote the waiting list, tell everyone.
 
-Services flush and never commit. Seats are counted in ``trainings.confirmed_count`` and changed only by
-atomic conditional UPDATEs (``... WHERE confirmed_count < capacity``): the database serialises the
-writers on that one row, so concurrent requests from several processes cannot overbook, on SQLite
-(one writer at a time) and on PostgreSQL (row lock, then the WHERE clause is re-checked).
+Services flush and never commit: the view's ``transaction.action()`` does. Everything that decides
+seats or a registration's state (registering, approving, rejecting, cancelling, promoting, changing the
+capacity, cancelling the training) first locks the training's row with ``transaction.lock`` and only
+then reads and checks: capacity, the per-organisation limit, whether the person is already registered,
+the registration's current state. Concurrent requests for one training so take their turn, on
+PostgreSQL (``SELECT … FOR UPDATE``) and on SQLite (one writer at a time). Seats are counted in
+``trainings.confirmed_count``, changed by conditional UPDATEs (``... WHERE confirmed_count < capacity``)
+that bypass the training's version counter, so taking a seat never makes a staff edit look stale.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from consortium import signals
+from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import normalise_language
@@ -112,7 +116,8 @@ def update_training(training: Training, *, by: User | None, sessions: Sessions |
             setattr(training, name, value)
     if sessions is not None:
         changed = _set_sessions(training, sessions) or changed
-    db.session.flush()
+    db.session.flush()  # first, so the version counter still catches an edit saved in between
+    training = transaction.lock(Training, training.id)
     promoted = fill_free_seats(training)
     if changed and training.state is TrainingState.PUBLISHED:
         for registration in _registrations(training, ACTIVE_STATES):
@@ -123,6 +128,7 @@ def update_training(training: Training, *, by: User | None, sessions: Sessions |
 
 
 def publish(training: Training, *, by: User | None) -> None:
+    training = transaction.lock(Training, training.id)
     training.state = TrainingState.PUBLISHED
     db.session.flush()
     signals.state_changed.send(training, action="trainings.training_published", by=by)
@@ -130,6 +136,7 @@ def publish(training: Training, *, by: User | None) -> None:
 
 def cancel_training(training: Training, *, by: User | None) -> int:
     """Cancel and tell everyone who registered and has not left. Returns how many were told."""
+    training = transaction.lock(Training, training.id)  # registrations after this one are refused
     training.state = TrainingState.CANCELLED
     db.session.flush()
     told = 0
@@ -152,10 +159,11 @@ def _registrations(training: Training, states: Iterable[RegistrationState]) -> l
 
 
 # Seats -----------------------------------------------------------------------------------------
+# Everything here runs with the training locked (see the module's docstring).
 
 
 def _take_seat(training_id: int) -> bool:
-    """Atomically take one seat; False when the training is full."""
+    """Take one seat; False when the training is full."""
     result = db.session.execute(
         sa.update(Training)
         .where(Training.id == training_id, Training.confirmed_count < Training.capacity)
@@ -174,35 +182,42 @@ def _release_seat(training_id: int) -> None:
     )
 
 
-def _organisation_full(training: Training, organisation_id: int | None, *, exclude: int | None = None):
+def _organisation_full(training: Training, organisation_id: int | None) -> bool:
     if not training.seats_per_organisation or organisation_id is None:
         return False
-    query = sa.select(sa.func.count()).where(
-        Registration.training_id == training.id,
-        Registration.organisation_id == organisation_id,
-        Registration.state == RegistrationState.CONFIRMED,
+    confirmed = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Registration.training_id == training.id,
+            Registration.organisation_id == organisation_id,
+            Registration.state == RegistrationState.CONFIRMED,
+        )
     )
-    if exclude is not None:
-        query = query.where(Registration.id != exclude)
-    return db.session.scalar(query) >= training.seats_per_organisation
+    return confirmed >= training.seats_per_organisation
+
+
+def _confirm(registration: Registration) -> None:
+    registration.state = RegistrationState.CONFIRMED
+    registration.confirmed_at = utcnow()
+    registration.waitlisted_at = None
+    db.session.flush()
 
 
 def _seat_or_waitlist(registration: Registration) -> RegistrationState:
     training = registration.training
-    now = utcnow()
     if not _organisation_full(training, registration.organisation_id) and _take_seat(training.id):
-        registration.state = RegistrationState.CONFIRMED
-        registration.confirmed_at = now
-        registration.waitlisted_at = None
+        _confirm(registration)
     else:
         registration.state = RegistrationState.WAITLISTED
-        registration.waitlisted_at = registration.waitlisted_at or now
-    db.session.flush()
+        registration.waitlisted_at = registration.waitlisted_at or utcnow()
+        db.session.flush()
     return registration.state
 
 
 def fill_free_seats(training: Training) -> list[Registration]:
-    """Promote waiting people, first come first served, while seats are free. Returns the promoted."""
+    """Promote waiting people, first come first served, while seats are free. Returns the promoted.
+
+    Someone whose organisation has used its seats keeps their place in the queue for a later seat.
+    """
     promoted: list[Registration] = []
     skipped: set[int] = set()
     while True:
@@ -225,17 +240,7 @@ def fill_free_seats(training: Training) -> list[Registration]:
             continue
         if not _take_seat(training.id):
             break
-        # Conditional, so two processes freeing seats at once cannot promote the same person twice.
-        won = db.session.execute(
-            sa.update(Registration)
-            .where(Registration.id == candidate.id, Registration.state == RegistrationState.WAITLISTED)
-            .values(state=RegistrationState.CONFIRMED, confirmed_at=utcnow(), waitlisted_at=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not won:
-            _release_seat(training.id)
-            continue
-        db.session.refresh(candidate)
+        _confirm(candidate)
         promoted.append(candidate)
         notify(candidate, "promoted")
         signals.state_changed.send(candidate, action="trainings.registration_promoted", by=None)
@@ -285,6 +290,7 @@ def register(
     dietary_needs: str = "",
 ) -> Registration:
     """Register ``person``: confirmed while seats last, then waitlisted; pending under staff approval."""
+    training = transaction.lock(Training, training.id)
     now = utcnow()
     if training.state is not TrainingState.PUBLISHED:
         raise RegistrationNotOpen(_("This training is not open for registration."))
@@ -312,9 +318,9 @@ def register(
         "dietary_needs": (dietary_needs or "") if training.is_in_person else "",
     }
     registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.training_id == training.id, Registration.user_id == person.id
-        )
+        sa.select(Registration)
+        .where(Registration.training_id == training.id, Registration.user_id == person.id)
+        .execution_options(populate_existing=True)
     )
     if registration is not None:
         if registration.state is not RegistrationState.CANCELLED:
@@ -325,13 +331,7 @@ def register(
         registration.cancelled_at = registration.waitlisted_at = registration.decided_at = None
     else:
         registration = Registration(training_id=training.id, user_id=person.id, **answers)
-        try:
-            with db.session.begin_nested():
-                db.session.add(registration)
-        except sa.exc.IntegrityError:
-            raise AlreadyRegistered(
-                _("%(name)s is already registered for this training.", name=person.name)
-            ) from None
+        db.session.add(registration)
     registration.training, registration.user = training, person
     db.session.flush()
     if training.approval is ApprovalMode.AUTOMATIC:
@@ -343,7 +343,14 @@ def register(
     return registration
 
 
+def _lock(registration: Registration) -> None:
+    """Lock the registration's training, then read the registration's state as it is now."""
+    transaction.lock(Training, registration.training_id)
+    db.session.refresh(registration)
+
+
 def approve(registration: Registration, *, by: User) -> RegistrationState:
+    _lock(registration)
     if registration.state is not RegistrationState.PENDING:
         return registration.state
     registration.decided_at = utcnow()
@@ -354,41 +361,46 @@ def approve(registration: Registration, *, by: User) -> RegistrationState:
 
 
 def reject(registration: Registration, *, by: User) -> None:
-    if registration.state not in ACTIVE_STATES:
-        return
-    _leave(registration, RegistrationState.REJECTED)
-    notify(registration, "rejected")
-    fill_free_seats(registration.training)
-    signals.state_changed.send(registration, action="trainings.registration_rejected", by=by)
+    _leave(registration, RegistrationState.REJECTED, by=by)
 
 
 def cancel_registration(registration: Registration, *, by: User) -> None:
+    _leave(registration, RegistrationState.CANCELLED, by=by)
+
+
+LEAVING = {
+    RegistrationState.REJECTED: ("rejected", "trainings.registration_rejected"),
+    RegistrationState.CANCELLED: ("cancelled", "trainings.registration_cancelled"),
+}
+
+
+def _leave(registration: Registration, state: RegistrationState, *, by: User) -> None:
+    """End an active registration (rejected by staff, or cancelled) and give its seat to the next in line."""
+    _lock(registration)
     if registration.state not in ACTIVE_STATES:
         return
-    _leave(registration, RegistrationState.CANCELLED)
-    notify(registration, "cancelled")
-    fill_free_seats(registration.training)
-    signals.state_changed.send(registration, action="trainings.registration_cancelled", by=by)
-
-
-def _leave(registration: Registration, state: RegistrationState) -> None:
-    # Conditional: when two requests cancel the same seat at once, only one gives it back.
     was_confirmed = registration.state is RegistrationState.CONFIRMED
     now = utcnow()
-    left = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration.id, Registration.state == registration.state)
-        .values(
-            state=state,
-            decided_at=now,
-            cancelled_at=now if state is RegistrationState.CANCELLED else None,
-            waitlisted_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if left and was_confirmed:
+    registration.state = state
+    registration.decided_at = now
+    registration.cancelled_at = now if state is RegistrationState.CANCELLED else None
+    registration.waitlisted_at = None
+    db.session.flush()
+    if was_confirmed:
         _release_seat(registration.training_id)
-    db.session.refresh(registration)
+    kind, action = LEAVING[state]
+    notify(registration, kind)
+    fill_free_seats(registration.training)
+    signals.state_changed.send(registration, action=action, by=by)
+
+
+BULK_ACTIONS = {"approve": approve, "reject": reject, "cancel": cancel_registration}
+
+
+def decide(registrations: Iterable[Registration], action: str, *, by: User) -> None:
+    """Staff's bulk action on registrations of one training, in the order given."""
+    for registration in registrations:
+        BULK_ACTIONS[action](registration, by=by)
 
 
 # Attendance, completion, certificates ----------------------------------------------------------

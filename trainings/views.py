@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consortium import transaction
 from consortium.csvexport import csv_response
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
@@ -177,35 +178,34 @@ def register(training_id: int):
         flash(_("Registration for this training is not open."), "error")
         return redirect(url_for("trainings.detail", training_id=training.id))
     if form.validate_on_submit():
-        earlier = first_submission(form)
-        if earlier is not None:
-            return redirect(earlier.result_url or url_for("trainings.detail", training_id=training.id))
         person = db.session.get(User, form.person_id.data)
         organisation = db.session.get(Organisation, form.organisation_id.data) if organisations else None
-        try:
-            registration = services.register(
-                training,
-                person,
-                organisation,
-                by=user,
-                motivation=form.motivation.data,
-                accessibility_needs=form.accessibility_needs.data,
-                dietary_needs=form.dietary_needs.data,
+        url = url_for("trainings.detail", training_id=training.id)
+        if person.id != user.id:
+            url = (
+                url_for("trainings.registrants", training_id=training.id)
+                if can(Permission.TRAININGS_MANAGE)
+                else url_for("trainings.mine")
             )
-        except services.RegistrationError as error:
-            db.session.rollback()
+        try:
+            with transaction.action():
+                earlier = first_submission(form)
+                if earlier is not None:
+                    return redirect(earlier.result_url or url)
+                registration = services.register(
+                    training,
+                    person,
+                    organisation,
+                    by=user,
+                    motivation=form.motivation.data,
+                    accessibility_needs=form.accessibility_needs.data,
+                    dietary_needs=form.dietary_needs.data,
+                )
+                remember_result(form, url)
+        except services.RegistrationError as error:  # rolled back, the submission key with it
             form.motivation.errors = [*form.motivation.errors, error.message]
             flash(error.message, "error")
         else:
-            url = url_for("trainings.detail", training_id=training.id)
-            if person.id != user.id:
-                url = (
-                    url_for("trainings.registrants", training_id=training.id)
-                    if can(Permission.TRAININGS_MANAGE)
-                    else url_for("trainings.mine")
-                )
-            remember_result(form, url)
-            db.session.commit()
             flash(_state_message(registration, person, user), "success")
             return redirect(url)
     return render_template(
@@ -229,8 +229,8 @@ def cancel_registration(registration_id: int):
     if registration is None or not manages_registration(current_user, registration):
         abort(404)
     if PostForm().validate_on_submit():
-        services.cancel_registration(registration, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.cancel_registration(registration, by=_user())
         flash(_("The registration was cancelled."), "success")
     return redirect(url_for("trainings.detail", training_id=registration.training_id))
 
@@ -359,13 +359,13 @@ def _fill(form: TrainingForm, training: Training) -> None:
 def create():
     form = TrainingForm(organisers=_organisers())
     if form.validate_on_submit():
-        earlier = first_submission(form)
-        if earlier is not None:
-            return redirect(earlier.result_url or url_for("trainings.index"))
-        training = services.create_training(by=_user(), sessions=form.parsed_sessions, **_fields(form))
-        url = url_for("trainings.detail", training_id=training.id)
-        remember_result(form, url)
-        db.session.commit()
+        with transaction.action():
+            earlier = first_submission(form)
+            if earlier is not None:
+                return redirect(earlier.result_url or url_for("trainings.index"))
+            training = services.create_training(by=_user(), sessions=form.parsed_sessions, **_fields(form))
+            url = url_for("trainings.detail", training_id=training.id)
+            remember_result(form, url)
         flash(_("The training was saved as a draft. Publish it when it is ready."), "success")
         return redirect(url)
     return render_template("trainings/form.html", form=form, training=None)
@@ -410,8 +410,8 @@ def _conflict(form: TrainingForm, training: Training):
 def publish(training_id: int):
     training = _load(training_id)
     if PostForm().validate_on_submit() and training.state is TrainingState.DRAFT:
-        services.publish(training, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.publish(training, by=_user())
         flash(_("The training is published."), "success")
     return redirect(url_for("trainings.detail", training_id=training.id))
 
@@ -421,8 +421,8 @@ def publish(training_id: int):
 def cancel(training_id: int):
     training = _load(training_id)
     if PostForm().validate_on_submit() and training.state is not TrainingState.CANCELLED:
-        told = services.cancel_training(training, by=_user())
-        db.session.commit()
+        with transaction.action():
+            told = services.cancel_training(training, by=_user())
         flash(_("The training is cancelled; %(n)s people were told.", n=told), "success")
     return redirect(url_for("trainings.detail", training_id=training.id))
 
@@ -482,17 +482,11 @@ def bulk(training_id: int):
         .where(Registration.training_id == training.id, Registration.id.in_(ids))
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    if action not in ("approve", "reject", "cancel") or not registrations:
+    if action not in services.BULK_ACTIONS or not registrations:
         flash(_("Choose people and an action."), "error")
         return redirect(url_for("trainings.registrants", training_id=training.id))
-    for registration in registrations:
-        if action == "approve":
-            services.approve(registration, by=_user())
-        elif action == "reject":
-            services.reject(registration, by=_user())
-        else:
-            services.cancel_registration(registration, by=_user())
-    db.session.commit()
+    with transaction.action():
+        services.decide(registrations, action, by=_user())
     flash(_("%(n)s registrations updated.", n=len(registrations)), "success")
     return redirect(url_for("trainings.registrants", training_id=training.id))
 
@@ -589,8 +583,8 @@ def mark(training_id: int, session_id: int, registration_id: int):
     ):
         abort(404)
     if PostForm().validate_on_submit():
-        services.set_attendance(registration, session, request.form.get("present") == "1", by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.set_attendance(registration, session, request.form.get("present") == "1", by=_user())
     return redirect(
         url_for("trainings.checkin", training_id=training.id, session_id=session.id) + f"#r{registration.id}"
     )
@@ -632,24 +626,24 @@ def new_report():
         form.country.data = organisations[0].country
         form.language.data = current_language()
     if form.validate_on_submit():
-        earlier = first_submission(form)
-        if earlier is not None:
-            return redirect(earlier.result_url or url_for("trainings.reports"))
         organisation = next(o for o in organisations if o.id == form.organisation_id.data)
-        services.create_report(
-            organisation,
-            by=_user(),
-            held_on=form.held_on.data,
-            country=form.country.data,
-            language=form.language.data,
-            audience_kind=form.audience_kind.data,
-            participants=form.participants.data,
-            topics=form.topics.data or [],
-            resources=form.resource_list(),
-            notes=form.notes.data or "",
-        )
-        remember_result(form, url_for("trainings.reports"))
-        db.session.commit()
+        with transaction.action():
+            earlier = first_submission(form)
+            if earlier is not None:
+                return redirect(earlier.result_url or url_for("trainings.reports"))
+            services.create_report(
+                organisation,
+                by=_user(),
+                held_on=form.held_on.data,
+                country=form.country.data,
+                language=form.language.data,
+                audience_kind=form.audience_kind.data,
+                participants=form.participants.data,
+                topics=form.topics.data or [],
+                resources=form.resource_list(),
+                notes=form.notes.data or "",
+            )
+            remember_result(form, url_for("trainings.reports"))
         flash(_("Thank you: the report was saved. Staff will verify it."), "success")
         return redirect(url_for("trainings.reports"))
     return render_template("trainings/report_form.html", form=form)
@@ -662,8 +656,8 @@ def verify_report(report_id: int):
     if report is None:
         abort(404)
     if PostForm().validate_on_submit() and not report.is_verified:
-        services.verify_report(report, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.verify_report(report, by=_user())
         flash(_("The report is verified."), "success")
     return redirect(url_for("trainings.reports"))
 

@@ -238,6 +238,91 @@ def test_organisation_admin_registers_a_colleague(client, db, login_as, submit, 
     assert mail_outbox()[0].to_email == colleague.email
 
 
+def test_refused_registration_leaves_its_form_usable(client, db, login_as, register, mail_outbox):
+    """A refusal rolls back the form's double-submission key too, so the corrected form then works."""
+    from consortium.forms import FormSubmission
+    from tests.conftest import hidden_fields
+
+    organisation = OrganisationFactory()
+    admin = make_member(organisation, admin=True)
+    registered, colleague = make_member(organisation), make_member(organisation)
+    training = make_training()
+    db.session.commit()
+    register(training, registered)
+    login_as(admin)
+    page = f"/trainings/{training.id}/register"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), page)
+    answers = {**fields, "organisation_id": organisation.id, "motivation": "x"}
+
+    refused = client.post(page, data={**answers, "person_id": registered.id})
+
+    assert refused.status_code == 200
+    assert "is already registered for this training" in refused.get_data(as_text=True)
+    assert hidden_fields(refused.get_data(as_text=True), page)["submission_key"] == fields["submission_key"]
+    assert db.session.get(FormSubmission, fields["submission_key"]) is None
+    corrected = client.post(page, data={**answers, "person_id": colleague.id})
+    assert corrected.status_code == 302
+    assert _registration(training, colleague).state is RegistrationState.CONFIRMED
+
+
+@pytest.fixture
+def failing_after_registration(app, monkeypatch):
+    """Make the next registration fail after its e-mail was queued, as an unexpected error would."""
+    from consortium import signals
+
+    def fail(sender, action, **extra):
+        if action == "trainings.registered":
+            raise RuntimeError("unexpected failure after queueing mail")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # answer 500, as in production
+    signals.state_changed.connect(fail)
+    yield lambda: signals.state_changed.disconnect(fail)
+    signals.state_changed.disconnect(fail)
+
+
+def test_request_failing_after_queueing_mail_leaves_no_mail_and_no_half_registration(
+    client, db, login_as, participant, training, mail_outbox, failing_after_registration
+):
+    from consortium.forms import FormSubmission
+    from tests.conftest import hidden_fields
+
+    login_as(participant)
+    page = f"/trainings/{training.id}/register"
+    data = {**hidden_fields(client.get(page).get_data(as_text=True), page), "motivation": "Aprender"}
+
+    assert client.post(page, data=data).status_code == 500
+
+    db.session.rollback()
+    assert mail_outbox() == []
+    assert _registration(training, participant) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FormSubmission)) == 0
+    assert db.session.get(Training, training.id).confirmed_count == 0
+    failing_after_registration()  # the failure is gone: sending the same form again registers
+    assert client.post(page, data=data).status_code == 302
+    assert _registration(training, participant).state is RegistrationState.CONFIRMED
+    assert [m.to_email for m in mail_outbox()] == [participant.email]
+
+
+def test_api_registration_failing_after_queueing_mail_leaves_nothing_behind(
+    client, db, participant, training, mail_outbox, failing_after_registration
+):
+    from consortium.users.services import create_api_token
+
+    headers = {"Authorization": f"Bearer {create_api_token(participant, 'test')[1]}"}
+    db.session.commit()
+    path = f"/api/v1/trainings/{training.id}/registrations"
+
+    assert client.post(path, json={}, headers=headers).status_code == 500
+
+    db.session.rollback()
+    assert mail_outbox() == []
+    assert _registration(training, participant) is None
+    assert db.session.get(Training, training.id).confirmed_count == 0
+    failing_after_registration()
+    assert client.post(path, json={}, headers=headers).status_code == 201
+    assert len(mail_outbox()) == 1
+
+
 def test_member_cannot_register_someone_else(client, db, login_as, submit):
     organisation = OrganisationFactory()
     person = make_member(organisation)
