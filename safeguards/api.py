@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
+from consortium import transaction
 from consortium.db import db
 from consortium.permissions import Permission, Role, can, public, require
 from safeguards import framework as fw
@@ -117,8 +118,6 @@ def put_answer(data, assessment_id: int, process: str):
     assessment = _visible(assessment_id)
     if not policies.is_team(current_user, assessment.pilot):
         abort(403)
-    if not assessment.is_team_editable:
-        _error(409, _("This assessment is locked: it was submitted or approved."))
     answer = db.session.scalar(
         sa.select(Answer)
         .join(Answer.process)
@@ -143,7 +142,12 @@ def put_answer(data, assessment_id: int, process: str):
         confidence=data["confidence"].strip(),
     )
     try:
-        services.save_answer(answer, data, expected_version=expected, by=current_user._get_current_object())
+        with transaction.action():
+            services.save_answer(
+                answer, data, expected_version=expected, by=current_user._get_current_object()
+            )
+    except services.AssessmentLocked:
+        _error(409, _("This assessment is locked: it was submitted or approved."))
     except services.StaleAnswer as conflict:
         current = conflict.current
         _error(
@@ -153,7 +157,6 @@ def put_answer(data, assessment_id: int, process: str):
         )
     except services.InvalidAnswer as invalid:
         _error(422, _("The answer is incomplete."), errors={k: str(v) for k, v in invalid.errors.items()})
-    db.session.commit()
     idx = fw.index(assessment.framework_id)
     item = next(i for i in services.items(assessment, idx) if i.answer.id == answer.id)
     return services.answer_data(item), 200, {"ETag": f'"{answer.version}"'}

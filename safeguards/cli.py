@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from consortium.db import db
+from consortium import transaction
 from safeguards import framework as fw
 
 safeguards_cli = AppGroup("safeguards", help="Safeguards self-assessment.")
@@ -15,9 +15,9 @@ safeguards_cli = AppGroup("safeguards", help="Safeguards self-assessment.")
 def load_framework():
     """Load the framework versions in safeguards/frameworks/. Loaded versions are never changed."""
     try:
-        results = fw.load_all()
+        with transaction.writing(), transaction.action():
+            results = fw.load_all()
     except fw.FrameworkConflict as conflict:
         raise click.ClickException(str(conflict)) from None
-    db.session.commit()
     for framework, created in results:
         click.echo(f"Framework {framework.version}: {'loaded' if created else 'already loaded, unchanged'}.")

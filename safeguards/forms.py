@@ -8,15 +8,17 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
 
 from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
-from safeguards.models import RATING_LABELS, AnswerStatus, SystemKind, TeamRole
+from safeguards.models import RATING_LABELS, Answer, AnswerStatus, SystemKind, TeamRole
+from safeguards.workflow import Decision, ReviewInput
 
 
 class SystemForm(OnceForm):
@@ -134,10 +136,16 @@ class AnswerForm(FlaskForm):
 
 
 class ReviewItemForm(FlaskForm):
+    """One item of the review page; the page's ``ReviewForm`` carries the CSRF token."""
+
     class Meta:
         csrf = False
 
-    reviewed_rating = SelectField(_l("Reviewed rating"), validators=[Optional()])
+    reviewed_rating = SelectField(
+        _l("Reviewed rating"),
+        validate_choice=False,  # AnyOf says what is wrong in words a person understands
+        validators=[Optional(), AnyOf([str(n) for n in RATING_LABELS], _l("Choose a rating from 0 to 4."))],
+    )
     reviewer_comment = TextAreaField(
         _l("Comment for the team"), validators=[Optional(), Length(max=5000), PlainText()]
     )
@@ -151,8 +159,75 @@ class ReviewItemForm(FlaskForm):
         ]
 
 
-class DecisionForm(FlaskForm):
-    note = TextAreaField(_l("Note to the team"), validators=[Optional(), Length(max=5000), PlainText()])
+def _number(value, default=None) -> int | None:
+    return int(value) if str(value or "").isdigit() else default
+
+
+class ReviewForm(FlaskForm):
+    """The whole review page: a rating and a comment per item, the note, and the button pressed.
+
+    One form, so a decision is taken with everything typed on the page (``changes()``).
+    """
+
+    note = TextAreaField(
+        _l("Note to the team"),
+        description=_l("Sent to the team with your decision."),
+        validators=[Optional(), Length(max=5000), PlainText()],
+    )
+    save = SubmitField(_l("Save the review"))
+    request_changes = SubmitField(_l("Request changes"))
+    approve = SubmitField(_l("Approve"))
+
+    def __init__(self, answers: list[Answer], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {
+            answer.id: ReviewItemForm(
+                *args,
+                prefix=f"r{answer.id}",
+                data={
+                    "reviewed_rating": "" if answer.reviewed_rating is None else str(answer.reviewed_rating),
+                    "reviewer_comment": answer.reviewer_comment,
+                    "version": answer.version,
+                },
+            )
+            for answer in answers
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        items = [form.validate() for form in self.items.values()]  # every item, so each error is marked
+        return valid and all(items)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(form.errors for form in self.items.values())
+
+    @property
+    def decision(self) -> Decision | None:
+        if self.approve.data:
+            return Decision.APPROVE
+        if self.request_changes.data:
+            return Decision.REQUEST_CHANGES
+        return None
+
+    def changes(self) -> list[ReviewInput]:
+        return [
+            ReviewInput(
+                answer_id,
+                _number(form.reviewed_rating.data),
+                form.reviewer_comment.data or "",
+                _number(form.version.data, default=0),  # no version: a change is always checked
+            )
+            for answer_id, form in self.items.items()
+        ]
+
+    def mark(self, items: dict[int, dict[str, str]], note: str | None) -> None:
+        """Show the service's errors next to their fields."""
+        for answer_id, errors in items.items():
+            for field, message in errors.items():
+                self.items[answer_id][field].errors = [str(message)]
+        if note:
+            self.note.errors = [str(note)]
 
 
 class CompareForm(FlaskForm):

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from consortium import text
-from consortium.db import db, utcnow
+from consortium import text, transaction
+from consortium.db import db
 from consortium.i18n import lazy_gettext as _l
-from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
 from safeguards import framework as fw
 from safeguards import scoring
@@ -37,6 +36,14 @@ class SafeguardsError(Exception):
 
 class AssessmentLocked(SafeguardsError):
     """The assessment is not in a state that allows this change."""
+
+    def __init__(self, state: AssessmentState):
+        super().__init__(state.value)
+        self.state = state
+
+
+class SystemExists(SafeguardsError):
+    """Another DPI system already uses this short name."""
 
 
 class StaleAnswer(SafeguardsError):
@@ -78,8 +85,12 @@ def create_system(
     system = DpiSystem(
         slug=slug, name=name, countries=countries, kind=kind, operator=operator, description=description
     )
-    db.session.add(system)
-    db.session.flush()
+    try:
+        # the unique short name decides, also between two people adding the same system at once
+        with db.session.begin_nested():
+            db.session.add(system)
+    except sa.exc.IntegrityError:
+        raise SystemExists(slug) from None
     return system
 
 
@@ -99,10 +110,15 @@ def add_member(pilot: Pilot, user, role: TeamRole, *, by=None) -> PilotMember:
         raise ReviewerNotStaff(user.id)
     member = next((m for m in pilot.members if m.user_id == user.id), None)
     if member is None:
-        member = PilotMember(pilot=pilot, user_id=user.id, role=role)
-        db.session.add(member)
-    else:
-        member.role = role
+        try:
+            # one row per person: of two requests adding the same person at once, the second updates it
+            with db.session.begin_nested():
+                member = PilotMember(pilot=pilot, user_id=user.id, role=role)
+                db.session.add(member)
+        except sa.exc.IntegrityError:
+            db.session.expire(pilot, ["members"])
+            member = next(m for m in pilot.members if m.user_id == user.id)
+    member.role = role
     db.session.flush()
     state_changed.send(pilot, action="safeguards.member_added", by=by, summary=f"{user.email} ({role.value})")
     return member
@@ -139,8 +155,12 @@ def start_assessment(pilot: Pilot, *, by=None) -> Assessment:
         stages=list(previous.stages) if previous else [],
         copied_from_id=previous.id if previous else None,
     )
-    db.session.add(assessment)
-    db.session.flush()
+    try:
+        # one row per pilot and cycle: of two people starting the next cycle at once, the second is told
+        with db.session.begin_nested():
+            db.session.add(assessment)
+    except sa.exc.IntegrityError:
+        raise InvalidTransition("the cycle was started meanwhile") from None
     idx = fw.index(framework.id)
     earlier: dict[str, Answer] = {}
     if previous is not None:
@@ -169,15 +189,22 @@ def start_assessment(pilot: Pilot, *, by=None) -> Assessment:
     return assessment
 
 
-def _check_team_editable(assessment: Assessment) -> None:
+def lock_team_editable(assessment_id: int) -> Assessment:
+    """Lock the assessment for a change by its team; raises ``AssessmentLocked`` once it was submitted.
+
+    Submission takes the same lock (``workflow.submit``), so a change racing it either commits first
+    or waits and is refused: nothing changes after the reviewers got it.
+    """
+    assessment = transaction.lock(Assessment, assessment_id)
     if not assessment.is_team_editable:
-        raise AssessmentLocked(assessment.state.value)
+        raise AssessmentLocked(assessment.state)
+    return assessment
 
 
 def set_scope(
     assessment: Assessment, authorities: list[str], stages: list[str], *, expected_version: int, by=None
 ):
-    _check_team_editable(assessment)
+    assessment = lock_team_editable(assessment.id)
     if assessment.version != expected_version:
         raise StaleAssessment()
     assessment.authorities = sorted(set(authorities))
@@ -247,7 +274,8 @@ def answer_problems(data: AnswerInput) -> dict[str, str]:
 
 def save_answer(answer: Answer, data: AnswerInput, *, expected_version: int | None, by=None) -> bool:
     """Save the team's answer; returns False when nothing changed (a resend of what is already saved)."""
-    _check_team_editable(answer.assessment)
+    lock_team_editable(answer.assessment_id)
+    db.session.refresh(answer)  # as saved now, inside the lock: a teammate may have saved it meanwhile
     if data.same_as(answer):
         return False
     if expected_version is not None and expected_version != answer.version:
@@ -260,116 +288,8 @@ def save_answer(answer: Answer, data: AnswerInput, *, expected_version: int | No
     if data.status is not AnswerStatus.RATED:
         answer.rating = None
     answer.updated_by_id = getattr(by, "id", None)
-    try:
-        db.session.flush()
-    except sa.orm.exc.StaleDataError:
-        db.session.rollback()
-        raise StaleAnswer(db.session.get(Answer, answer.id)) from None
-    return True
-
-
-def save_review(
-    answer: Answer, reviewed_rating: int | None, comment: str, *, expected_version: int | None, by=None
-) -> bool:
-    if answer.assessment.state is not AssessmentState.SUBMITTED:
-        raise AssessmentLocked(answer.assessment.state.value)
-    comment = (comment or "").strip()
-    if answer.reviewed_rating == reviewed_rating and answer.reviewer_comment == comment:
-        return False
-    if expected_version is not None and expected_version != answer.version:
-        raise StaleAnswer(answer)
-    if reviewed_rating is not None and reviewed_rating not in (0, 1, 2, 3, 4):
-        raise InvalidAnswer({"reviewed_rating": _l("Choose a rating from 0 to 4.")})
-    answer.reviewed_rating = reviewed_rating
-    answer.reviewer_comment = comment[:MAX_TEXT]
-    try:
-        db.session.flush()
-    except sa.orm.exc.StaleDataError:
-        db.session.rollback()
-        raise StaleAnswer(db.session.get(Answer, answer.id)) from None
-    return True
-
-
-# Workflow ---------------------------------------------------------------------------------------
-
-SUBJECTS = {
-    "submitted": _l("An assessment was submitted for your review"),
-    "changes_requested": _l("Reviewers asked for changes to your assessment"),
-    "approved": _l("Your assessment was approved"),
-    "published": _l("Your assessment was published"),
-}
-
-
-def _transition(
-    assessment: Assessment, allowed: set[AssessmentState], to: AssessmentState, *, by, note: str = ""
-):
-    if assessment.state not in allowed:
-        raise InvalidTransition(f"{assessment.state.value} → {to.value}")
-    before = assessment.state
-    assessment.state = to
     db.session.flush()
-    state_changed.send(
-        assessment,
-        action=f"safeguards.assessment_{to.value}",
-        by=by,
-        summary=f"{assessment.pilot.title}, cycle {assessment.cycle}: {before.value} → {to.value}",
-        note=note,
-    )
-    recipients = assessment.pilot.reviewers if to is AssessmentState.SUBMITTED else assessment.pilot.team
-    url = public_url("safeguards.assessment", assessment_id=assessment.id)
-    for member in recipients:
-        user = member.user
-        if by is not None and user.id == by.id:
-            continue
-        queue_email(
-            user.email,
-            "safeguards_state_changed",
-            SUBJECTS[to.value],
-            to_name=user.name,
-            locale=user.locale,
-            assessment=assessment,
-            state=to.value,
-            note=note,
-            url=url,
-        )
-
-
-def submit(assessment: Assessment, *, by=None) -> None:
-    if not assessment.has_scope:
-        raise InvalidTransition("no scope")
-    if not assessment.pilot.reviewers:
-        raise NoReviewer(assessment.pilot_id)
-    _transition(
-        assessment,
-        {AssessmentState.DRAFT, AssessmentState.CHANGES_REQUESTED},
-        AssessmentState.SUBMITTED,
-        by=by,
-    )
-    assessment.submitted_at = utcnow()
-
-
-def request_changes(assessment: Assessment, note: str, *, by=None) -> None:
-    assessment.review_note = (note or "").strip()[:MAX_TEXT]
-    _transition(
-        assessment,
-        {AssessmentState.SUBMITTED},
-        AssessmentState.CHANGES_REQUESTED,
-        by=by,
-        note=assessment.review_note,
-    )
-
-
-def approve(assessment: Assessment, note: str = "", *, by=None) -> None:
-    assessment.review_note = (note or "").strip()[:MAX_TEXT]
-    _transition(
-        assessment, {AssessmentState.SUBMITTED}, AssessmentState.APPROVED, by=by, note=assessment.review_note
-    )
-    assessment.approved_at = utcnow()
-
-
-def publish(assessment: Assessment, *, by=None) -> None:
-    _transition(assessment, {AssessmentState.APPROVED}, AssessmentState.PUBLISHED, by=by)
-    assessment.published_at = utcnow()
+    return True
 
 
 # Reading ----------------------------------------------------------------------------------------

@@ -11,19 +11,18 @@ from sqlalchemy.orm import joinedload
 from consortium import transaction
 from consortium.csvexport import csv_response
 from consortium.db import db
-from consortium.forms import PostForm, first_submission, remember_result
+from consortium.forms import OnceForm, PostForm, first_submission, remember_result
 from consortium.i18n import localised
 from consortium.permissions import Permission, can, public, require
 from consortium.suggestions import for_principles
 from consortium.users.models import User
 from safeguards import framework as fw
-from safeguards import policies, scoring, services
+from safeguards import policies, scoring, services, workflow
 from safeguards.forms import (
     AnswerForm,
-    DecisionForm,
     MemberForm,
     PilotForm,
-    ReviewItemForm,
+    ReviewForm,
     ScopeForm,
     SystemForm,
 )
@@ -137,23 +136,25 @@ def framework_page(version: str):
 def new_system():
     form = SystemForm()
     if form.validate_on_submit():
-        earlier = first_submission(form)
-        if earlier is not None:
-            return redirect(earlier.result_url or url_for("safeguards.index"))
-        if db.session.scalar(sa.select(DpiSystem.id).where(DpiSystem.slug == form.slug.data)):
+        url = url_for("safeguards.index")
+        try:
+            with transaction.action():
+                earlier = first_submission(form)
+                if earlier is None:
+                    services.create_system(
+                        slug=form.slug.data,
+                        name=form.name.data,
+                        countries=form.countries.data,
+                        kind=SystemKind(form.kind.data),
+                        operator=form.operator.data,
+                        description=form.description.data or "",
+                    )
+                    remember_result(form, url)
+        except services.SystemExists:
             form.slug.errors.append(_("Another system already uses this short name."))
         else:
-            services.create_system(
-                slug=form.slug.data,
-                name=form.name.data,
-                countries=form.countries.data,
-                kind=SystemKind(form.kind.data),
-                operator=form.operator.data,
-                description=form.description.data or "",
-            )
-            url = url_for("safeguards.index")
-            remember_result(form, url)
-            db.session.commit()
+            if earlier is not None:
+                return redirect(earlier.result_url or url)
             flash(_("The DPI system was added."), "success")
             return redirect(url)
     return render_template("safeguards/system_form.html", form=form)
@@ -169,14 +170,17 @@ def new_pilot():
         if lead is None:
             form.lead_email.errors.append(_("Nobody has an account with this e-mail address yet."))
         else:
-            earlier = first_submission(form)
+            system = db.session.get(DpiSystem, int(form.system.data))
+            with transaction.action():
+                earlier = first_submission(form)
+                if earlier is None:
+                    pilot = services.create_pilot(
+                        system, form.country.data, form.title.data, lead=lead, by=_user()
+                    )
+                    url = url_for("safeguards.pilot", pilot_id=pilot.id)
+                    remember_result(form, url)
             if earlier is not None:
                 return redirect(earlier.result_url or url_for("safeguards.index"))
-            system = db.session.get(DpiSystem, int(form.system.data))
-            pilot = services.create_pilot(system, form.country.data, form.title.data, lead=lead, by=_user())
-            url = url_for("safeguards.pilot", pilot_id=pilot.id)
-            remember_result(form, url)
-            db.session.commit()
             flash(_("The pilot was created."), "success")
             return redirect(url)
     return render_template("safeguards/pilot_form.html", form=form)
@@ -222,6 +226,7 @@ def pilot(pilot_id: int):
         assessments=assessments,
         trend=_cycle_scores(assessments),
         member_form=MemberForm(roles=policies.roles_offered(current_user)),
+        cycle_form=OnceForm(),
         post_form=PostForm(),
         may_manage=policies.may_manage_team(current_user, pilot),
         removable={m.id for m in pilot.members if policies.may_remove(current_user, m)},
@@ -285,16 +290,24 @@ def start_cycle(pilot_id: int):
     pilot = _load_pilot(pilot_id)
     if not (policies.is_team(current_user, pilot) or can(Permission.SAFEGUARDS_MANAGE)):
         abort(403)
-    if PostForm().validate_on_submit():
-        try:
-            assessment = services.start_assessment(pilot, by=_user())
-        except services.SafeguardsError:
-            flash(_("Finish and approve the current cycle before starting a new one."), "error")
-            return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
-        db.session.commit()
-        flash(_("A new assessment cycle started from a copy of the last one."), "success")
-        return redirect(url_for("safeguards.scope", assessment_id=assessment.id))
-    return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
+    form = OnceForm()
+    here = url_for("safeguards.pilot", pilot_id=pilot.id)
+    if not form.validate_on_submit():
+        return redirect(here)
+    try:
+        with transaction.action():
+            earlier = first_submission(form)
+            if earlier is None:
+                assessment = services.start_assessment(pilot, by=_user())
+                url = url_for("safeguards.scope", assessment_id=assessment.id)
+                remember_result(form, url)
+    except services.SafeguardsError:
+        flash(_("Finish and approve the current cycle before starting a new one."), "error")
+        return redirect(here)
+    if earlier is not None:
+        return redirect(earlier.result_url or here)
+    flash(_("A new assessment cycle started from a copy of the last one."), "success")
+    return redirect(url)
 
 
 # The wizard --------------------------------------------------------------------------------------
@@ -372,6 +385,17 @@ def _editable_or_redirect(assessment: Assessment):
     return None
 
 
+def _flash_locked(locked: services.AssessmentLocked) -> None:
+    flash(
+        _(
+            "The assessment became %(state)s while you were working, so nothing was saved. "
+            "What you typed is still below.",
+            state=locked.state.label,
+        ),
+        "error",
+    )
+
+
 @bp.route("/safeguards/assessments/<int:assessment_id>")
 @public
 def assessment(assessment_id: int):
@@ -401,13 +425,17 @@ def scope(assessment_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.set_scope(
-                assessment,
-                form.authorities.data,
-                form.stages.data,
-                expected_version=int(form.version.data or 0),
-                by=_user(),
-            )
+            with transaction.action():
+                services.set_scope(
+                    assessment,
+                    form.authorities.data,
+                    form.stages.data,
+                    expected_version=int(form.version.data or 0),
+                    by=_user(),
+                )
+        except services.AssessmentLocked as locked:
+            _flash_locked(locked)
+            status = 409
         except services.StaleAssessment:
             form.version.data = assessment.version
             flash(
@@ -419,7 +447,6 @@ def scope(assessment_id: int):
             )
             status = 409
         else:
-            db.session.commit()
             flash(_("The scope was saved."), "success")
             if request.form.get("next"):
                 first = wizard.idx.principles[0].code
@@ -490,27 +517,33 @@ def step(assessment_id: int, code: str):
     conflicts: dict[int, object] = {}
     if request.method == "POST" and outer.validate_on_submit():
         pairs = _answer_forms(items, request.form)
-        problems = 0
-        saved = 0
-        for item, form in pairs:
-            data = _answer_input(form)
-            if services.fingerprint(data) == request.form.get(f"a{item.answer.id}-base"):
-                continue  # this person did not touch the item
-            try:
-                version = int(form.version.data or 0)
-            except ValueError:
-                version = 0
-            try:
-                saved += services.save_answer(item.answer, data, expected_version=version, by=_user())
-            except services.StaleAnswer as conflict:
-                conflicts[item.answer.id] = conflict.current
-                form.version.data = conflict.current.version
-            except services.InvalidAnswer as invalid:
-                problems += 1
-                for field, message in invalid.errors.items():
-                    getattr(form, "choice" if field == "rating" else field).errors = [str(message)]
-        db.session.commit()
-        if conflicts:
+        problems = saved = 0
+        locked = None
+        try:
+            with transaction.action():
+                for item, form in pairs:
+                    data = _answer_input(form)
+                    if services.fingerprint(data) == request.form.get(f"a{item.answer.id}-base"):
+                        continue  # this person did not touch the item
+                    try:
+                        version = int(form.version.data or 0)
+                    except ValueError:
+                        version = 0
+                    try:
+                        saved += services.save_answer(item.answer, data, expected_version=version, by=_user())
+                    except services.StaleAnswer as conflict:
+                        conflicts[item.answer.id] = conflict.current
+                        form.version.data = conflict.current.version
+                    except services.InvalidAnswer as invalid:
+                        problems += 1
+                        for field, message in invalid.errors.items():
+                            getattr(form, "choice" if field == "rating" else field).errors = [str(message)]
+        except services.AssessmentLocked as error:
+            locked = error
+        if locked is not None:
+            status, conflicts = 409, {}
+            _flash_locked(locked)
+        elif conflicts:
             status = 409
             flash(
                 _(
@@ -587,8 +620,6 @@ def autosave(assessment_id: int, process: str):
     assessment = _load(assessment_id)
     if not policies.is_team(current_user, assessment.pilot):
         abort(403)
-    if not assessment.is_team_editable:
-        return jsonify(message=_("This assessment is locked: it was submitted or approved.")), 423
     answer = db.session.scalar(
         sa.select(services.Answer)
         .join(services.Answer.process)
@@ -610,7 +641,10 @@ def autosave(assessment_id: int, process: str):
     except (TypeError, ValueError):
         return jsonify(message=_("The request did not say which version it was based on.")), 428
     try:
-        saved = services.save_answer(answer, data, expected_version=version, by=_user())
+        with transaction.action():
+            saved = services.save_answer(answer, data, expected_version=version, by=_user())
+    except services.AssessmentLocked:
+        return jsonify(message=_("This assessment is locked: it was submitted or approved.")), 409
     except services.StaleAnswer as conflict:
         return jsonify(
             message=_("Someone else saved this item after you started. Compare both versions and choose."),
@@ -620,7 +654,6 @@ def autosave(assessment_id: int, process: str):
         return jsonify(
             message=_("Not saved yet."), errors={k: str(v) for k, v in invalid.errors.items()}
         ), 422
-    db.session.commit()
     return jsonify(saved=bool(saved), version=answer.version, base=services.fingerprint(answer))
 
 
@@ -635,13 +668,16 @@ def submit(assessment_id: int):
     form = PostForm()
     if form.validate_on_submit():
         try:
-            services.submit(assessment, by=_user())
+            with transaction.action():
+                workflow.submit(assessment, by=_user())
         except services.NoReviewer:
             pass  # nothing changed; the page below says why and offers no button
+        except services.AssessmentLocked:  # submitted meanwhile (a double click, a teammate)
+            flash(_("This assessment was already submitted."), "info")
+            return redirect(url_for("safeguards.results", assessment_id=assessment.id))
         except services.InvalidTransition:
             flash(_("Choose the scope before submitting."), "error")
         else:
-            db.session.commit()
             flash(
                 _("Submitted. The reviewers were told; the assessment is locked until they answer."),
                 "success",
@@ -659,68 +695,62 @@ def submit(assessment_id: int):
 @bp.route("/safeguards/assessments/<int:assessment_id>/review", methods=["GET", "POST"])
 @require()
 def review(assessment_id: int):
+    """Ratings, comments and the decision: one form, saved together in one action or not at all."""
     assessment = _load(assessment_id)
     if not policies.may_review(current_user, assessment):
         abort(403)
-    if assessment.state is not AssessmentState.SUBMITTED:
+    if request.method == "GET" and assessment.state is not AssessmentState.SUBMITTED:
         flash(_("Only submitted assessments can be reviewed."), "info")
         return redirect(url_for("safeguards.results", assessment_id=assessment.id))
     wizard = Wizard(assessment, with_users=True)
-    outer = PostForm()
-    status = 200
-    conflicts = set()
-    forms = []
-    for item in wizard.in_scope:
-        prefix = f"r{item.answer.id}"
-        if request.method == "POST":
-            form = ReviewItemForm(request.form, prefix=prefix)
-        else:
-            form = ReviewItemForm(
-                prefix=prefix,
-                data={
-                    "reviewed_rating": ""
-                    if item.answer.reviewed_rating is None
-                    else str(item.answer.reviewed_rating),
-                    "reviewer_comment": item.answer.reviewer_comment,
-                    "version": item.answer.version,
-                },
-            )
-        forms.append((item, form))
-    if request.method == "POST" and outer.validate_on_submit():
-        for item, form in forms:
-            rating = form.reviewed_rating.data
-            try:
-                services.save_review(
-                    item.answer,
-                    int(rating) if rating not in (None, "") else None,
-                    form.reviewer_comment.data or "",
-                    expected_version=int(form.version.data or 0),
-                    by=_user(),
+    form = ReviewForm([item.answer for item in wizard.in_scope])
+    status, conflicts = 200, {}
+    if form.validate_on_submit():
+        decision, saved = form.decision, False
+        try:
+            with transaction.action():
+                workflow.review(
+                    assessment, form.changes(), decision=decision, note=form.note.data or "", by=_user()
                 )
-            except services.StaleAnswer as conflict:
-                conflicts.add(item.answer.id)
-                form.version.data = conflict.current.version
-            except (services.InvalidAnswer, ValueError):
-                form.reviewed_rating.errors = [_("Choose a rating from 0 to 4.")]
-        db.session.commit()
-        if not conflicts:
+        except workflow.InvalidReview as invalid:
+            form.mark(invalid.items, invalid.note)
+        except workflow.StaleReview as stale:
+            status, conflicts = 409, stale.current
+            for answer_id, current in conflicts.items():
+                form.items[answer_id].version.data = current.version
+            flash(
+                _("Someone changed some items while you reviewed; they are marked. Nothing was saved."),
+                "error",
+            )
+        except services.AssessmentLocked as locked:
+            status = 409
+            flash(
+                _(
+                    "Another reviewer decided first: the assessment is now %(state)s. "
+                    "Nothing was saved; what you typed is still below.",
+                    state=locked.state.label,
+                ),
+                "error",
+            )
+        else:
+            if decision is not None or not (form.note.data or "").strip():
+                return _reviewed(assessment, decision)
+            saved = True
+        wizard = Wizard(assessment, with_users=True)  # the rows as they are now, read in one query
+        if saved:  # a note goes out with a decision only: show the saved review, the note still typed
             flash(_("The review was saved."), "success")
-            return redirect(url_for("safeguards.review", assessment_id=assessment.id))
-        status = 409
-        flash(
-            _("Someone changed some items while you reviewed; they are marked. Check them and save again."),
-            "error",
-        )
+            form = ReviewForm([item.answer for item in wizard.in_scope], None, note=form.note.data)
+    if request.method == "POST" and form.has_errors:
+        status = 422
+        flash(_("Nothing was saved: fix the marked values and send the review again."), "error")
     self_, reviewed = services.scores(wizard.idx, wizard.items)
     return (
         render_template(
             "safeguards/review.html",
             assessment=assessment,
             wizard=wizard,
-            forms=forms,
-            outer=outer,
+            form=form,
             conflicts=conflicts,
-            decision=DecisionForm(),
             self_scores=self_,
             reviewed_scores=reviewed,
         ),
@@ -728,29 +758,14 @@ def review(assessment_id: int):
     )
 
 
-@bp.route("/safeguards/assessments/<int:assessment_id>/decision", methods=["POST"])
-@require()
-def decide(assessment_id: int):
-    assessment = _load(assessment_id)
-    if not policies.may_review(current_user, assessment):
-        abort(403)
-    form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            if request.form.get("decision") == "approve":
-                services.approve(assessment, form.note.data, by=_user())
-                message = _("The assessment is approved. It can no longer change.")
-            else:
-                if not (form.note.data or "").strip():
-                    flash(_("Tell the team what to change."), "error")
-                    return redirect(url_for("safeguards.review", assessment_id=assessment.id))
-                services.request_changes(assessment, form.note.data, by=_user())
-                message = _("The assessment went back to the team with your comments.")
-        except services.InvalidTransition:
-            flash(_("This assessment is no longer waiting for review."), "error")
-            return redirect(url_for("safeguards.results", assessment_id=assessment.id))
-        db.session.commit()
-        flash(message, "success")
+def _reviewed(assessment: Assessment, decision: workflow.Decision | None):
+    if decision is None:
+        flash(_("The review was saved."), "success")
+        return redirect(url_for("safeguards.review", assessment_id=assessment.id))
+    if decision is workflow.Decision.APPROVE:
+        flash(_("The assessment is approved. It can no longer change."), "success")
+    else:
+        flash(_("The assessment went back to the team with your comments."), "success")
     return redirect(url_for("safeguards.results", assessment_id=assessment.id))
 
 
@@ -760,11 +775,11 @@ def publish(assessment_id: int):
     assessment = _load(assessment_id)
     if PostForm().validate_on_submit():
         try:
-            services.publish(assessment, by=_user())
+            with transaction.action():
+                workflow.publish(assessment, by=_user())
         except services.InvalidTransition:
             flash(_("Only approved assessments can be published."), "error")
         else:
-            db.session.commit()
             flash(_("Published: the results and open data are public now."), "success")
     return redirect(url_for("safeguards.results", assessment_id=assessment.id))
 

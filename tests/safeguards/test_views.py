@@ -265,10 +265,8 @@ def test_submit_locks_review_requests_changes_then_approves(
     assert response.status_code == 302
     answer = _answer(db, assessment, code)
     assert answer.reviewed_rating == 0 and answer.reviewer_comment == "Sin evidencia"
-    decision = f"/safeguards/assessments/{assessment.id}/decision"
-    response = submit(
-        review_url, {"note": "Falta evidencia en F4", "decision": "changes"}, action=decision, on=rclient
-    )
+    response = submit(review_url, {"note": "Falta evidencia en F4", "request_changes": "1"}, on=rclient)
+    assert response.status_code == 302
     db.session.refresh(assessment)
     assert assessment.state is AssessmentState.CHANGES_REQUESTED
     assert lead.email in [m.to_email for m in mail_outbox()]
@@ -277,7 +275,7 @@ def test_submit_locks_review_requests_changes_then_approves(
     )
 
     assert _submit(client, submit, assessment).status_code == 302
-    submit(review_url, {"note": "", "decision": "approve"}, action=decision, on=rclient)
+    submit(review_url, {"note": "", "approve": "1"}, on=rclient)
     db.session.refresh(assessment)
     assert assessment.state is AssessmentState.APPROVED and assessment.approved_at is not None
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
@@ -288,25 +286,24 @@ def test_submit_locks_review_requests_changes_then_approves(
     } <= actions
 
 
-def test_approved_assessment_is_immutable(client, login_as, csrf_token, lead, admin, assessment, db):
+def test_approved_assessment_is_immutable(client, login_as, csrf_token, submit, lead, admin, assessment, db):
     answer_all(assessment)
     assessment.state = AssessmentState.APPROVED
     db.session.commit()
     code = _in_scope_codes(assessment)[0]
+    version = _answer(db, assessment, code).version
     for user in (lead, admin):
         login_as(user)
         token = csrf_token(page=f"/safeguards/pilots/{assessment.pilot_id}")
         response = client.post(
             f"/safeguards/assessments/{assessment.id}/answers/{code}",
-            json={"choice": "0", "version": 1},
+            json={"choice": "0", "version": version},
             headers={"X-CSRFToken": token},
         )
-        assert response.status_code == 423
-    with pytest.raises(services.AssessmentLocked):
-        services.save_answer(
-            _answer(db, assessment, code), services.AnswerInput.from_choice("0"), expected_version=None
-        )
-    assert _answer(db, assessment, code).rating == 2
+        assert response.status_code == 409
+        assert response.get_json()["message"] == "Esta evaluación está bloqueada: ya se envió o se aprobó."
+    answer = _answer(db, assessment, code)
+    assert (answer.rating, answer.version) == (2, version)
 
 
 def test_new_cycle_starts_from_a_copy_of_the_last(client, login_as, submit, lead, assessment, db):

@@ -1,0 +1,204 @@
+"""An assessment's workflow: submission, review and decisions, publication.
+
+Every step locks the assessment row (``transaction.lock``) and checks its state inside the lock, as
+the team's saves do (``services.save_answer``): of two requests that race (a save and the submission,
+two reviewers deciding), the second waits for the first and then sees what it did. Functions flush
+and raise domain errors; the view's ``transaction.action()`` commits or rolls back all of it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from consortium import transaction
+from consortium.db import db, utcnow
+from consortium.i18n import lazy_gettext as _l
+from consortium.mail import public_url, queue_email
+from consortium.signals import state_changed
+from safeguards.models import TEAM_EDITABLE, Answer, Assessment, AssessmentState
+from safeguards.services import MAX_TEXT, AssessmentLocked, InvalidTransition, NoReviewer, SafeguardsError
+
+SUBJECTS = {
+    "submitted": _l("An assessment was submitted for your review"),
+    "changes_requested": _l("Reviewers asked for changes to your assessment"),
+    "approved": _l("Your assessment was approved"),
+    "published": _l("Your assessment was published"),
+}
+RATINGS = (0, 1, 2, 3, 4)
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What the reviewer's page says about one item, and the item version the page showed."""
+
+    answer_id: int
+    reviewed_rating: int | None
+    comment: str
+    expected_version: int
+
+
+@dataclass(frozen=True)
+class SavedReview:
+    version: int
+    reviewed_rating: int | None
+    comment: str
+
+
+class InvalidReview(SafeguardsError):
+    """Some values cannot be saved: errors by answer id and field, and for the note."""
+
+    def __init__(self, items: dict[int, dict[str, str]], note: str | None = None):
+        super().__init__("invalid review")
+        self.items = items
+        self.note = note
+
+
+class StaleReview(SafeguardsError):
+    """Someone saved these items after the versions the page showed: what is saved now, by answer id."""
+
+    def __init__(self, current: dict[int, SavedReview]):
+        super().__init__("stale review")
+        self.current = current
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return transaction.lock(Assessment, assessment.id)
+
+
+def _transition(assessment: Assessment, to: AssessmentState, *, by, note: str = "") -> None:
+    """Move a locked assessment whose state was checked to ``to``; record it and tell the people concerned."""
+    before = assessment.state
+    assessment.state = to
+    db.session.flush()
+    state_changed.send(
+        assessment,
+        action=f"safeguards.assessment_{to.value}",
+        by=by,
+        summary=f"{assessment.pilot.title}, cycle {assessment.cycle}: {before.value} → {to.value}",
+        note=note,
+    )
+    recipients = assessment.pilot.reviewers if to is AssessmentState.SUBMITTED else assessment.pilot.team
+    url = public_url("safeguards.assessment", assessment_id=assessment.id)
+    for member in recipients:
+        user = member.user
+        if by is not None and user.id == by.id:
+            continue
+        queue_email(
+            user.email,
+            "safeguards_state_changed",
+            SUBJECTS[to.value],
+            to_name=user.name,
+            locale=user.locale,
+            assessment=assessment,
+            state=to.value,
+            note=note,
+            url=url,
+        )
+
+
+def submit(assessment: Assessment, *, by=None) -> None:
+    """Hand the team's answers to the reviewers; from now on they cannot change."""
+    assessment = _lock(assessment)
+    if assessment.state not in TEAM_EDITABLE:
+        raise AssessmentLocked(assessment.state)
+    if not assessment.has_scope:
+        raise InvalidTransition("no scope")
+    if not assessment.pilot.reviewers:
+        raise NoReviewer(assessment.pilot_id)
+    assessment.submitted_at = utcnow()
+    _transition(assessment, AssessmentState.SUBMITTED, by=by)
+
+
+def _clean(text: str) -> str:
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def review_problems(reviewed_rating: int | None, comment: str) -> dict[str, str]:
+    errors = {}
+    if reviewed_rating is not None and reviewed_rating not in RATINGS:
+        errors["reviewed_rating"] = _l("Choose a rating from 0 to 4.")
+    if len(comment) > MAX_TEXT:
+        errors["reviewer_comment"] = _l("Keep this under %(n)s characters.", n=MAX_TEXT)
+    return errors
+
+
+def review(
+    assessment: Assessment,
+    changes: list[ReviewInput],
+    *,
+    decision: Decision | None = None,
+    note: str = "",
+    by=None,
+) -> int:
+    """Save the reviewer's ratings and comments and, with a decision, take it: all of it or nothing.
+
+    Items whose values are already saved are left alone (a resend is no conflict). Raises
+    ``InvalidReview`` when any value cannot be saved, ``StaleReview`` when someone saved a changed item
+    after the page showed it, ``AssessmentLocked`` once the assessment is no longer under review (for
+    instance another reviewer decided first). Returns how many items changed.
+    """
+    assessment = _lock(assessment)
+    if assessment.state is not AssessmentState.SUBMITTED:
+        raise AssessmentLocked(assessment.state)
+    saved = {
+        answer.id: answer
+        for answer in db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.assessment_id == assessment.id)
+            .execution_options(populate_existing=True)  # as saved now, inside the lock
+        )
+    }
+    problems: dict[int, dict[str, str]] = {}
+    conflicts: dict[int, SavedReview] = {}
+    changed: list[tuple[Answer, int | None, str]] = []
+    for change in changes:
+        answer = saved[change.answer_id]
+        comment = _clean(change.comment)
+        if (answer.reviewed_rating, answer.reviewer_comment) == (change.reviewed_rating, comment):
+            continue
+        errors = review_problems(change.reviewed_rating, comment)
+        if errors:
+            problems[answer.id] = errors
+        elif change.expected_version != answer.version:
+            conflicts[answer.id] = SavedReview(
+                answer.version, answer.reviewed_rating, answer.reviewer_comment
+            )
+        else:
+            changed.append((answer, change.reviewed_rating, comment))
+    note = _clean(note)
+    note_problem = None
+    if len(note) > MAX_TEXT:
+        note_problem = _l("Keep this under %(n)s characters.", n=MAX_TEXT)
+    elif decision is Decision.REQUEST_CHANGES and not note:
+        note_problem = _l("Tell the team what to change.")
+    if problems or note_problem:
+        raise InvalidReview(problems, note_problem)
+    if conflicts:
+        raise StaleReview(conflicts)
+    for answer, reviewed_rating, comment in changed:
+        answer.reviewed_rating, answer.reviewer_comment = reviewed_rating, comment
+    db.session.flush()
+    if decision is not None:
+        assessment.review_note = note
+        if decision is Decision.APPROVE:
+            assessment.approved_at = utcnow()
+            _transition(assessment, AssessmentState.APPROVED, by=by, note=note)
+        else:
+            _transition(assessment, AssessmentState.CHANGES_REQUESTED, by=by, note=note)
+    return len(changed)
+
+
+def publish(assessment: Assessment, *, by=None) -> None:
+    assessment = _lock(assessment)
+    if assessment.state is not AssessmentState.APPROVED:
+        raise InvalidTransition(f"{assessment.state.value} → published")
+    assessment.published_at = utcnow()
+    _transition(assessment, AssessmentState.PUBLISHED, by=by)
