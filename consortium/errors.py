@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -71,6 +72,8 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         code = error.code or 500
         message = MESSAGES.get(code)
+        if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            message = error.description  # a limit that says more than "too many" (log-in's unlock link)
         errors = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
         response = _respond(code, str(message) if message else error.description, errors)
         if code == 405 and error.valid_methods:

@@ -85,13 +85,19 @@ def label(user: User) -> str:
     return f"deleted account {user.id}"
 
 
+def _placeholder_email(user: User) -> str:
+    return f"deleted-{user.id}@deleted.invalid"  # unique, and .invalid can never receive mail (RFC 2606)
+
+
 def erase(user: User) -> None:
     """Erase the person from the kernel's tables; the row stays as a placeholder (see the module doc)."""
     email, name, placeholder = user.email, user.name, label(user)
     for model in (UserSession, ApiToken, RecoveryCode, LoginUnlock, Membership):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    pending = sa.and_(Invitation.email == email, Invitation.accepted_at.is_(None))
+    db.session.execute(sa.delete(Invitation).where(pending))
     db.session.execute(
-        sa.delete(Invitation).where(Invitation.email == email, Invitation.accepted_at.is_(None))
+        sa.update(Invitation).where(Invitation.email == email).values(email=_placeholder_email(user))
     )
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_email == email))
     # A Core UPDATE: the audit recorder would otherwise write the old e-mail and name into a new row.
@@ -99,7 +105,7 @@ def erase(user: User) -> None:
         sa.update(User)
         .where(User.id == user.id)
         .values(
-            email=f"deleted-{user.id}@deleted.invalid",
+            email=_placeholder_email(user),
             name="",
             password_hash="!",  # noqa: S106 - not a password: no Argon2 hash, so nothing matches it
             locale=None,

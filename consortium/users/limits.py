@@ -13,11 +13,16 @@ from flask_login import current_user
 from consortium import transaction
 from consortium.db import db
 from consortium.extensions import limiter
+from consortium.i18n import lazy_gettext as _l
 from consortium.users import services, unlock
 from consortium.users.models import User
 from consortium.users.passwords import verify_password
 
 PENDING_2FA = "pending_second_factor"  # session key: the user who gave the right password, and next
+LOCKED_OUT = _l(
+    "Too many attempts for this account. If an account uses this address, we have e-mailed it a link that"
+    " lets its owner log in at once; otherwise, please wait a few minutes and try again."
+)
 
 
 def setting(name: str):
@@ -61,6 +66,7 @@ login_per_account = limiter.limit(
     deduct_when=failed,
     exempt_when=_account_unlocked,
     on_breach=_offer_unlock,
+    error_message=lambda: str(LOCKED_OUT),
 )
 
 second_factor_per_account = limiter.limit(
@@ -70,6 +76,7 @@ second_factor_per_account = limiter.limit(
     deduct_when=failed,
     exempt_when=lambda: unlock.has_marker() and unlock.unlocked_for(_pending_user_id()),
     on_breach=_offer_unlock_pending,
+    error_message=lambda: str(LOCKED_OUT),
 )
 
 #: Whoever holds a signed-in browser guesses the current password no faster than a log-in: one counter

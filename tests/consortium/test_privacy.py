@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import secrets
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
-from consortium.organisations.models import Membership
+from consortium.db import utcnow
+from consortium.organisations.models import Invitation, Membership, OrganisationRole
 from consortium.permissions import Role
 from consortium.users.models import ApiToken, User, UserSession
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
@@ -76,9 +79,21 @@ def test_deleting_the_account_erases_personal_fields_and_keeps_the_audit_log(
     app, client, submit, login_as, db, mail_outbox
 ):
     person = UserFactory(name="Bruno Borrar", email="bruno@example.org")
-    MembershipFactory(user=person)
+    membership = MembershipFactory(user=person)
+    for accepted_at in (utcnow(), None):
+        db.session.add(
+            Invitation(
+                organisation_id=membership.organisation_id,
+                email="bruno@example.org",
+                role=OrganisationRole.MEMBER,
+                token_hash=secrets.token_hex(32),
+                expires_at=utcnow() + timedelta(days=1),
+                accepted_at=accepted_at,
+            )
+        )
     db.session.commit()
     person_id = person.id
+    submit("/login", {"email": "bruno@example.org", "password": "wrong"}, on=app.test_client())
     submit("/login", {"email": "bruno@example.org", "password": PASSWORD})
     other = login_as(person, on=app.test_client())
     submit("/account", {"name": "Bruno B.", "locale": "es", "timezone": "America/Lima"})
@@ -96,6 +111,7 @@ def test_deleting_the_account_erases_personal_fields_and_keeps_the_audit_log(
     assert "bruno" not in gone.email.lower() and "Bruno" not in gone.name
     assert not db.session.scalars(sa.select(Membership).where(Membership.user_id == person_id)).all()
     assert not db.session.scalars(sa.select(UserSession).where(UserSession.user_id == person_id)).all()
+    assert db.session.scalars(sa.select(Invitation.email)).all() == [gone.email]  # the accepted one stays
     events = db.session.scalars(sa.select(AuditEvent)).all()
     assert len(events) > events_before  # nothing was removed; the deletion itself is recorded
     assert "user.deleted" in {e.action for e in events}

@@ -137,7 +137,9 @@ def _lock_out(app, submit, email, attempts=3):
     for _ in range(attempts):
         assert submit("/login", {"email": email, "password": "wrong"}, on=attacker).status_code == 200
     for _ in range(3):
-        assert submit("/login", {"email": email, "password": "wrong"}, on=attacker).status_code == 429
+        response = submit("/login", {"email": email, "password": "wrong"}, on=attacker)
+        assert response.status_code == 429
+        assert "le hemos enviado un enlace" in response.get_data(as_text=True)
     return attacker
 
 
