@@ -117,6 +117,7 @@ def _derive(app) -> None:
         config["SESSION_COOKIE_SECURE"] = config["ENV"] not in ("development", "testing")
     if production:
         _harden_cookies(config)
+        _warn_unshared_limits(config)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
@@ -144,6 +145,10 @@ def _harden_cookies(config) -> None:
     if config["SESSION_COOKIE_NAME"] == "session":
         config["SESSION_COOKIE_NAME"] = "__Host-session"
     config["SESSION_COOKIE_PATH"] = "/"
+
+
+def _warn_unshared_limits(config) -> None:
+    """In-memory limits are per worker: with several, a guesser gets several times the attempts."""
     workers = worker_count()
     if workers > 1 and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         log.warning(
