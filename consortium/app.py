@@ -22,6 +22,7 @@ from consortium import (
     main,
     organisations,
     pagecache,
+    privacy,
     security,
     templating,
     transaction,
@@ -59,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     main.init_app(app)
     users.init_app(app)
     organisations.init_app(app)
+    privacy.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
     errors.init_app(app)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shlex
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 
 class ConfigurationError(RuntimeError):
@@ -28,7 +33,11 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = None  # True outside development unless set explicitly
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    # Enforced on the server (consortium.users.sessions): a session ends after this long without a
+    # request, and in any case this long after log-in. The signed cookie lives no longer than that.
+    SESSION_IDLE_TIMEOUT = 60 * 60 * 12
+    SESSION_ABSOLUTE_LIFETIME = 60 * 60 * 24 * 7
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; long forms must not expire
     WTF_CSRF_CHECK_DEFAULT = False  # consortium.security checks CSRF itself, skipping bearer-token API calls
 
@@ -39,7 +48,8 @@ class Defaults:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "20 per 10 minutes"
-    LOGIN_LIMIT_PER_ACCOUNT = "6 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "6 per 10 minutes"  # also current-password checks, per signed-in person
+    LOGIN_UNLOCK_MAX_AGE = 60 * 60  # the e-mailed link that lets the owner past the account limit
 
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
@@ -57,6 +67,8 @@ class Defaults:
     TOKEN_MAX_AGE_VERIFY = 60 * 60 * 24 * 3
     TOKEN_MAX_AGE_RESET = 60 * 60
     INVITATION_MAX_AGE_DAYS = 14
+
+    PRIVACY_PURGE_AFTER_DAYS = 90  # `flask privacy purge` erases sensitive registration answers then
 
     PROXY_FIX_X_FOR = 0  # number of trusted proxies in front of the app
     SERVER_NAME = None
@@ -109,6 +121,10 @@ def _derive(app) -> None:
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = config["ENV"] not in ("development", "testing")
     config["TRUSTED_HOSTS"] = _trusted_hosts(config)
+    if production:
+        _harden_cookies(config)
+        _warn_unshared_limits(config)
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -131,6 +147,55 @@ def _trusted_hosts(config) -> list[str]:
     if config["ENV"] in ("development", "testing"):
         hosts += [host for host in ("127.0.0.1", "localhost") if host not in hosts]
     return hosts
+
+
+def _harden_cookies(config) -> None:
+    """Production cookies travel over HTTPS only, and the session cookie carries the ``__Host-`` prefix:
+    browsers then refuse it unless it is Secure, for the whole site (Path=/) and for this host alone (no
+    Domain), so no sibling subdomain or plain-HTTP page can plant or overwrite it."""
+    if not config["SESSION_COOKIE_SECURE"]:
+        raise ConfigurationError(
+            "Production sends cookies over HTTPS only: SESSION_COOKIE_SECURE cannot be off"
+        )
+    if config.get("SESSION_COOKIE_DOMAIN"):
+        raise ConfigurationError(
+            "The __Host- session cookie cannot name a domain: unset SESSION_COOKIE_DOMAIN"
+        )
+    if config["SESSION_COOKIE_NAME"] == "session":
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+    config["SESSION_COOKIE_PATH"] = "/"
+
+
+def _warn_unshared_limits(config) -> None:
+    """In-memory limits are per worker: with several, a guesser gets several times the attempts."""
+    workers = worker_count()
+    if workers > 1 and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        log.warning(
+            "\n%s\nWARNING: %d workers but no REDIS_URL. Each worker counts failed log-ins on its own,\n"
+            "so the log-in limits are %d times looser than configured and reset on every restart.\n"
+            "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to share them.\n%s",
+            "=" * 78,
+            workers,
+            workers,
+            "=" * 78,
+        )
+
+
+def worker_count() -> int:
+    """How many worker processes gunicorn will start: ``WEB_CONCURRENCY``, or ``-w``/``--workers`` in
+    ``GUNICORN_CMD_ARGS`` or on gunicorn's own command line."""
+    if os.environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        return int(os.environ["WEB_CONCURRENCY"])
+    arguments = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))
+    if sys.argv and "gunicorn" in Path(sys.argv[0]).name:
+        arguments += sys.argv[1:]
+    found = 1
+    for index, argument in enumerate(arguments):
+        match = re.fullmatch(r"(?:-w|--workers=?)(\d*)", argument)
+        if match:
+            value = match.group(1) or (arguments[index + 1] if index + 1 < len(arguments) else "")
+            found = int(value) if value.isdigit() else found
+    return found
 
 
 def _instance_secret(instance: Path) -> str:

@@ -76,6 +76,8 @@ def init_app(app: Flask) -> None:
         foreign = isinstance(error, RateLimitExceeded | SecurityError)
         own = None if foreign else vars(error).get("description")
         message = own or MESSAGES.get(code)
+        if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            message = error.description  # a limit that says more than "too many" (log-in's unlock link)
         errors = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
         response = _respond(code, str(message) if message else error.description, errors)
         if code == 405 and error.valid_methods:

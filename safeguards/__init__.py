@@ -2,8 +2,9 @@
 
 from flask import Flask
 
-from consortium import demo, extensions, seed
+from consortium import demo, extensions, personal_data, seed
 from consortium.permissions import register_policy
+from safeguards import privacy
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.demo_data import load_demo, seed_bench
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(safeguards_cli)
     demo.register(load_demo)
     seed.register(seed_bench)
+    personal_data.register("safeguards", privacy.keeper)

@@ -133,11 +133,11 @@ def client(app):
 @pytest.fixture
 def login_as(client):
     """Sign a user in on ``client`` the way the app does: a server-side session row and its token."""
-    from consortium.users import services
+    from consortium.users import sessions
 
     def login(user, on=None):
         on = on or client
-        token = services.start_session(user)
+        token = sessions.start_session(user)
         _db.session.commit()
         with on.session_transaction() as session:
             session["_user_id"] = token

@@ -3,10 +3,10 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, suggestions
+from consortium import extensions, personal_data, suggestions
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
-from trainings import cli, policies, services
+from trainings import cli, policies, privacy, services
 from trainings import demo as demo_data
 from trainings import seed as seed_data
 from trainings.api import blp as api_blp
@@ -24,3 +24,4 @@ def init_app(app: Flask) -> None:
     kernel_demo.register(demo_data.load)
     kernel_seed.register(seed_data.seed)
     suggestions.register("trainings", services.suggest)
+    personal_data.register("trainings", privacy.keeper)

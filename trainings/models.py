@@ -177,6 +177,8 @@ class TrainingSession(db.Model):
 
 class Registration(db.Model):
     __tablename__ = "registrations"
+    # Health and personal circumstances: the audit log, which all staff read, says only that they changed.
+    __audit__ = {"sensitive": {"motivation", "accessibility_needs", "dietary_needs"}}
     __table_args__ = (
         sa.UniqueConstraint("training_id", "user_id"),
         sa.Index("ix_registrations_training_state", "training_id", "state", "waitlisted_at"),

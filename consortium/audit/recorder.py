@@ -40,22 +40,26 @@ def _audit_options(obj) -> dict:
 
 
 def _row_changes(obj, *, created: bool) -> dict[str, Any]:
-    excluded = _IGNORED_COLUMNS | set(_audit_options(obj).get("exclude", ()))
+    """Old and new values per changed column. Two ``__audit__`` options keep values out of the log:
+    ``exclude`` (secrets: the log says only that an existing one changed) and ``sensitive`` (personal
+    data such as health needs: the log says that it was given or changed, never what it is)."""
+    options = _audit_options(obj)
+    secret, sensitive = set(options.get("exclude", ())), set(options.get("sensitive", ()))
     state = sa.inspect(obj)
     changes: dict[str, Any] = {}
     for column in state.mapper.column_attrs:
-        if column.key in excluded:
+        if column.key in _IGNORED_COLUMNS or column.key in secret:
             continue
         history = state.attrs[column.key].history
         if created:
             value = getattr(obj, column.key)
             if value not in (None, "", [], {}):
-                changes[column.key] = _plain(value)
+                changes[column.key] = "changed" if column.key in sensitive else _plain(value)
         elif history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
-            changes[column.key] = [_plain(before), _plain(after)]
-    for key in _audit_options(obj).get("exclude", ()):
+            changes[column.key] = "changed" if column.key in sensitive else [_plain(before), _plain(after)]
+    for key in secret:
         if not created and state.attrs[key].history.has_changes():
             changes[key] = "changed"
     return changes

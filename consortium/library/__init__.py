@@ -2,8 +2,8 @@
 
 from flask import Flask
 
-from consortium import demo, extensions, seed, suggestions
-from consortium.library import loaders
+from consortium import demo, extensions, personal_data, seed, suggestions
+from consortium.library import loaders, privacy
 from consortium.library.api import blp as api_blp
 from consortium.library.models import ResourceVersion
 from consortium.library.policies import version_policy
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     demo.register(loaders.load_demo)
     seed.register(loaders.seed)
     suggestions.register("library", loaders.suggest)
+    personal_data.register("library", privacy.keeper)

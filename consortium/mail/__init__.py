@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from consortium.db import db, utcnow
 from consortium.mail.delivery import DeliveryReport, build_email, deliver_pending, run_worker
-from consortium.mail.outbox import MailStatus, OutboxMessage, public_url, queue_email
+from consortium.mail.outbox import MailStatus, OutboxMessage, compose_email, public_url, queue_email
 from consortium.mail.views import bp
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "MailStatus",
     "OutboxMessage",
     "build_email",
+    "compose_email",
     "deliver_pending",
     "public_url",
     "queue_email",

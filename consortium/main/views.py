@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from consortium import transaction
@@ -36,7 +36,12 @@ def set_language():
     response = redirect(safe_next(url_for("main.home")))
     if language:
         response.set_cookie(
-            LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True
+            LANGUAGE_COOKIE,
+            language,
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
         if current_user.is_authenticated and current_user.locale != language:
             current_user.locale = language

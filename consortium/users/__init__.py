@@ -7,7 +7,7 @@ from consortium import extensions
 from consortium.errors import wants_json
 from consortium.extensions import login_manager
 from consortium.i18n import lazy_gettext as _l
-from consortium.users import services
+from consortium.users import services, sessions
 from consortium.users.api import blp as api_blp
 from consortium.users.views import bp
 
@@ -19,12 +19,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "users.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(services.load_session)
+    login_manager.user_loader(sessions.load_session)
     login_manager.request_loader(_load_from_bearer_token)
     login_manager.unauthorized_handler(_unauthorized)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
-    app.teardown_request(lambda error=None: services.record_api_token_use())
+    app.teardown_request(lambda error=None: sessions.record_use())
 
     @app.before_request
     def require_second_factor_for_staff():

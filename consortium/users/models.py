@@ -31,6 +31,7 @@ class User(Timestamped, Versioned, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_counter: Mapped[int | None]  # the last accepted time step, so a code works only once
+    deleted_at: Mapped[datetime | None]  # the person deleted their account: personal fields are erased
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
@@ -50,6 +51,10 @@ class User(Timestamped, Versioned, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def has_totp(self) -> bool:
@@ -76,14 +81,17 @@ class User(Timestamped, Versioned, db.Model):
 
 
 class UserSession(db.Model):
-    """A signed-in browser. Deleting the row ends that session even if its cookie was copied."""
+    """A signed-in browser. Deleting the row ends that session even if its cookie was copied; it also
+    ends by itself after an idle period and an absolute lifetime (``consortium.users.sessions``)."""
 
     __tablename__ = "user_sessions"
+    __audit__ = {"exclude": {"token_hash"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
 
     user: Mapped[User] = relationship()
@@ -116,4 +124,19 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None]
+
+
+class LoginUnlock(db.Model):
+    """A one-time link e-mailed to the owner of an account whose log-in limit was hit: it lets the
+    browser that uses it past that limit, so guessing someone's password never locks them out."""
+
+    __tablename__ = "login_unlocks"
+    __audit__ = {"exclude": {"token_hash"}}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

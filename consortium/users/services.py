@@ -1,11 +1,13 @@
-"""Account logic: registration, verification, log-in sessions, passwords, two-factor and API tokens.
+"""Account logic: registration, verification, log-in, passwords, two-factor and API tokens.
+
+Log-in sessions live in ``consortium.users.sessions``, the e-mailed unlock link in
+``consortium.users.unlock``.
 
 Services flush and never commit; the view commits once.
 """
 
 from __future__ import annotations
 
-import functools
 import secrets
 import time
 from datetime import timedelta
@@ -15,10 +17,10 @@ import sqlalchemy as sa
 from flask import current_app, g
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from consortium import signals, transaction
+from consortium import signals
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
-from consortium.mail import public_url, queue_email
+from consortium.mail import compose_email, public_url, queue_email
 from consortium.permissions import Role
 from consortium.users.models import ApiToken, RecoveryCode, User, UserSession, digest
 from consortium.users.passwords import hash_password, needs_rehash, verify_password
@@ -78,6 +80,7 @@ def register(email: str, name: str, password: str, *, locale: str, timezone: str
     """
     existing = find_user(email)
     if existing is not None:
+        hash_password(password)  # the same work as for a new account, so timing reveals nothing either
         queue_email(
             existing.email,
             "account_exists",
@@ -118,7 +121,7 @@ def verify_email(token: str) -> User | None:
     return user
 
 
-# Log-in sessions ------------------------------------------------------------------------------
+# Log-in -----------------------------------------------------------------------------------------
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -131,74 +134,64 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, user_agent: str = "") -> str:
-    """Create a server-side session; its random token is what Flask-Login keeps in the cookie."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=digest(token), user_agent=user_agent[:255]))
-    user.session_token = token
-    return token
-
-
-@functools.cache
-def _session_query() -> sa.Select:
-    """Built once: it runs on every signed-in request, and building it cost as much as running it."""
-    return (
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == sa.bindparam("token_hash"), User.is_active.is_(True))
-    )
-
-
-def load_session(token: str | None) -> User | None:
-    if not token:
-        return None
-    row = db.session.execute(_session_query(), {"token_hash": digest(token)}).scalar_one_or_none()
-    if row is not None:
-        row.session_token = token
-    return row
-
-
-def end_session(token: str | None) -> None:
-    if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == digest(token)))
-
-
-def end_other_sessions(user: User) -> None:
-    """After a password change: every other browser is signed out."""
-    keep = digest(user.session_token) if user.session_token else ""
-    db.session.execute(
-        sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.token_hash != keep)
-    )
-
-
-def session_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(UserSession.user_id == user.id)) or 0
-
-
 # Passwords ------------------------------------------------------------------------------------
+
+
+def _revoke_credentials(user: User, *, keep_this_session: bool) -> dict[str, int]:
+    """A new password ends everything the old one let anyone set up: API tokens and other sessions."""
+    tokens = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    sessions = db.session.execute(
+        sa.delete(UserSession).where(
+            UserSession.user_id == user.id,
+            UserSession.token_hash
+            != (digest(user.session_token) if keep_this_session and user.session_token else ""),
+        )
+    ).rowcount
+    queue_email(
+        user.email,
+        "password_changed",
+        _l("Your password was changed"),
+        to_name=user.name,
+        locale=user.locale,
+        tokens=tokens,
+        reset_url=public_url("users.forgot_password"),
+    )
+    return {"tokens_revoked": tokens, "sessions_ended": sessions}
 
 
 def change_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    end_other_sessions(user)
-    signals.state_changed.send(user, action="user.password_changed", by=user)
+    ended = _revoke_credentials(user, keep_this_session=True)
+    signals.state_changed.send(user, action="user.password_changed", by=user, **ended)
 
 
 def send_password_reset(email: str, locale: str) -> None:
-    """E-mail a reset link if the address has an account; silently do nothing otherwise."""
+    """E-mail a reset link if the address has an account.
+
+    Unknown addresses get the same work, a token and a rendered message that is then dropped, and both
+    paths store one audit record, so the answer takes as long whether or not the address is registered.
+    """
     user = find_user(email)
-    if user is None or not user.is_active:
-        return
-    token = _serializer("reset-password").dumps({"u": user.id, "h": user.password_hash[-16:]})
-    queue_email(
-        user.email,
+    known = user is not None and user.is_active
+    token = _serializer("reset-password").dumps(
+        {"u": user.id, "h": user.password_hash[-16:]} if known else {"u": 0, "h": secrets.token_hex(8)}
+    )
+    message = compose_email(
+        user.email if known else normalise_email(email),
         "reset_password",
         _l("Reset your password"),
-        to_name=user.name,
-        locale=user.locale or locale,
+        to_name=user.name if known else "",
+        locale=(user.locale if known else None) or locale,
         reset_url=public_url("users.reset_password", token=token),
         minutes=current_app.config["TOKEN_MAX_AGE_RESET"] // 60,
     )
+    if known:
+        db.session.add(message)
+    signals.state_changed.send(user if known else None, action="user.password_reset_requested")
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -216,8 +209,8 @@ def user_for_reset_token(token: str) -> User | None:
 def reset_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.email_verified_at = user.email_verified_at or utcnow()  # the link proved they read the mailbox
-    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
-    signals.state_changed.send(user, action="user.password_reset", by=user)
+    ended = _revoke_credentials(user, keep_this_session=False)
+    signals.state_changed.send(user, action="user.password_reset", by=user, **ended)
 
 
 # Two-factor log-in (TOTP) ---------------------------------------------------------------------
@@ -335,13 +328,3 @@ def user_for_api_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         g.api_token_used = token.id
     return token.user
-
-
-def record_api_token_use() -> None:
-    """Teardown: stamp the token the request used (see ``user_for_api_token``)."""
-    token_id = g.pop("api_token_used", None)
-    if token_id is None:
-        return
-    transaction.rollback()  # the request is over: end its transaction and release its lock first
-    with transaction.writing(), db.engine.begin() as connection:
-        connection.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))

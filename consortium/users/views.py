@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
@@ -14,7 +14,7 @@ from consortium.extensions import limiter
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import current_language
 from consortium.permissions import Permission, public, require
-from consortium.users import services
+from consortium.users import limits, services, sessions, unlock
 from consortium.users.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -27,31 +27,13 @@ from consortium.users.forms import (
     SecondFactorForm,
     SignupForm,
 )
+from consortium.users.limits import PENDING_2FA
 from consortium.users.models import ApiToken, User
-from consortium.users.passwords import verify_password
 
 bp = Blueprint("users", __name__)
 
-PENDING_2FA = "pending_second_factor"
 #: Where a new account goes after confirming its address and logging in (for example an invitation).
 AFTER_VERIFY = "next_after_verify"
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count towards the log-in limits; a success redirects."""
-    return response.status_code != 302
-
-
-def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _pending_key() -> str:
-    return f"second-factor:{session.get(PENDING_2FA, {}).get('user', '')}"
-
-
-def _limit(setting: str):
-    return lambda: current_app.config[setting]
 
 
 def safe_next(default: str) -> str:
@@ -64,8 +46,9 @@ def safe_next(default: str) -> str:
 
 
 def finish_login(user: User, how: str, next_url: str):
-    services.start_session(user, request.headers.get("User-Agent", ""))
+    sessions.start_session(user, request.headers.get("User-Agent", ""))
     session.pop(PENDING_2FA, None)
+    unlock.forget()
     session.permanent = True
     login_user(user)
     signals.user_logged_in.send(user, how=how)
@@ -77,22 +60,22 @@ def finish_login(user: User, how: str, next_url: str):
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
 @public
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
     if form.validate_on_submit():
-        if first_submission(form) is None:
-            services.register(
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                locale=current_language(),
-                timezone=form.timezone.data,
-            )
-            transaction.commit()
+        with transaction.action():
+            if first_submission(form) is None:
+                services.register(
+                    form.email.data,
+                    form.name.data,
+                    form.password.data,
+                    locale=current_language(),
+                    timezone=form.timezone.data,
+                )
         if safe_next(""):
             session[AFTER_VERIFY] = safe_next("")
         return redirect(url_for("users.signup_done"))
@@ -118,10 +101,8 @@ def verify_email(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"], deduct_when=_failed
-)
+@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=limits.failed)
+@limits.login_per_account
 @public
 def login():
     if current_user.is_authenticated:
@@ -147,9 +128,7 @@ def login():
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
-@limiter.limit(
-    _limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_pending_key, methods=["POST"], deduct_when=_failed
-)
+@limits.second_factor_per_account
 @public
 def login_second_factor():
     pending = session.get(PENDING_2FA)
@@ -166,13 +145,30 @@ def login_second_factor():
     return render_template("users/login_second_factor.html", form=form)
 
 
+@bp.route("/login/unlock/<token>", methods=["GET", "POST"])
+@public
+def unlock_login(token: str):
+    """A page with a button: mail scanners that open links must not spend the one-time link."""
+    found = unlock.find(token)
+    if found is None:
+        flash(_("This link is invalid, was already used or has expired."), "error")
+        return redirect(url_for("users.login"))
+    form = PostForm()
+    if form.validate_on_submit():
+        with transaction.action():
+            unlock.use(found)
+        flash(_("This browser can log in to your account now."), "success")
+        return redirect(url_for("users.login"))
+    return render_template("users/unlock_login.html", form=form)
+
+
 @bp.route("/logout", methods=["POST"])
 @require()
 def logout():
     form = PostForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        services.end_session(user.session_token)
+        sessions.end_session(user.session_token)
         signals.user_logged_out.send(user)
         transaction.commit()
         logout_user()
@@ -182,14 +178,14 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"])
+@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ACCOUNT"), key_func=limits.account_key, methods=["POST"])
 @public
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.send_password_reset(form.email.data, current_language())
-        transaction.commit()
+        with transaction.action():
+            services.send_password_reset(form.email.data, current_language())
         flash(
             _("If an account uses this address, we have sent it a link to choose a new password."), "success"
         )
@@ -206,8 +202,8 @@ def reset_password(token: str):
         return redirect(url_for("users.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        transaction.commit()
+        with transaction.action():
+            services.reset_password(user, form.password.data)
         logout_user()
         flash(_("Your password was changed. Log in with the new one."), "success")
         return redirect(url_for("users.login"))
@@ -240,7 +236,7 @@ def _account_page(**forms):
         "token_form": ApiTokenForm(),
         "post_form": PostForm(),
         "tokens": tokens,
-        "session_count": services.session_count(user),
+        "session_count": sessions.session_count(user),
         "recovery_left": services.recovery_codes_left(user) if user.has_totp else 0,
         **forms,
     }
@@ -248,14 +244,15 @@ def _account_page(**forms):
 
 
 @bp.route("/account/password", methods=["POST"])
+@limits.password_check
 @require(Permission.ACCOUNT_MANAGE)
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if verify_password(user.password_hash, form.current.data):
-            services.change_password(user, form.password.data)
-            transaction.commit()
+        if limits.current_password_ok(user, form.current.data):
+            with transaction.action():
+                services.change_password(user, form.password.data)
             flash(_("Your password was changed. Other devices were logged out."), "success")
             return redirect(url_for("users.account"))
         form.current.errors.append(_("The current password is not correct."))
@@ -266,7 +263,7 @@ def change_password():
 @require(Permission.ACCOUNT_MANAGE)
 def end_other_sessions():
     if PostForm().validate_on_submit():
-        services.end_other_sessions(current_user._get_current_object())
+        sessions.end_other_sessions(current_user._get_current_object())
         transaction.commit()
         flash(_("All your other sessions were logged out."), "success")
     return redirect(url_for("users.account"))
@@ -301,15 +298,16 @@ def two_factor():
 
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
+@limits.password_check
 @require(Permission.ACCOUNT_MANAGE)
 def disable_two_factor():
     user = current_user._get_current_object()
     form = ConfirmPasswordForm()
     if user.is_staff:
         flash(_("Staff accounts must keep two-factor log-in on."), "error")
-    elif form.validate_on_submit() and verify_password(user.password_hash, form.current.data):
-        services.disable_totp(user)
-        transaction.commit()
+    elif form.validate_on_submit() and limits.current_password_ok(user, form.current.data):
+        with transaction.action():
+            services.disable_totp(user)
         flash(_("Two-factor log-in is off."), "success")
     else:
         flash(_("The current password is not correct."), "error")

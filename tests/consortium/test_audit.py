@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
@@ -38,3 +42,33 @@ def test_staff_can_filter_the_log_and_members_cannot_read_it(client, login_as, s
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Registro de auditoría" in html
+
+
+def test_no_session_or_token_hash_reaches_the_audit_log_or_the_logs(
+    app, client, submit, member, db, caplog, mail_outbox
+):
+    from consortium.users.models import ApiToken, UserSession
+
+    caplog.set_level(logging.DEBUG)
+    submit("/login", {"email": member.email, "password": "Correcto-Caballo-Bateria-42"})
+    submit("/account", {"name": "script"}, action="/account/tokens")
+    submit("/forgot-password", {"email": member.email})
+    hashes = set(db.session.scalars(sa.select(UserSession.token_hash))) | set(
+        db.session.scalars(sa.select(ApiToken.token_hash))
+    )
+    assert len(hashes) == 2
+    logged = json.dumps([[e.summary, e.changes] for e in _events(db)]) + caplog.text
+    assert not [digest for digest in hashes if digest in logged]
+
+
+def test_every_secret_column_is_kept_out_of_the_audit_log(db):
+    """A new model with a token, hash or secret column must say so in ``__audit__``."""
+    leaks = []
+    for mapper in db.Model.registry.mappers:
+        options = getattr(mapper.class_, "__audit__", {})
+        if options.get("skip"):
+            continue
+        for column in mapper.column_attrs:
+            if re.search(r"hash|secret|token", column.key) and column.key not in options.get("exclude", ()):
+                leaks.append(f"{mapper.class_.__name__}.{column.key}")
+    assert leaks == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consortium.db import db
-from consortium.users import services
+from consortium.users import sessions
 from tests.factories import UserFactory
 from tests.trainings.factories import make_member, make_training
 from trainings.models import Modality, Registration, RegistrationState
@@ -18,7 +18,7 @@ def _sign_in(context, live_server, user):
     from flask import current_app
     from flask.sessions import SecureCookieSessionInterface
 
-    token = services.start_session(user)
+    token = sessions.start_session(user)
     db.session.commit()
     serializer = SecureCookieSessionInterface().get_signing_serializer(current_app)
     cookie = serializer.dumps({"_user_id": token, "_fresh": True})

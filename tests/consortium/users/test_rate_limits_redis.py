@@ -43,7 +43,7 @@ def redis_workers(app):
             worker.extensions["sqlalchemy"].engine.dispose()
 
 
-def test_failed_log_ins_on_one_worker_count_on_the_other(redis_workers, member):
+def test_failed_log_ins_on_one_worker_count_on_the_other(redis_workers, member, mail_outbox):
     from tests.conftest import hidden_fields
 
     first, second = (worker.test_client() for worker in redis_workers)
@@ -56,3 +56,4 @@ def test_failed_log_ins_on_one_worker_count_on_the_other(redis_workers, member):
     fields = hidden_fields(second.get("/login").get_data(as_text=True), "/login")
     response = second.post("/login", data={**fields, "email": member.email, "password": "wrong"})
     assert response.status_code == 429
+    assert [message.template for message in mail_outbox()] == ["login_unlock"]

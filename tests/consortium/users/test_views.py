@@ -110,7 +110,7 @@ def test_session_cookie_copied_before_logout_stops_working(app, client, submit, 
     assert thief.get("/account").status_code == 302
 
 
-def test_password_change_ends_other_sessions(app, client, submit, member):
+def test_password_change_ends_other_sessions(app, client, submit, member, mail_outbox):
     other = app.test_client()
     submit("/login", {"email": member.email, "password": PASSWORD}, on=other)
     submit("/login", {"email": member.email, "password": PASSWORD})
@@ -192,7 +192,9 @@ def test_profile_saves_language_and_time_zone(client, submit, login_as, member, 
 
 
 @pytest.mark.parametrize("limit_by", ["account", "address"])
-def test_login_is_rate_limited_with_a_translated_message(app, client, submit, member, monkeypatch, limit_by):
+def test_login_is_rate_limited_with_a_translated_message(
+    app, client, submit, member, monkeypatch, limit_by, mail_outbox
+):
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "3 per minute")
     monkeypatch.setitem(
         app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per minute" if limit_by == "address" else "50 per minute"

@@ -1,0 +1,98 @@
+"""Limits on guessing: failed log-ins per account, second-step codes, and checks of the current password.
+
+Each counts failures only. The per-account limits skip a browser that the account's owner unlocked with
+the e-mailed link, and hitting them e-mails that link (``consortium.users.unlock``), so the limit slows
+a guesser without locking the owner out. The per-address limits are declared beside their views.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+
+from consortium import transaction
+from consortium.db import db
+from consortium.extensions import limiter
+from consortium.i18n import lazy_gettext as _l
+from consortium.users import services, unlock
+from consortium.users.models import User
+from consortium.users.passwords import verify_password
+
+PENDING_2FA = "pending_second_factor"  # session key: the user who gave the right password, and next
+LOCKED_OUT = _l(
+    "Too many attempts for this account. If an account uses this address, we have e-mailed it a link that"
+    " lets its owner log in at once; otherwise, please wait a few minutes and try again."
+)
+
+
+def setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def failed(response) -> bool:
+    """Only failed attempts count towards the log-in limits; a success redirects."""
+    return response.status_code != 302
+
+
+def account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _pending_user_id() -> int | None:
+    return session.get(PENDING_2FA, {}).get("user")
+
+
+def _account_unlocked() -> bool:
+    if not unlock.has_marker():  # most attempts: no database look-up
+        return False
+    user = services.find_user(request.form.get("email", ""))
+    return user is not None and unlock.unlocked_for(user.id)
+
+
+def _offer_unlock(limit) -> None:
+    with transaction.action():
+        unlock.offer(services.find_user(request.form.get("email", "")))
+
+
+def _offer_unlock_pending(limit) -> None:
+    with transaction.action():
+        unlock.offer(db.session.get(User, _pending_user_id() or 0))
+
+
+login_per_account = limiter.limit(
+    setting("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=account_key,
+    methods=["POST"],
+    deduct_when=failed,
+    exempt_when=_account_unlocked,
+    on_breach=_offer_unlock,
+    error_message=lambda: str(LOCKED_OUT),
+)
+
+second_factor_per_account = limiter.limit(
+    setting("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=lambda: f"second-factor:{_pending_user_id() or ''}",
+    methods=["POST"],
+    deduct_when=failed,
+    exempt_when=lambda: unlock.has_marker() and unlock.unlocked_for(_pending_user_id()),
+    on_breach=_offer_unlock_pending,
+    error_message=lambda: str(LOCKED_OUT),
+)
+
+#: Whoever holds a signed-in browser guesses the current password no faster than a log-in: one counter
+#: for every page that asks for it (change password, turn off two-factor log-in, delete the account).
+password_check = limiter.shared_limit(
+    setting("LOGIN_LIMIT_PER_ACCOUNT"),
+    "password-check",
+    key_func=lambda: f"password-check:{getattr(current_user, 'id', 'anonymous')}",
+    methods=["POST"],
+    deduct_when=lambda response: g.pop("wrong_password", False),
+)
+
+
+def current_password_ok(user: User, password: str) -> bool:
+    """Check the signed-in person's password; a wrong one counts towards ``password_check``."""
+    if verify_password(user.password_hash, password):
+        return True
+    g.wrong_password = True
+    return False

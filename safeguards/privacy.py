@@ -1,0 +1,53 @@
+"""Safeguards' personal data for ``consortium.personal_data``: pilot roles and the answers a person wrote.
+
+Answers are the team's assessment and stay when an account is deleted; the team membership goes.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium.db import db
+from consortium.personal_data import Keeper
+from safeguards.models import Answer, Assessment, PilotMember
+
+
+def export(user) -> dict:
+    members = db.session.scalars(
+        sa.select(PilotMember).where(PilotMember.user_id == user.id).order_by(PilotMember.id)
+    ).all()
+    answers = db.session.scalars(
+        sa.select(Answer)
+        .where(Answer.updated_by_id == user.id)
+        .options(
+            sa.orm.joinedload(Answer.process),
+            sa.orm.joinedload(Answer.assessment).joinedload(Assessment.pilot),
+        )
+        .order_by(Answer.id)
+    ).all()
+    return {
+        "pilot_roles": [
+            {"pilot": m.pilot.title, "role": m.role.value, "since": m.created_at.isoformat()} for m in members
+        ],
+        "answers_written": [
+            {
+                "assessment": str(a.assessment),
+                "process": a.process.code,
+                "status": a.status.value,
+                "rating": a.rating,
+                "justification": a.justification,
+                "evidence": a.evidence,
+                "links": a.links,
+                "confidence": a.confidence,
+                "updated_at": a.updated_at.isoformat(),
+            }
+            for a in answers
+        ],
+    }
+
+
+def erase(user) -> None:
+    db.session.execute(sa.delete(PilotMember).where(PilotMember.user_id == user.id))
+
+
+keeper = Keeper(export=export, erase=erase)

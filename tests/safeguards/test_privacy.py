@@ -1,0 +1,35 @@
+"""A pilot team member's data: exported with the answers they wrote; their membership ends on deletion."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from consortium import transaction
+from safeguards import framework as fw
+from safeguards import services
+from safeguards.models import Answer, PilotMember
+from tests.factories import PASSWORD
+
+
+def test_export_lists_pilot_roles_and_answers_written_and_deletion_ends_membership(
+    client, submit, login_as, lead, assessment, db
+):
+    item = next(i for i in services.items(assessment, fw.index(assessment.framework_id)) if i.in_scope)
+    with transaction.writing(), transaction.action():
+        services.save_answer(
+            item.answer,
+            services.AnswerInput.from_choice("2", justification="Hay un reglamento publicado"),
+            expected_version=None,
+            by=lead,
+        )
+    login_as(lead)
+    data = json.loads(submit("/account", {}, action="/account/export").get_data(as_text=True))
+    assert [m["role"] for m in data["safeguards"]["pilot_roles"]] == ["lead"]
+    [answer] = data["safeguards"]["answers_written"]
+    assert answer["process"] == item.process.code and answer["justification"] == "Hay un reglamento publicado"
+    assert submit("/account/delete", {"current": PASSWORD, "confirm": "y"}).status_code == 302
+    assert not db.session.scalars(sa.select(PilotMember).where(PilotMember.user_id == lead.id)).all()
+    kept = db.session.get(Answer, item.answer.id)
+    assert kept.justification == "Hay un reglamento publicado"  # the team's assessment stays
