@@ -1,6 +1,13 @@
-"""Every endpoint is deliberately public or protected (after CKAN's coding-standards test)."""
+"""The codebase keeps its shape: every endpoint public or protected (after CKAN's coding-standards test),
+every permission checked somewhere, every text input validated."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIRS = ("consortium", "trainings", "safeguards")
 
 # Endpoints served by libraries, not by our views.
 LIBRARY_ENDPOINTS = {"static", "api-docs.openapi_json"}
@@ -24,6 +31,27 @@ def test_protected_views_refuse_anonymous_visitors(app, client):
             continue
         response = client.get(rule.rule)
         assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} to anonymous"
+
+
+def _source_files(*suffixes):
+    for directory in SOURCE_DIRS:
+        for path in sorted((ROOT / directory).rglob("*")):
+            if path.suffix in suffixes and path.is_file():
+                yield path
+
+
+def test_every_permission_is_checked_somewhere():
+    """A permission only a role table mentions guards nothing: check it (``require``, ``can``,
+    ``visible_or_404`` or a policy) or remove it."""
+    from consortium.permissions import Permission
+
+    defined_in = ROOT / "consortium" / "permissions.py"
+    used = set()
+    for path in _source_files(".py", ".html"):
+        if path != defined_in:
+            used.update(re.findall(r"\bPermission\.([A-Z_]+)\b", path.read_text(encoding="utf-8")))
+    unchecked = sorted(p.name for p in Permission if p.name not in used)
+    assert unchecked == [], f"nothing checks these permissions: {unchecked}"
 
 
 # Text input ------------------------------------------------------------------------------------------------
