@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("consortium", "trainings", "safeguards")
 
@@ -52,6 +54,27 @@ def test_every_permission_is_checked_somewhere():
             used.update(re.findall(r"\bPermission\.([A-Z_]+)\b", path.read_text(encoding="utf-8")))
     unchecked = sorted(p.name for p in Permission if p.name not in used)
     assert unchecked == [], f"nothing checks these permissions: {unchecked}"
+
+
+MAX_LINES = 400
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="being split now (the lead makes this strict after merging): safeguards/views.py, "
+    "safeguards/services.py, trainings/views.py, trainings/services.py, consortium/library/views.py, "
+    "consortium/library/services.py, tests/trainings/test_views.py, tests/safeguards/test_views.py, "
+    "tests/bench/run.py",
+)
+def test_no_source_file_grows_past_400_lines():
+    """A module past 400 lines has more than one job: make it a package (docs/architecture.md)."""
+    too_long = []
+    for directory in (*SOURCE_DIRS, "tests"):
+        for path in sorted((ROOT / directory).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                too_long.append(f"{path.relative_to(ROOT)} ({lines})")
+    assert too_long == [], f"split these modules: {too_long}"
 
 
 # Text input ------------------------------------------------------------------------------------------------
