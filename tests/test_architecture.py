@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("consortium", "trainings", "safeguards")
@@ -179,3 +180,52 @@ def test_every_api_input_string_refuses_control_characters(app):
             if is_address and Link not in kinds:
                 missing.append(f"{endpoint}: {type(schema).__name__}.{where} needs Link()")
     assert checked > 30 and missing == []
+
+
+# Reading never writes -------------------------------------------------------------------------------------
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture
+def writes_per_request(app, db):
+    """Records, for each request, the write statements it ran and the objects its session was left holding."""
+    from flask import request_finished
+
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        if sql.lstrip().upper().startswith(_WRITES):
+            seen.append(sql.split("(")[0][:80])
+
+    def finished(sender, response, **extra):
+        pending = [*db.session.new, *db.session.dirty, *db.session.deleted]
+        seen.extend(f"pending {type(obj).__name__}" for obj in pending)
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    request_finished.connect(finished, app)
+    try:
+        yield seen
+    finally:
+        request_finished.disconnect(finished, app)
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+
+
+def _get_urls(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and not rule.endpoint.endswith("static"):
+            yield rule.rule
+    yield "/language?lang=en"  # the language switcher
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "admin"])
+def test_get_requests_write_nothing(app, client, login_as, writes_per_request, who, request):
+    if who != "anonymous":
+        login_as(request.getfixturevalue(who))
+    writers = {}
+    for url in _get_urls(app):
+        writes_per_request.clear()
+        client.get(url)
+        if writes_per_request:
+            writers[url] = sorted(set(writes_per_request))
+    assert writers == {}

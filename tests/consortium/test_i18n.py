@@ -44,11 +44,35 @@ def test_saved_profile_language_beats_the_cookie(client, login_as, member, db):
     assert '<html lang="pt-BR">' in client.get("/").get_data(as_text=True)
 
 
-def test_switching_language_when_signed_in_updates_the_profile(client, login_as, member, db):
+def test_switching_language_when_signed_in_updates_the_profile(client, login_as, csrf_token, member, db):
     login_as(member)
-    client.get("/language?lang=en")
+    html = client.get("/organisations").get_data(as_text=True)
+    assert 'action="/account/language"' in html and 'name="lang" value="en"' in html
+    token = csrf_token(page="/account")
+    form = {"lang": "en", "next": "/organisations", "csrf_token": token}
+    response = client.post("/account/language", data=form)
+    assert response.status_code == 302 and response.headers["Location"] == "/organisations"
     db.session.refresh(member)
     assert member.locale == "en"
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_link_changes_only_the_cookie(client, login_as, member, db):
+    """A GET never writes: the link anonymous visitors follow sets the cookie and nothing else."""
+    member.locale = "pt_BR"
+    db.session.commit()
+    login_as(member)
+    response = client.get("/language?lang=en")
+    assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
+    db.session.refresh(member)
+    assert member.locale == "pt_BR"
+
+
+def test_saving_the_language_needs_a_csrf_token(client, login_as, member, db):
+    login_as(member)
+    assert client.post("/account/language", data={"lang": "en"}).status_code == 400
+    db.session.refresh(member)
+    assert member.locale != "en"
 
 
 def test_times_are_shown_in_the_viewers_zone_and_language(app):
