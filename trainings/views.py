@@ -15,6 +15,7 @@ from consortium.i18n import LANGUAGES, current_language
 from consortium.mail import public_url
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 from trainings import services
@@ -89,7 +90,7 @@ def index():
         language=filters.language.data or None,
         include_drafts=can(Permission.TRAININGS_MANAGE),
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = paginate(query, PER_PAGE)
     return render_template(
         "trainings/index.html", page=page, filters=filters, past=past, language=current_language()
     )
