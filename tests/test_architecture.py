@@ -78,6 +78,32 @@ def test_no_source_file_grows_past_400_lines():
     assert too_long == [], f"split these modules: {too_long}"
 
 
+_FEATURE_PREFIXES = {"trainings": "trainings_", "safeguards": "safeguards_", "consortium.library": "library_"}
+
+
+def _feature_of(thing) -> str | None:
+    module = getattr(thing, "__module__", "") or ""
+    return next((f for f in _FEATURE_PREFIXES if module == f or module.startswith(f + ".")), None)
+
+
+def test_features_register_only_namespaced_template_names(app):
+    """A feature's template global or filter starts with its name, so two features never collide."""
+    wrong = []
+    for kind, names in (("filter", app.jinja_env.filters), ("global", app.jinja_env.globals)):
+        for name, value in names.items():
+            feature = _feature_of(value)
+            if feature and not name.startswith(_FEATURE_PREFIXES[feature]):
+                wrong.append(f"{kind} {name} ({feature})")
+    with app.test_request_context("/"):
+        for processors in app.template_context_processors.values():
+            for processor in processors:
+                feature = _feature_of(processor)
+                if feature:
+                    prefix = _FEATURE_PREFIXES[feature]
+                    wrong += [f"context {n} ({feature})" for n in processor() if not n.startswith(prefix)]
+    assert wrong == []
+
+
 # Text input ------------------------------------------------------------------------------------------------
 
 _OUR_PACKAGES = ("consortium", "trainings", "safeguards")

@@ -55,7 +55,7 @@ PER_PAGE = 24
 
 @bp.context_processor
 def helpers():
-    return {"topic_labels": _topic_labels, "now_utc": utcnow}
+    return {"trainings_topic_labels": _topic_labels, "trainings_now_utc": utcnow}
 
 
 def _topic_labels(codes):

@@ -580,21 +580,21 @@ def library_body(text: str) -> Markup:
     return Markup(html.replace("</table>", "</table></div>"))  # noqa: S704 - fixed markup around nh3's output
 
 
-@bp.app_template_filter("language_name")
+@bp.app_template_filter("library_language_name")
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
-@bp.app_template_filter("dpi_system")
+@bp.app_template_filter("library_dpi_system")
 def dpi_system_name(code: str) -> str:
     return DpiSystem(code).label if code in DpiSystem._value2member_map_ else code
 
 
-@bp.app_template_filter("atom_date")
+@bp.app_template_filter("library_atom_date")
 def atom_date(value) -> str:
     return (value or utcnow()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # RFC 3339, not for people
 
 
 @bp.app_context_processor
 def library_globals():
-    return {"VersionStatus": VersionStatus}
+    return {"library_VersionStatus": VersionStatus}
