@@ -85,6 +85,12 @@ def _ordered_zones() -> tuple[str, ...]:
     return tuple(zone for prefix in _PREFERRED_ZONES for zone in zones if zone.startswith(prefix))
 
 
+# Why not Flask-Babel's gettext: it finds the catalogue again on every call (domain, locale, directory
+# lookups), and a wizard page calls it thousands of times; caching per (locale, directory) halves the
+# page's rendering time. It uses only Flask-Babel's public get_locale()/get_translations(), so a locale
+# changed mid-request (force_locale, a mail in the reader's language) is still honoured. fast_ngettext
+# returns the raw plural form: Jinja's newstyle gettext fills in %(num)s. tests/consortium/test_i18n.py
+# pins all of this against Flask-Babel's own answers in the three languages.
 @functools.cache
 def _catalogue(locale: str, translations_dir: str):
     """Catalogues do not change while the app runs; Flask-Babel looks one up again on every call."""

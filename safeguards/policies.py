@@ -1,14 +1,14 @@
 """Per-object answers. Drafts: the pilot team, its reviewers and admins; published results: everyone.
 
-Staff hold SAFEGUARDS_REVIEW and SAFEGUARDS_MANAGE by role, but reviewing an assessment takes being
-one of its pilot's assigned reviewers (or an admin): ``may_review`` answers that narrower question.
+Staff hold SAFEGUARDS_MANAGE by role; SAFEGUARDS_REVIEW is granted per assessment, to its pilot's
+assigned reviewers (admins hold it everywhere): ``may_review`` asks ``can()`` that question.
 Who reviews is decided by holders of SAFEGUARDS_ASSIGN_REVIEWERS (admins), never by the team or the
 reviewer: ``may_give_role`` and ``may_remove`` keep leads off reviewer places and everyone off their own.
 """
 
 from __future__ import annotations
 
-from consortium.permissions import Permission, Role, role_grants
+from consortium.permissions import Permission, Role, can, role_grants
 from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 
 
@@ -36,6 +36,8 @@ def assessment_policy(user, permission: Permission, assessment: Assessment) -> b
         )
     if permission is Permission.SAFEGUARDS_ASSESS:
         return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    if permission is Permission.SAFEGUARDS_REVIEW:
+        return role is TeamRole.REVIEWER
     return False
 
 
@@ -44,7 +46,7 @@ def is_team(user, pilot: Pilot) -> bool:
 
 
 def may_review(user, assessment: Assessment) -> bool:
-    return assessment.pilot.role_of(user) is TeamRole.REVIEWER or _is_admin(user)
+    return can(Permission.SAFEGUARDS_REVIEW, assessment, user=user)
 
 
 def may_edit_answers(user, assessment: Assessment) -> bool:

@@ -85,14 +85,14 @@ def level_label(level: str | None) -> str:
     }.get(level, _("No score"))
 
 
-@bp.app_template_filter("sg_level")
+@bp.app_template_filter("safeguards_level")
 def _level_filter(level):
     return level_label(level)
 
 
 @bp.app_context_processor
 def _helpers():
-    return {"rating_labels": RATING_LABELS}
+    return {"safeguards_rating_labels": RATING_LABELS}
 
 
 # Landing, how scores work, systems and pilots ------------------------------------------------------

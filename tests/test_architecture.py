@@ -1,6 +1,16 @@
-"""Every endpoint is deliberately public or protected (after CKAN's coding-standards test)."""
+"""The codebase keeps its shape: every endpoint public or protected (after CKAN's coding-standards test),
+every permission checked somewhere, every text input validated."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIRS = ("consortium", "trainings", "safeguards")
 
 # Endpoints served by libraries, not by our views.
 LIBRARY_ENDPOINTS = {"static", "api-docs.openapi_json"}
@@ -24,6 +34,74 @@ def test_protected_views_refuse_anonymous_visitors(app, client):
             continue
         response = client.get(rule.rule)
         assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} to anonymous"
+
+
+def _source_files(*suffixes):
+    for directory in SOURCE_DIRS:
+        for path in sorted((ROOT / directory).rglob("*")):
+            if path.suffix in suffixes and path.is_file():
+                yield path
+
+
+def test_every_permission_is_checked_somewhere():
+    """A permission only a role table mentions guards nothing: check it (``require``, ``can``,
+    ``visible_or_404`` or a policy) or remove it."""
+    from consortium.permissions import Permission
+
+    defined_in = ROOT / "consortium" / "permissions.py"
+    used = set()
+    for path in _source_files(".py", ".html"):
+        if path != defined_in:
+            used.update(re.findall(r"\bPermission\.([A-Z_]+)\b", path.read_text(encoding="utf-8")))
+    unchecked = sorted(p.name for p in Permission if p.name not in used)
+    assert unchecked == [], f"nothing checks these permissions: {unchecked}"
+
+
+MAX_LINES = 400
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="being split now (the lead makes this strict after merging): safeguards/views.py, "
+    "safeguards/services.py, trainings/views.py, trainings/services.py, consortium/library/views.py, "
+    "consortium/library/services.py, tests/trainings/test_views.py, tests/safeguards/test_views.py, "
+    "tests/bench/run.py",
+)
+def test_no_source_file_grows_past_400_lines():
+    """A module past 400 lines has more than one job: make it a package (docs/architecture.md)."""
+    too_long = []
+    for directory in (*SOURCE_DIRS, "tests"):
+        for path in sorted((ROOT / directory).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                too_long.append(f"{path.relative_to(ROOT)} ({lines})")
+    assert too_long == [], f"split these modules: {too_long}"
+
+
+_FEATURE_PREFIXES = {"trainings": "trainings_", "safeguards": "safeguards_", "consortium.library": "library_"}
+
+
+def _feature_of(thing) -> str | None:
+    module = getattr(thing, "__module__", "") or ""
+    return next((f for f in _FEATURE_PREFIXES if module == f or module.startswith(f + ".")), None)
+
+
+def test_features_register_only_namespaced_template_names(app):
+    """A feature's template global or filter starts with its name, so two features never collide."""
+    wrong = []
+    for kind, names in (("filter", app.jinja_env.filters), ("global", app.jinja_env.globals)):
+        for name, value in names.items():
+            feature = _feature_of(value)
+            if feature and not name.startswith(_FEATURE_PREFIXES[feature]):
+                wrong.append(f"{kind} {name} ({feature})")
+    with app.test_request_context("/"):
+        for processors in app.template_context_processors.values():
+            for processor in processors:
+                feature = _feature_of(processor)
+                if feature:
+                    prefix = _FEATURE_PREFIXES[feature]
+                    wrong += [f"context {n} ({feature})" for n in processor() if not n.startswith(prefix)]
+    assert wrong == []
 
 
 # Text input ------------------------------------------------------------------------------------------------
@@ -128,3 +206,52 @@ def test_every_api_input_string_refuses_control_characters(app):
             if is_address and Link not in kinds:
                 missing.append(f"{endpoint}: {type(schema).__name__}.{where} needs Link()")
     assert checked > 30 and missing == []
+
+
+# Reading never writes -------------------------------------------------------------------------------------
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture
+def writes_per_request(app, db):
+    """Records, for each request, the write statements it ran and the objects its session was left holding."""
+    from flask import request_finished
+
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        if sql.lstrip().upper().startswith(_WRITES):
+            seen.append(sql.split("(")[0][:80])
+
+    def finished(sender, response, **extra):
+        pending = [*db.session.new, *db.session.dirty, *db.session.deleted]
+        seen.extend(f"pending {type(obj).__name__}" for obj in pending)
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    request_finished.connect(finished, app)
+    try:
+        yield seen
+    finally:
+        request_finished.disconnect(finished, app)
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+
+
+def _get_urls(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and not rule.endpoint.endswith("static"):
+            yield rule.rule
+    yield "/language?lang=en"  # the language switcher
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "admin"])
+def test_get_requests_write_nothing(app, client, login_as, writes_per_request, who, request):
+    if who != "anonymous":
+        login_as(request.getfixturevalue(who))
+    writers = {}
+    for url in _get_urls(app):
+        writes_per_request.clear()
+        client.get(url)
+        if writes_per_request:
+            writers[url] = sorted(set(writes_per_request))
+    assert writers == {}

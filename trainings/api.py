@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from consortium import transaction
 from consortium.db import db
 from consortium.organisations.models import Organisation
+from consortium.pagination import paginate
 from consortium.permissions import Permission, public, require
 from trainings import services
 from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingState
@@ -49,7 +50,7 @@ def list_trainings(args):
         country=args["country"],
         language=args["language"],
     ).options(sa.orm.selectinload(Training.sessions))
-    return db.session.scalars(query.limit(PER_PAGE).offset((args["page"] - 1) * PER_PAGE)).all()
+    return paginate(query, PER_PAGE, page=args["page"]).items
 
 
 @blp.route("/trainings/<int:training_id>")

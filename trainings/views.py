@@ -16,6 +16,7 @@ from consortium.i18n import LANGUAGES, current_language
 from consortium.mail import public_url
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 from trainings import services
@@ -55,7 +56,7 @@ PER_PAGE = 24
 
 @bp.context_processor
 def helpers():
-    return {"topic_labels": _topic_labels, "now_utc": utcnow}
+    return {"trainings_topic_labels": _topic_labels, "trainings_now_utc": utcnow}
 
 
 def _topic_labels(codes):
@@ -90,7 +91,7 @@ def index():
         language=filters.language.data or None,
         include_drafts=can(Permission.TRAININGS_MANAGE),
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = paginate(query, PER_PAGE)
     return render_template(
         "trainings/index.html", page=page, filters=filters, past=past, language=current_language()
     )

@@ -9,10 +9,10 @@ from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from consortium.audit.models import AuditEvent
-from consortium.db import db
 from consortium.forms import ListFilterForm, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import select_timezone
+from consortium.pagination import paginate
 from consortium.permissions import Permission, require
 
 bp = Blueprint("audit", __name__)
@@ -51,5 +51,5 @@ def index():
         query = query.where(
             AuditEvent.created_at <= datetime.combine(form.until.data, time.max).replace(tzinfo=zone)
         )
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, count=False)
+    page = paginate(query, PAGE_SIZE, count=False)
     return render_template("audit/index.html", page=page, form=form)

@@ -15,13 +15,13 @@ two statements (a count and one page) whatever the number of resources.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer
 
+from consortium import pagination
 from consortium.db import db
 from consortium.library.models import (
     FACET_COUNTRY,
@@ -72,34 +72,12 @@ class Hit:
 
 
 @dataclass
-class Page:
-    items: list[Hit]
-    total: int
-    page: int
-    per_page: int
+class Page(pagination.Page):
+    """The kernel's page of results, with what the search was for."""
+
     language: str = ""
     query: str = ""
     extra: dict = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def terms(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from consortium import pagination
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
@@ -72,10 +73,7 @@ def index():
     filters = FilterForm(request.args, topics=topics)
     filters.validate()
     language = current_language()
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = pagination.page_number()
     page = search.search(
         search.Filters(
             language=language,
@@ -222,17 +220,14 @@ def download(attachment_id: int, name: str):
 @require(Permission.LIBRARY_TRANSLATE)
 def board():
     """Every (resource, language) without a published, up-to-date version, most requested first."""
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = pagination.page_number()
     status_filter = request.args.get("status", "")
     rows, total = services.board(status=status_filter, page=page_number, per_page=BOARD_PER_PAGE)
     return render_template(
         "library/board.html",
         rows=rows,
         total=total,
-        page=search.Page(items=rows, total=total, page=page_number, per_page=BOARD_PER_PAGE),
+        page=pagination.Page(items=rows, total=total, page=page_number, per_page=BOARD_PER_PAGE),
         coverage=services.coverage(),
         status_filter=status_filter,
     )
@@ -258,20 +253,13 @@ def my_translations():
 @bp.route("/library/manage")
 @require(Permission.LIBRARY_EDIT)
 def manage():
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Resource))
-    resources = db.session.scalars(
+    query = (
         sa.select(Resource)
         .options(selectinload(Resource.versions))
         .order_by(Resource.updated_at.desc(), Resource.id.desc())
-        .limit(MANAGE_PER_PAGE)
-        .offset((page_number - 1) * MANAGE_PER_PAGE)
-    ).all()
-    page = search.Page(items=resources, total=total or 0, page=page_number, per_page=MANAGE_PER_PAGE)
-    return render_template("library/manage.html", page=page, resources=resources)
+    )
+    page = pagination.paginate(query, MANAGE_PER_PAGE)
+    return render_template("library/manage.html", page=page, resources=page.items)
 
 
 @bp.route("/library/manage/new", methods=["GET", "POST"])
@@ -592,21 +580,21 @@ def library_body(text: str) -> Markup:
     return Markup(html.replace("</table>", "</table></div>"))  # noqa: S704 - fixed markup around nh3's output
 
 
-@bp.app_template_filter("language_name")
+@bp.app_template_filter("library_language_name")
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
-@bp.app_template_filter("dpi_system")
+@bp.app_template_filter("library_dpi_system")
 def dpi_system_name(code: str) -> str:
     return DpiSystem(code).label if code in DpiSystem._value2member_map_ else code
 
 
-@bp.app_template_filter("atom_date")
+@bp.app_template_filter("library_atom_date")
 def atom_date(value) -> str:
     return (value or utcnow()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # RFC 3339, not for people
 
 
 @bp.app_context_processor
 def library_globals():
-    return {"VersionStatus": VersionStatus}
+    return {"library_VersionStatus": VersionStatus}

@@ -11,6 +11,7 @@ from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.forms import PostForm
 from consortium.mail.outbox import MailStatus, OutboxMessage
+from consortium.pagination import paginate
 from consortium.permissions import Permission, require
 
 bp = Blueprint("mail", __name__)
@@ -34,7 +35,7 @@ def index():
         .order_by(OutboxMessage.id.desc())
         .options(sa.orm.defer(OutboxMessage.body_html), sa.orm.defer(OutboxMessage.attachments))
     )
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, count=False)
+    page = paginate(query, PAGE_SIZE, count=False)
     counts = dict(
         db.session.execute(
             sa.select(OutboxMessage.status, sa.func.count())

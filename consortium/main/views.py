@@ -8,7 +8,7 @@ from consortium import transaction
 from consortium.db import db
 from consortium.extensions import api
 from consortium.i18n import LANGUAGE_COOKIE, normalise_language
-from consortium.permissions import public
+from consortium.permissions import Permission, public, require
 from consortium.users.views import safe_next
 
 bp = Blueprint("main", __name__)
@@ -30,9 +30,24 @@ def healthz():
 @bp.route("/language")
 @public
 def set_language():
-    """A GET link, as Warehouse does: a display preference is not worth a CSRF-protected form,
-    and links work everywhere without JavaScript. A signed-in person's profile follows the choice."""
-    language = normalise_language(request.args.get("lang"))
+    """A GET link, as Warehouse does: anonymous pages stay cacheable (no CSRF token in them) and links
+    work everywhere without JavaScript. It only sets the cookie: a GET never writes. Signed-in people,
+    whose saved choice beats the cookie, get a POST form instead (``save_language``)."""
+    return _language_response(normalise_language(request.args.get("lang")))
+
+
+@bp.route("/account/language", methods=["POST"])
+@require(Permission.ACCOUNT_MANAGE)
+def save_language():
+    """The switcher of a signed-in person: the profile follows the choice (mail comes in it, too)."""
+    language = normalise_language(request.form.get("lang"))
+    if language and current_user.locale != language:
+        with transaction.action():
+            current_user.locale = language
+    return _language_response(language)
+
+
+def _language_response(language: str | None):
     response = redirect(safe_next(url_for("main.home")))
     if language:
         response.set_cookie(
@@ -43,9 +58,6 @@ def set_language():
             httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
-        if current_user.is_authenticated and current_user.locale != language:
-            current_user.locale = language
-            transaction.commit()
     return response
 
 

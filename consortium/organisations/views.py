@@ -11,6 +11,7 @@ from consortium.forms import PostForm, first_submission, remember_result, save_e
 from consortium.organisations import services
 from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
 from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
+from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
 
 bp = Blueprint("organisations", __name__)
@@ -39,7 +40,7 @@ def index():
     )
     if show_pending:
         query = query.where(Organisation.verified_at.is_(None))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, PAGE_SIZE)
     return render_template("organisations/index.html", page=page, filters=filters, show_pending=show_pending)
 
 

@@ -91,6 +91,9 @@ def signup_done():
 @bp.route("/verify/<token>")
 @public
 def verify_email(token: str):
+    # The one GET that writes, on purpose: the link in the e-mail must work in one click in any mail
+    # client. It is idempotent and the signed, expiring token is the proof; a scanner that follows the
+    # link only proves, as the person would, that the message reached the address.
     user = services.verify_email(token)
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Log in to get a new one."), "error")

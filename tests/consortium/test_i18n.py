@@ -44,11 +44,35 @@ def test_saved_profile_language_beats_the_cookie(client, login_as, member, db):
     assert '<html lang="pt-BR">' in client.get("/").get_data(as_text=True)
 
 
-def test_switching_language_when_signed_in_updates_the_profile(client, login_as, member, db):
+def test_switching_language_when_signed_in_updates_the_profile(client, login_as, csrf_token, member, db):
     login_as(member)
-    client.get("/language?lang=en")
+    html = client.get("/organisations").get_data(as_text=True)
+    assert 'action="/account/language"' in html and 'name="lang" value="en"' in html
+    token = csrf_token(page="/account")
+    form = {"lang": "en", "next": "/organisations", "csrf_token": token}
+    response = client.post("/account/language", data=form)
+    assert response.status_code == 302 and response.headers["Location"] == "/organisations"
     db.session.refresh(member)
     assert member.locale == "en"
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_link_changes_only_the_cookie(client, login_as, member, db):
+    """A GET never writes: the link anonymous visitors follow sets the cookie and nothing else."""
+    member.locale = "pt_BR"
+    db.session.commit()
+    login_as(member)
+    response = client.get("/language?lang=en")
+    assert response.status_code == 302 and "lang=en" in response.headers["Set-Cookie"]
+    db.session.refresh(member)
+    assert member.locale == "pt_BR"
+
+
+def test_saving_the_language_needs_a_csrf_token(client, login_as, member, db):
+    login_as(member)
+    assert client.post("/account/language", data={"lang": "en"}).status_code == 400
+    db.session.refresh(member)
+    assert member.locale != "en"
 
 
 def test_times_are_shown_in_the_viewers_zone_and_language(app):
@@ -65,3 +89,44 @@ def test_countries_are_named_in_the_readers_language(client):
     english = client.get("/organisations", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "México" in spanish and "Brasil" in spanish
     assert "Mexico" in english and "Brazil" in english
+
+
+# The cached catalogue (consortium.i18n.fast_gettext) must answer exactly as Flask-Babel does.
+
+_STRINGS = ["Trainings", "Log out", "Language", "Page %(n)s"]
+_PLURAL = ("%(num)s organisation", "%(num)s organisations")
+
+
+@pytest.mark.parametrize("header", ["es", "pt-BR", "en"])
+def test_fast_gettext_answers_as_flask_babel_does(app, header):
+    import flask_babel
+    from flask import render_template_string
+
+    from consortium.i18n import fast_gettext, fast_ngettext, lazy_gettext
+
+    with app.test_request_context(headers={"Accept-Language": header}):
+        for message in _STRINGS:
+            assert fast_gettext(message) == flask_babel.gettext(message)
+            assert str(lazy_gettext(message)) == str(flask_babel.lazy_gettext(message))
+        for number in (1, 5):
+            # raw form, as Jinja's newstyle gettext wants it: the template fills in num itself
+            assert fast_ngettext(*_PLURAL, number) % {"num": number} == flask_babel.ngettext(*_PLURAL, number)
+        rendered = render_template_string(
+            '{{ _("Trainings") }}|{{ ngettext("%(num)s organisation", "%(num)s organisations", 5) }}'
+        )
+        assert rendered == f"{flask_babel.gettext('Trainings')}|{flask_babel.ngettext(*_PLURAL, 5)}"
+
+
+def test_fast_gettext_follows_a_changed_locale(app):
+    import flask_babel
+
+    from consortium.i18n import fast_gettext, lazy_gettext
+
+    label = lazy_gettext("Trainings")
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert fast_gettext("Trainings") == "Capacitaciones"
+        with flask_babel.force_locale("pt_BR"):
+            assert fast_gettext("Trainings") == "Capacitações" and str(label) == "Capacitações"
+        with flask_babel.force_locale("en"):
+            assert fast_gettext("Trainings") == "Trainings"
+        assert str(label) == "Capacitaciones"
