@@ -1,4 +1,4 @@
-"""Form helpers shared by every feature: a guard against double submission and an empty POST form."""
+"""Form helpers shared by every feature: list filters, a guard against double submission, a POST form."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
+IGNORED_FILTER = _l("This value is not one we know, so the list is not filtered by it.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -24,6 +25,29 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class FilterForm(FlaskForm):
+    """The GET form above a list. Its values come from the address, so anyone can type anything there:
+    a value that fails validation (an unknown choice, a malformed date) is ignored, the field says so,
+    and the list is shown unfiltered by it. Views read values with ``value(name)``, never ``.data``.
+    """
+
+    class Meta:
+        csrf = False
+
+    _checked = False
+
+    def value(self, name: str):
+        """The field's value, or None when it is empty or invalid."""
+        if not self._checked:
+            self._checked = True
+            self.validate()
+            for field in self:
+                if field.errors:
+                    field.errors = [IGNORED_FILTER]
+        field = self[name]
+        return None if field.errors or field.data in (None, "", []) else field.data
 
 
 class PostForm(FlaskForm):

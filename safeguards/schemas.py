@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from consortium.errors import ErrorSchema
 from consortium.i18n import LANGUAGES
 
 
@@ -102,6 +103,16 @@ class AnswerInputSchema(Schema):
     evidence = fields.Str(load_default="")
     links = fields.Str(load_default="")
     confidence = fields.Str(load_default="")
+
+
+class CurrentAnswerSchema(Schema):
+    version = fields.Int()
+    status = fields.Str()
+    rating = fields.Int(allow_none=True)
+
+
+class StaleAnswerErrorSchema(ErrorSchema):
+    current = fields.Nested(CurrentAnswerSchema, metadata={"description": "The answer as saved now"})
 
 
 class ScoreSetSchema(Schema):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import localised
+from consortium.inputs import parse_id
 from consortium.permissions import Permission, can, public, require
 from consortium.suggestions import for_principles
 from consortium.users.models import User
@@ -915,12 +916,7 @@ def export_json(assessment_id: int):
 @bp.route("/safeguards/compare")
 @public
 def compare():
-    ids = []
-    for raw in request.args.getlist("ids")[:4]:
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            continue
+    ids = [i for i in map(parse_id, request.args.getlist("ids")[:4]) if i is not None]
     columns = []
     for assessment_id in dict.fromkeys(ids):
         assessment = _load(assessment_id)

@@ -168,6 +168,7 @@ def update_training(data, training_id):
 @require(Permission.TRAININGS_ENROL)
 @blp.arguments(RegistrationInputSchema)
 @blp.response(201, RegistrationSchema)
+@blp.alt_response(409, response="CONFLICT")
 def register(data, training_id):
     """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
     training = _load(training_id)

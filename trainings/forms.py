@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
@@ -191,10 +190,7 @@ class RegistrationForm(OnceForm):
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
 
-class RegistrantFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class RegistrantFilterForm(FilterForm):
     state = SelectField(_l("State"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100)])
@@ -205,10 +201,7 @@ class RegistrantFilterForm(FlaskForm):
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
 
 
-class CatalogueFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class CatalogueFilterForm(FilterForm):
     topic = SelectField(_l("Topic"), validators=[Optional()])
     modality = SelectField(_l("Modality"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])

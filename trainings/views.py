@@ -13,9 +13,11 @@ from flask_login import current_user
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
+from consortium.inputs import parse_id
 from consortium.mail import public_url
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
+from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 from trainings import services
@@ -80,17 +82,16 @@ def _load(training_id: int) -> Training:
 @public
 def index():
     filters = CatalogueFilterForm(request.args)
-    filters.validate()
     past = request.args.get("when") == "past"
     query = services.catalogue_query(
         past=past,
-        topic=filters.topic.data or None,
-        modality=filters.modality.data or None,
-        country=filters.country.data or None,
-        language=filters.language.data or None,
+        topic=filters.value("topic"),
+        modality=filters.value("modality"),
+        country=filters.value("country"),
+        language=filters.value("language"),
         include_drafts=can(Permission.TRAININGS_MANAGE),
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = paginate(query, per_page=PER_PAGE)
     return render_template(
         "trainings/index.html", page=page, filters=filters, past=past, language=current_language()
     )
@@ -433,12 +434,12 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
         )
         .order_by(Registration.created_at, Registration.id)
     )
-    if filters.state.data:
-        query = query.where(Registration.state == filters.state.data)
-    if filters.country.data:
-        query = query.where(Organisation.country == filters.country.data)
-    if filters.q.data:
-        like = f"%{filters.q.data.strip()}%"
+    if filters.value("state"):
+        query = query.where(Registration.state == filters.value("state"))
+    if filters.value("country"):
+        query = query.where(Organisation.country == filters.value("country"))
+    if filters.value("q"):
+        like = f"%{filters.value('q').strip()}%"
         query = query.where(sa.or_(User.name.ilike(like), Organisation.name.ilike(like)))
     return query
 
@@ -448,7 +449,6 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
 def registrants(training_id: int):
     training = _load(training_id)
     filters = RegistrantFilterForm(request.args)
-    filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
     return render_template(
         "trainings/registrants.html",
@@ -467,7 +467,7 @@ def bulk(training_id: int):
     if not PostForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
-    ids = [int(value) for value in request.form.getlist("registration") if value.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("registration")) if i is not None]
     registrations = db.session.scalars(
         sa.select(Registration)
         .where(Registration.training_id == training.id, Registration.id.in_(ids))
@@ -493,7 +493,6 @@ def bulk(training_id: int):
 def export(training_id: int):
     training = _load(training_id)
     filters = RegistrantFilterForm(request.args)
-    filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -5,24 +5,21 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from consortium.audit.models import AuditEvent
-from consortium.db import db
+from consortium.forms import FilterForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import select_timezone
+from consortium.pagination import paginate
 from consortium.permissions import Permission, require
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(FilterForm):
     actor = StringField(_l("Who (e-mail)"), validators=[Optional()])
     action = StringField(_l("Action"), validators=[Optional()])
     object_type = StringField(_l("Object type"), validators=[Optional()])
@@ -35,24 +32,23 @@ class AuditFilterForm(FlaskForm):
 @require(Permission.AUDIT_READ)
 def index():
     form = AuditFilterForm(request.args)
-    form.validate()
     zone = ZoneInfo(select_timezone())
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
-    if form.actor.data:
-        query = query.where(AuditEvent.actor_label.contains(form.actor.data.strip().lower()))
-    if form.action.data:
-        query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
-    if form.object_type.data:
-        query = query.where(AuditEvent.object_type == form.object_type.data.strip())
-    if form.object_id.data:
-        query = query.where(AuditEvent.object_id == form.object_id.data.strip())
-    if form.since.data:
+    if form.value("actor"):
+        query = query.where(AuditEvent.actor_label.contains(form.value("actor").strip().lower()))
+    if form.value("action"):
+        query = query.where(AuditEvent.action.startswith(form.value("action").strip()))
+    if form.value("object_type"):
+        query = query.where(AuditEvent.object_type == form.value("object_type").strip())
+    if form.value("object_id"):
+        query = query.where(AuditEvent.object_id == form.value("object_id").strip())
+    if form.value("since"):
         query = query.where(
-            AuditEvent.created_at >= datetime.combine(form.since.data, time.min).replace(tzinfo=zone)
+            AuditEvent.created_at >= datetime.combine(form.value("since"), time.min).replace(tzinfo=zone)
         )
-    if form.until.data:
+    if form.value("until"):
         query = query.where(
-            AuditEvent.created_at <= datetime.combine(form.until.data, time.max).replace(tzinfo=zone)
+            AuditEvent.created_at <= datetime.combine(form.value("until"), time.max).replace(tzinfo=zone)
         )
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, count=False)
+    page = paginate(query, per_page=PAGE_SIZE, count=False)
     return render_template("audit/index.html", page=page, form=form)

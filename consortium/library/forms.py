@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
@@ -27,10 +27,7 @@ def _principle_choices() -> list[SelectChoice]:
     return [SelectChoice(code, code) for code in PRINCIPLES]
 
 
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class LibraryFilterForm(FilterForm):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     topic = SelectField(_l("Topic"), validators=[Optional()])
@@ -50,11 +47,6 @@ class FilterForm(FlaskForm):
         self.system.choices = [SelectChoice("", _l("All systems")), *DpiSystem.choices()]
         self.principle.choices = [SelectChoice("", _l("All principles")), *_principle_choices()]
         self.available_in.choices = [SelectChoice("", _l("Any language")), *language_choices()]
-
-    def value(self, name: str) -> str | None:
-        data = getattr(self, name).data
-        valid = {str(choice.value) for choice in getattr(self, name).choices}
-        return data if data and data in valid else None
 
 
 class VersionFields:

@@ -29,7 +29,7 @@ from consortium.library import search, services
 from consortium.library.forms import (
     AssignForm,
     AttachmentForm,
-    FilterForm,
+    LibraryFilterForm,
     NewResourceForm,
     RequestTranslationForm,
     ResourceForm,
@@ -38,6 +38,7 @@ from consortium.library.forms import (
 )
 from consortium.library.models import Attachment, DpiSystem, Resource, ResourceVersion, Topic, VersionStatus
 from consortium.markdown import render_markdown
+from consortium.pagination import requested_page, require_page
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 
@@ -69,17 +70,13 @@ def _topics() -> list[Topic]:
 @public
 def index():
     topics = _topics()
-    filters = FilterForm(request.args, topics=topics)
-    filters.validate()
+    filters = LibraryFilterForm(request.args, topics=topics)
     language = current_language()
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = requested_page()
     page = search.search(
         search.Filters(
             language=language,
-            text=(filters.q.data or "").strip(),
+            text=(filters.value("q") or "").strip(),
             kind=filters.value("kind"),
             topic=filters.value("topic"),
             country=filters.value("country"),
@@ -89,6 +86,7 @@ def index():
             page=page_number,
         )
     )
+    require_page(page_number, page.total, page.per_page)
     return render_template(
         "library/index.html",
         page=page,
@@ -222,12 +220,10 @@ def download(attachment_id: int, name: str):
 @require(Permission.LIBRARY_TRANSLATE)
 def board():
     """Every (resource, language) without a published, up-to-date version, most requested first."""
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = requested_page()
     status_filter = request.args.get("status", "")
     rows, total = services.board(status=status_filter, page=page_number, per_page=BOARD_PER_PAGE)
+    require_page(page_number, total, BOARD_PER_PAGE)
     return render_template(
         "library/board.html",
         rows=rows,
@@ -258,11 +254,9 @@ def my_translations():
 @bp.route("/library/manage")
 @require(Permission.LIBRARY_EDIT)
 def manage():
-    try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Resource))
+    page_number = requested_page()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Resource)) or 0
+    require_page(page_number, total, MANAGE_PER_PAGE)
     resources = db.session.scalars(
         sa.select(Resource)
         .options(selectinload(Resource.versions))
@@ -270,7 +264,7 @@ def manage():
         .limit(MANAGE_PER_PAGE)
         .offset((page_number - 1) * MANAGE_PER_PAGE)
     ).all()
-    page = search.Page(items=resources, total=total or 0, page=page_number, per_page=MANAGE_PER_PAGE)
+    page = search.Page(items=resources, total=total, page=page_number, per_page=MANAGE_PER_PAGE)
     return render_template("library/manage.html", page=page, resources=resources)
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
 from consortium.organisations.countries import country_choices
@@ -61,10 +60,7 @@ class InviteForm(OnceForm):
         self.role.choices = OrganisationRole.choices()
 
 
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class OrganisationFilterForm(FilterForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
 

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields
 
 from consortium.organisations.countries import country_name
+from consortium.organisations.models import OrganisationKind
 
 
 class OrganisationSchema(Schema):
@@ -19,5 +20,5 @@ class OrganisationSchema(Schema):
 
 
 class OrganisationQuerySchema(Schema):
-    country = fields.Str(load_default=None)
-    kind = fields.Str(load_default=None)
+    country = fields.Str(load_default=None, metadata={"description": "ISO 3166-1 alpha-2 code"})
+    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)
