@@ -17,7 +17,7 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
-IGNORED_FILTER = _l("This value is not one we know, so the list is not filtered by it.")
+IGNORED_FILTER = _l("This value cannot be used, so the list is not filtered by it.")
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+from typing import NoReturn
 
 from flask import Flask, request
 from marshmallow import fields, validate
@@ -74,7 +75,7 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _refuse(message) -> None:
+def _refuse(message) -> NoReturn:
     error = BadRequest()
     error.data = {"messages": {"request": [str(message)]}}  # the error page and JSON body show it
     raise error
@@ -108,6 +109,7 @@ def _check_json(data: bytes) -> None:
 
 
 def check_request() -> None:
+    """Runs before every view (and before the CSRF check): 400 for text no column can store."""
     texts = [request.path, *(key + "".join(values) for key, values in request.args.lists())]
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         texts += [key + "".join(values) for key, values in request.form.lists()]

@@ -11,11 +11,14 @@ documented schema. The seed is fixed and Hypothesis keeps no example database, s
 from __future__ import annotations
 
 import json
+import tempfile
 import zlib
+from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.config import SchemathesisConfig
 
 from consortium.app import create_app
@@ -31,6 +34,10 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.trainings.factories import make_training
 from trainings import services as trainings
 
+# Hypothesis keeps no example database ("database": "none"), but from collection on it caches Unicode
+# tables and the constants schemathesis reads from our source: those go to the system's temporary
+# directory, not to .hypothesis/ in the working tree.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "dpi-consortium-hypothesis")
 CONFIG = SchemathesisConfig.from_dict(
     {
         "seed": 20260501,

@@ -152,3 +152,10 @@ def test_ids_beyond_the_database_range_answer_404(app, visitor):
         answers[url] = visitor.get(url).status_code
     wrong = [f"{url} answered {code}" for url, code in answers.items() if code != 404]
     assert answers and not wrong, "\n".join(wrong)
+
+
+def test_an_unknown_filter_value_is_ignored_and_the_field_says_so(client, rows):
+    response = client.get("/trainings?modality=zzz", headers={"Accept-Language": "pt-BR"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Este valor não pode ser usado" in html
+    assert 'aria-invalid="true"' in html and f'/trainings/{rows["training_id"]}"' in html
