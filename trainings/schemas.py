@@ -51,9 +51,11 @@ class TrainingInputSchema(Schema):
 
     title = fields.Str(validate=validate.Length(min=1, max=200), required=True)
     summary = fields.Str(validate=validate.Length(max=600))
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    timezone = fields.Str(required=True)
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T14:00:00+00:00"})
+    ends_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T16:00:00+00:00"})
+    timezone = fields.Str(
+        required=True, metadata={"description": "An IANA time zone", "example": "America/Bogota"}
+    )
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=10000))
     modality = fields.Str(required=True, validate=validate.OneOf([m.value for m in Modality]))
     language = fields.Str(required=True, validate=validate.OneOf(list(LANGUAGES)))
