@@ -591,7 +591,8 @@ def autosave(assessment_id: int, process: str):
     )
     if answer is None:
         abort(404)
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}  # any JSON value parses; only an object holds fields
     data = services.AnswerInput.from_choice(
         str(body.get("choice") or ""),
         **{
