@@ -101,8 +101,8 @@ def rows():
 
 @pytest.fixture
 def visitor(client, login_as, rows):
-    """Pages are visited by an admin, who may see every page."""
-    admin = UserFactory(admin=True)
+    """Pages are visited by an admin, who may see every page, west of UTC (dates at the calendar's end)."""
+    admin = UserFactory(admin=True, timezone="America/Bogota")
     db.session.commit()
     return login_as(admin)
 

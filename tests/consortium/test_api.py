@@ -161,3 +161,30 @@ def test_numbers_a_column_cannot_hold_answer_422(client, staff, db):
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 422 and "seats_per_organisation" in response.get_json()["errors"]["json"]
+
+
+def test_every_operation_documents_its_errors_with_the_error_schema(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    components = spec["components"]
+
+    def schema_of(response):
+        response = (
+            components["responses"][response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
+        )
+        schema = response["content"]["application/json"]["schema"]
+        return components["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            expected = (
+                {"400"}
+                | ({"404"} if "{" in path else set())
+                | ({"401"} if "security" in operation else set())
+            )
+            assert "default" not in responses and expected <= set(responses), f"{method} {path}"
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    assert {"code", "status", "message"} <= set(schema_of(response)["properties"]), code
