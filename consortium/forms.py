@@ -1,4 +1,4 @@
-"""Form helpers shared by every feature: list filters, a guard against double submission, a POST form."""
+"""Form helpers shared by every feature: a guard against double submission and an empty POST form."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
-IGNORED_FILTER = _l("This value cannot be used, so the list is not filtered by it.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -27,31 +26,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class FilterForm(FlaskForm):
-    """The GET form above a list. Its values come from the address, so anyone can type anything there:
-    a value that fails validation (an unknown choice, a malformed date) is ignored, the field says so,
-    and the list is shown unfiltered by it. Views read values with ``value(name)``, never ``.data``.
-    """
+class PostForm(FlaskForm):
+    """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
+
+
+class ListFilterForm(FlaskForm):
+    """The filters of a list page (GET, no CSRF token): a value that fails its checks is shown with its error
+    and otherwise ignored, as if it had not been given, so no query ever sees it."""
 
     class Meta:
         csrf = False
 
-    _checked = False
-
-    def value(self, name: str):
-        """The field's value, or None when it is empty or invalid."""
-        if not self._checked:
-            self._checked = True
-            self.validate()
-            for field in self:
-                if field.errors:
-                    field.errors = [IGNORED_FILTER]
-        field = self[name]
-        return None if field.errors or field.data in (None, "", []) else field.data
-
-
-class PostForm(FlaskForm):
-    """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.errors:
+                field.data = None
+        return valid
 
 
 class OnceForm(FlaskForm):

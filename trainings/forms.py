@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, ListFilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
@@ -190,7 +190,7 @@ class RegistrationForm(OnceForm):
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
 
-class RegistrantFilterForm(FilterForm):
+class RegistrantFilterForm(ListFilterForm):
     state = SelectField(_l("State"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100)])
@@ -201,7 +201,7 @@ class RegistrantFilterForm(FilterForm):
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
 
 
-class CatalogueFilterForm(FilterForm):
+class CatalogueFilterForm(ListFilterForm):
     topic = SelectField(_l("Topic"), validators=[Optional()])
     modality = SelectField(_l("Modality"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])

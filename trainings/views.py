@@ -82,13 +82,14 @@ def _load(training_id: int) -> Training:
 @public
 def index():
     filters = CatalogueFilterForm(request.args)
+    filters.validate()
     past = request.args.get("when") == "past"
     query = services.catalogue_query(
         past=past,
-        topic=filters.value("topic"),
-        modality=filters.value("modality"),
-        country=filters.value("country"),
-        language=filters.value("language"),
+        topic=filters.topic.data or None,
+        modality=filters.modality.data or None,
+        country=filters.country.data or None,
+        language=filters.language.data or None,
         include_drafts=can(Permission.TRAININGS_MANAGE),
     )
     page = paginate(query, per_page=PER_PAGE)
@@ -434,12 +435,12 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
         )
         .order_by(Registration.created_at, Registration.id)
     )
-    if filters.value("state"):
-        query = query.where(Registration.state == filters.value("state"))
-    if filters.value("country"):
-        query = query.where(Organisation.country == filters.value("country"))
-    if filters.value("q"):
-        like = f"%{filters.value('q').strip()}%"
+    if filters.state.data:
+        query = query.where(Registration.state == filters.state.data)
+    if filters.country.data:
+        query = query.where(Organisation.country == filters.country.data)
+    if filters.q.data:
+        like = f"%{filters.q.data.strip()}%"
         query = query.where(sa.or_(User.name.ilike(like), Organisation.name.ilike(like)))
     return query
 
@@ -449,6 +450,7 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
 def registrants(training_id: int):
     training = _load(training_id)
     filters = RegistrantFilterForm(request.args)
+    filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
     return render_template(
         "trainings/registrants.html",
@@ -493,6 +495,7 @@ def bulk(training_id: int):
 def export(training_id: int):
     training = _load(training_id)
     filters = RegistrantFilterForm(request.args)
+    filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
     buffer = io.StringIO()
     writer = csv.writer(buffer)

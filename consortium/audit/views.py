@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from consortium.audit.models import AuditEvent
-from consortium.forms import FilterForm
+from consortium.forms import ListFilterForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import select_timezone
 from consortium.pagination import paginate
@@ -19,7 +19,7 @@ bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(FilterForm):
+class AuditFilterForm(ListFilterForm):
     actor = StringField(_l("Who (e-mail)"), validators=[Optional()])
     action = StringField(_l("Action"), validators=[Optional()])
     object_type = StringField(_l("Object type"), validators=[Optional()])
@@ -32,23 +32,29 @@ class AuditFilterForm(FilterForm):
 @require(Permission.AUDIT_READ)
 def index():
     form = AuditFilterForm(request.args)
+    form.validate()
     zone = ZoneInfo(select_timezone())
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
-    if form.value("actor"):
-        query = query.where(AuditEvent.actor_label.contains(form.value("actor").strip().lower()))
-    if form.value("action"):
-        query = query.where(AuditEvent.action.startswith(form.value("action").strip()))
-    if form.value("object_type"):
-        query = query.where(AuditEvent.object_type == form.value("object_type").strip())
-    if form.value("object_id"):
-        query = query.where(AuditEvent.object_id == form.value("object_id").strip())
-    if form.value("since"):
-        query = query.where(
-            AuditEvent.created_at >= datetime.combine(form.value("since"), time.min).replace(tzinfo=zone)
-        )
-    if form.value("until"):
-        query = query.where(
-            AuditEvent.created_at <= datetime.combine(form.value("until"), time.max).replace(tzinfo=zone)
-        )
+    if form.actor.data:
+        query = query.where(AuditEvent.actor_label.contains(form.actor.data.strip().lower()))
+    if form.action.data:
+        query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
+    if form.object_type.data:
+        query = query.where(AuditEvent.object_type == form.object_type.data.strip())
+    if form.object_id.data:
+        query = query.where(AuditEvent.object_id == form.object_id.data.strip())
+    if form.since.data and (since := _instant(form.since.data, time.min, zone)):
+        query = query.where(AuditEvent.created_at >= since)
+    if form.until.data and (until := _instant(form.until.data, time.max, zone)):
+        query = query.where(AuditEvent.created_at <= until)
     page = paginate(query, per_page=PAGE_SIZE, count=False)
     return render_template("audit/index.html", page=page, form=form)
+
+
+def _instant(day: date, moment: time, zone: ZoneInfo) -> datetime | None:
+    """``moment`` of ``day`` in ``zone`` as UTC; None past either end of the calendar, where no bound
+    is needed (9999-12-31 in Bogotá ends in the year 10000 UTC)."""
+    try:
+        return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, ListFilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
@@ -27,7 +27,7 @@ def _principle_choices() -> list[SelectChoice]:
     return [SelectChoice(code, code) for code in PRINCIPLES]
 
 
-class LibraryFilterForm(FilterForm):
+class FilterForm(ListFilterForm):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     topic = SelectField(_l("Topic"), validators=[Optional()])
@@ -47,6 +47,11 @@ class LibraryFilterForm(FilterForm):
         self.system.choices = [SelectChoice("", _l("All systems")), *DpiSystem.choices()]
         self.principle.choices = [SelectChoice("", _l("All principles")), *_principle_choices()]
         self.available_in.choices = [SelectChoice("", _l("Any language")), *language_choices()]
+
+    def value(self, name: str) -> str | None:
+        data = getattr(self, name).data
+        valid = {str(choice.value) for choice in getattr(self, name).choices}
+        return data if data and data in valid else None
 
 
 class VersionFields:

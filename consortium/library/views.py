@@ -29,7 +29,7 @@ from consortium.library import search, services
 from consortium.library.forms import (
     AssignForm,
     AttachmentForm,
-    LibraryFilterForm,
+    FilterForm,
     NewResourceForm,
     RequestTranslationForm,
     ResourceForm,
@@ -70,13 +70,14 @@ def _topics() -> list[Topic]:
 @public
 def index():
     topics = _topics()
-    filters = LibraryFilterForm(request.args, topics=topics)
+    filters = FilterForm(request.args, topics=topics)
+    filters.validate()
     language = current_language()
     page_number = requested_page()
     page = search.search(
         search.Filters(
             language=language,
-            text=(filters.value("q") or "").strip(),
+            text=(filters.q.data or "").strip(),
             kind=filters.value("kind"),
             topic=filters.value("topic"),
             country=filters.value("country"),

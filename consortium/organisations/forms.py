@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from consortium.forms import REQUIRED, FilterForm, MultiCheckboxField, OnceForm
+from consortium.forms import REQUIRED, ListFilterForm, MultiCheckboxField, OnceForm
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
 from consortium.organisations.countries import country_choices
@@ -60,7 +60,7 @@ class InviteForm(OnceForm):
         self.role.choices = OrganisationRole.choices()
 
 
-class OrganisationFilterForm(FilterForm):
+class FilterForm(ListFilterForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.organisations import services
-from consortium.organisations.forms import InviteForm, OrganisationFilterForm, OrganisationForm
+from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
 from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
@@ -31,10 +31,11 @@ def _load(slug: str, permission: Permission) -> Organisation:
 @bp.route("/organisations")
 @public
 def index():
-    filters = OrganisationFilterForm(request.args)
+    filters = FilterForm(request.args)
+    filters.validate()
     show_pending = request.args.get("pending") == "1" and can(Permission.ORGANISATIONS_VERIFY)
     query = services.list_organisations(
-        country=filters.value("country"), kind=filters.value("kind"), include_unverified=show_pending
+        country=filters.country.data or None, kind=filters.kind.data or None, include_unverified=show_pending
     )
     if show_pending:
         query = query.where(Organisation.verified_at.is_(None))
