@@ -17,6 +17,7 @@ from consortium import (
     config,
     errors,
     hosts,
+    inputs,
     library,
     mail,
     main,
@@ -37,6 +38,7 @@ FEATURES = (library, trainings, safeguards)
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, overrides)
+    inputs.init_app(app)  # first: routes added later use its id converter, its checks run first
     logging.basicConfig(level=logging.INFO if app.config["ENV"] != "testing" else logging.WARNING)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)

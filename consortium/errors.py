@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from consortium.db import db
@@ -45,16 +46,32 @@ TITLES = {
 CSRF_MESSAGE = _l("This form has expired or was sent from another site. Reload the page and try again.")
 
 
+class ErrorSchema(Schema):
+    """The body of every JSON error; the OpenAPI document gives it to every error response."""
+
+    code = fields.Int(required=True, metadata={"description": "The HTTP status code"})
+    status = fields.Str(required=True, metadata={"description": "The status, in the reader's language"})
+    message = fields.Str(required=True, metadata={"description": "What happened, in the reader's language"})
+    errors = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Raw(),
+        metadata={"description": "Details: the invalid fields by where they were sent (json, query...)"},
+    )
+
+
+def json_error(code: int, message: str, **extra):
+    """A JSON error response in ``ErrorSchema``'s shape; ``extra`` holds documented additions."""
+    body = {"code": code, "status": str(TITLES.get(code, "")), "message": message, **extra}
+    return make_response(jsonify(body), code)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _respond(code: int, message: str, errors: dict | None = None):
     if wants_json():
-        body = {"code": code, "status": str(TITLES.get(code, "")), "message": message}
-        if errors:
-            body["errors"] = errors
-        return make_response(jsonify(body), code)
+        return json_error(code, message, **({"errors": errors} if errors else {}))
     page = render_template(
         "errors/error.html", code=code, title=TITLES.get(code, TITLES[500]), message=message
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, request
+from marshmallow import fields, validate
 
 from consortium.db import db
 
@@ -56,13 +57,18 @@ def page_number() -> int:
     raw = request.args.get("page")
     if raw is None:
         return 1
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not 1 <= int(raw) <= MAX_PAGE:
         abort(404)
     return int(raw)
 
 
-def paginate(query: sa.Select, per_page: int, *, page: int | None = None, count: bool = True) -> Page:
-    """One page of ``query``'s rows (the request's ``?page=`` unless ``page`` is given); 404 past the last."""
+def paginate(
+    query: sa.Select, per_page: int, *, page: int | None = None, count: bool = True, api: bool = False
+) -> Page:
+    """One page of ``query``'s rows (the request's ``?page=`` unless ``page`` is given).
+
+    Past the last page, pages answer 404; the API (``api=True``) answers an empty list, as it documents.
+    """
     page = page_number() if page is None else page
     if not 1 <= page <= MAX_PAGE:
         abort(404)
@@ -70,9 +76,28 @@ def paginate(query: sa.Select, per_page: int, *, page: int | None = None, count:
         db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars().all()
     )
     more, items = len(rows) > per_page, rows[:per_page]
-    if page > 1 and not items:
+    if page > 1 and not items and not api:
         abort(404)
     total = None
     if count:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     return Page(items=items, total=total, page=page, per_page=per_page, more=more)
+
+
+def page_argument() -> fields.Integer:
+    """The API's ``page`` query argument: documented as 1 to ``MAX_PAGE``, so anything else is a 422.
+
+    A page past the end of an API list is an empty list (clients page until they get one); pages in HTML
+    answer 404 instead, as a missing address does.
+    """
+    return fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={"description": "From 1; a page past the last one is empty"},
+    )
+
+
+def require_page(page: int, total: int, per_page: int) -> None:
+    """For lists paged by their own query (search, the translation board): 404 past the last page."""
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from consortium import transaction
 from consortium.db import db
+from consortium.errors import json_error
 from consortium.permissions import Permission, Role, can, public, require
 from safeguards import framework as fw
 from safeguards import policies, services
@@ -22,6 +23,7 @@ from safeguards.schemas import (
     AssessmentSummarySchema,
     FrameworkSchema,
     ScoresSchema,
+    StaleAnswerErrorSchema,
 )
 
 blp = Blueprint("safeguards_api", __name__, url_prefix="/api/v1", description="Safeguards self-assessments")
@@ -35,11 +37,16 @@ def _visible(assessment_id: int) -> Assessment:
 
 
 def _error(status: int, message: str, **extra):
-    from flask import jsonify
+    abort(json_error(status, message, **extra))
 
-    response = jsonify(code=status, message=message, **extra)
-    response.status_code = status
-    abort(response)
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'The version the change is based on, as the ETag gave it: `"3"`',
+}
 
 
 @blp.route("/frameworks/<version>")
@@ -113,6 +120,11 @@ def get_assessment(assessment_id: int):
 @require()
 @blp.arguments(AnswerInputSchema)
 @blp.response(200, AnswerSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(412, schema=StaleAnswerErrorSchema, description="Outdated version")
+@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+@blp.doc(parameters=[IF_MATCH])
 def put_answer(data, assessment_id: int, process: str):
     """Save the team's answer. Send `If-Match: "<version>"`: 428 without it, 412 when it is outdated."""
     assessment = _visible(assessment_id)

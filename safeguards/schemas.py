@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from consortium.errors import ErrorSchema
 from consortium.i18n import LANGUAGES
 from consortium.schemas import Link, PlainText, SingleLine
 
@@ -103,6 +104,16 @@ class AnswerInputSchema(Schema):
     evidence = fields.Str(load_default="", validate=PlainText())
     links = fields.Str(load_default="", validate=[PlainText(), Link(many=True)])
     confidence = fields.Str(load_default="", validate=SingleLine())
+
+
+class CurrentAnswerSchema(Schema):
+    version = fields.Int()
+    status = fields.Str()
+    rating = fields.Int(allow_none=True)
+
+
+class StaleAnswerErrorSchema(ErrorSchema):
+    current = fields.Nested(CurrentAnswerSchema, metadata={"description": "The answer as saved now"})
 
 
 class ScoreSetSchema(Schema):

@@ -13,6 +13,7 @@ from consortium.csvexport import csv_response
 from consortium.db import db
 from consortium.forms import OnceForm, PostForm, first_submission, remember_result
 from consortium.i18n import localised
+from consortium.inputs import parse_id
 from consortium.permissions import Permission, can, public, require
 from consortium.suggestions import for_principles
 from consortium.users.models import User
@@ -628,7 +629,8 @@ def autosave(assessment_id: int, process: str):
     )
     if answer is None:
         abort(404)
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}  # any JSON value parses; only an object holds fields
     data = services.AnswerInput.from_choice(
         str(body.get("choice") or ""),
         **{
@@ -935,12 +937,7 @@ def export_json(assessment_id: int):
 @bp.route("/safeguards/compare")
 @public
 def compare():
-    ids = []
-    for raw in request.args.getlist("ids")[:4]:
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            continue
+    ids = [i for i in map(parse_id, request.args.getlist("ids")[:4]) if i is not None]
     columns = []
     for assessment_id in dict.fromkeys(ids):
         assessment = _load(assessment_id)

@@ -50,7 +50,7 @@ def list_trainings(args):
         country=args["country"],
         language=args["language"],
     ).options(sa.orm.selectinload(Training.sessions))
-    return paginate(query, PER_PAGE, page=args["page"]).items
+    return paginate(query, PER_PAGE, page=args["page"], count=False, api=True).items
 
 
 @blp.route("/trainings/<int:training_id>")
@@ -166,6 +166,7 @@ def update_training(data, training_id):
 @require(Permission.TRAININGS_ENROL)
 @blp.arguments(RegistrationInputSchema)
 @blp.response(201, RegistrationSchema)
+@blp.alt_response(409, response="CONFLICT")
 def register(data, training_id):
     """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
     training = _load(training_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from consortium.i18n import LANGUAGES, current_language
+from consortium.inputs import Id
+from consortium.pagination import page_argument
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
 from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, Topic, TrainingState
@@ -31,8 +33,8 @@ class TrainingSchema(Schema):
     approval = fields.Function(lambda t: t.approval.value, dump_only=True)
     state = fields.Function(lambda t: t.state.value, dump_only=True)
     timezone = fields.Str(dump_only=True)
-    starts_at = fields.AwareDateTime(dump_only=True)
-    ends_at = fields.AwareDateTime(dump_only=True)
+    starts_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    ends_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     sessions = fields.List(fields.Nested(SessionSchema), dump_only=True)
     capacity = fields.Int(dump_only=True)
     seats_left = fields.Int(dump_only=True)
@@ -51,9 +53,13 @@ class TrainingInputSchema(Schema):
 
     title = fields.Str(validate=[validate.Length(min=1, max=200), SingleLine()], required=True)
     summary = fields.Str(validate=[validate.Length(max=600), PlainText()])
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    timezone = fields.Str(required=True, validate=SingleLine())
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T14:00:00+00:00"})
+    ends_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T16:00:00+00:00"})
+    timezone = fields.Str(
+        required=True,
+        validate=SingleLine(),
+        metadata={"description": "An IANA time zone", "example": "America/Bogota"},
+    )
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=10000))
     modality = fields.Str(required=True, validate=validate.OneOf([m.value for m in Modality]))
     language = fields.Str(required=True, validate=validate.OneOf(list(LANGUAGES)))
@@ -65,8 +71,8 @@ class TrainingInputSchema(Schema):
     online_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
     topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in Topic])))
     principles = fields.List(fields.Str(validate=validate.OneOf(PRINCIPLE_CODES)))
-    seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1))
-    organiser_id = fields.Int()
+    seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1, max=10000))
+    organiser_id = Id()
 
     @validates_schema
     def check_times(self, data, **kwargs):
@@ -86,12 +92,14 @@ class TrainingQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    topic = fields.Str(load_default=None, validate=SingleLine())
-    modality = fields.Str(load_default=None, validate=SingleLine())
-    country = fields.Str(load_default=None, validate=SingleLine())
-    language = fields.Str(load_default=None, validate=SingleLine())
+    topic = fields.Enum(Topic, by_value=True, load_default=None)
+    modality = fields.Enum(Modality, by_value=True, load_default=None)
+    country = fields.Str(
+        load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}
+    )
+    language = fields.Str(load_default=None, validate=validate.OneOf(list(LANGUAGES)))
     past = fields.Bool(load_default=False)
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    page = page_argument()
 
 
 class RegistrationSchema(Schema):
@@ -99,11 +107,11 @@ class RegistrationSchema(Schema):
     training_id = fields.Int(dump_only=True)
     user_id = fields.Int(dump_only=True)
     person = fields.Function(lambda r: r.user.name, dump_only=True)
-    organisation_id = fields.Int(dump_only=True)
+    organisation_id = fields.Int(dump_only=True, allow_none=True)
     state = fields.Function(lambda r: r.state.value, dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
-    confirmed_at = fields.AwareDateTime(dump_only=True)
-    completed_at = fields.AwareDateTime(dump_only=True)
+    confirmed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class RegistrationInputSchema(Schema):
@@ -112,7 +120,7 @@ class RegistrationInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    organisation_id = fields.Int(load_default=None)
+    organisation_id = Id(load_default=None, allow_none=True)
     motivation = fields.Str(load_default="", validate=[validate.Length(max=2000), PlainText()])
     accessibility_needs = fields.Str(load_default="", validate=[validate.Length(max=1000), PlainText()])
     dietary_needs = fields.Str(load_default="", validate=[validate.Length(max=500), PlainText()])

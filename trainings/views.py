@@ -13,6 +13,7 @@ from consortium.csvexport import csv_response
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
+from consortium.inputs import parse_id
 from consortium.mail import public_url
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
@@ -477,7 +478,7 @@ def bulk(training_id: int):
     if not PostForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
-    ids = [int(value) for value in request.form.getlist("registration") if value.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("registration")) if i is not None]
     registrations = db.session.scalars(
         sa.select(Registration)
         .where(Registration.training_id == training.id, Registration.id.in_(ids))

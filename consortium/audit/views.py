@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -43,13 +43,18 @@ def index():
         query = query.where(AuditEvent.object_type == form.object_type.data.strip())
     if form.object_id.data:
         query = query.where(AuditEvent.object_id == form.object_id.data.strip())
-    if form.since.data:
-        query = query.where(
-            AuditEvent.created_at >= datetime.combine(form.since.data, time.min).replace(tzinfo=zone)
-        )
-    if form.until.data:
-        query = query.where(
-            AuditEvent.created_at <= datetime.combine(form.until.data, time.max).replace(tzinfo=zone)
-        )
+    if form.since.data and (since := _instant(form.since.data, time.min, zone)):
+        query = query.where(AuditEvent.created_at >= since)
+    if form.until.data and (until := _instant(form.until.data, time.max, zone)):
+        query = query.where(AuditEvent.created_at <= until)
     page = paginate(query, PAGE_SIZE, count=False)
     return render_template("audit/index.html", page=page, form=form)
+
+
+def _instant(day: date, moment: time, zone: ZoneInfo) -> datetime | None:
+    """``moment`` of ``day`` in ``zone`` as UTC; None past either end of the calendar, where no bound
+    is needed (9999-12-31 in Bogotá ends in the year 10000 UTC)."""
+    try:
+        return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None

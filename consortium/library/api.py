@@ -152,6 +152,7 @@ def create_resource(args):
 @require(Permission.LIBRARY_EDIT)
 @blp.arguments(ResourcePatchSchema)
 @blp.response(200, ResourceDetailSchema)
+@blp.alt_response(409, response="CONFLICT")
 def patch_resource(args, resource_id: int):
     resource = db.session.get(Resource, resource_id) or abort(404)
     if "version" in args and args["version"] != resource.version:
@@ -205,6 +206,8 @@ def _write_version(resource: Resource, language: str, args: dict) -> ResourceVer
 @require()
 @blp.arguments(VersionCreateSchema)
 @blp.response(201, ResourceDetailSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
 def create_version(args, resource_id: int):
     """Add a language version (a translation starts `in_translation`)."""
     resource = db.session.get(Resource, resource_id) or abort(404)
@@ -218,6 +221,8 @@ def create_version(args, resource_id: int):
 @require()
 @blp.arguments(VersionWriteSchema)
 @blp.response(200, ResourceDetailSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
 def patch_version(args, resource_id: int, lang: str):
     """Edit a language version; `status` sends it for review, publishes or unpublishes it."""
     resource = db.session.get(Resource, resource_id) or abort(404)

@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from consortium.i18n import LANGUAGES
 from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
+from consortium.pagination import page_argument
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
 
@@ -23,7 +24,7 @@ class ResourceQuerySchema(Schema):
     system = fields.Str(load_default=None, validate=validate.OneOf([s.value for s in DpiSystem]))
     principle = fields.Str(load_default=None, validate=validate.OneOf(list(PRINCIPLES)))
     available_in = fields.Str(load_default=None, validate=_LANGUAGE)
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page = page_argument()
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -39,6 +39,7 @@ from consortium.library.forms import (
 )
 from consortium.library.models import Attachment, DpiSystem, Resource, ResourceVersion, Topic, VersionStatus
 from consortium.markdown import render_markdown
+from consortium.pagination import require_page
 from consortium.permissions import Permission, can, public, require
 from consortium.users.models import User
 
@@ -87,6 +88,7 @@ def index():
             page=page_number,
         )
     )
+    require_page(page_number, page.total, page.per_page)
     return render_template(
         "library/index.html",
         page=page,
@@ -223,6 +225,7 @@ def board():
     page_number = pagination.page_number()
     status_filter = request.args.get("status", "")
     rows, total = services.board(status=status_filter, page=page_number, per_page=BOARD_PER_PAGE)
+    require_page(page_number, total, BOARD_PER_PAGE)
     return render_template(
         "library/board.html",
         rows=rows,

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields
 
 from consortium.organisations.countries import country_name
+from consortium.organisations.models import OrganisationKind
 from consortium.schemas import SingleLine
 
 
@@ -20,5 +21,7 @@ class OrganisationSchema(Schema):
 
 
 class OrganisationQuerySchema(Schema):
-    country = fields.Str(load_default=None, validate=SingleLine())
-    kind = fields.Str(load_default=None, validate=SingleLine())
+    country = fields.Str(
+        load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}
+    )
+    kind = fields.Enum(OrganisationKind, by_value=True, load_default=None)

@@ -26,7 +26,10 @@ def test_filters_with_control_characters_are_answered_not_crashed(client, login_
     """PostgreSQL refuses NUL in a query parameter: these answered 500 there before."""
     login_as(admin)
     response = client.get(url)
-    assert response.status_code == (422 if url.startswith("/api/") else 200)
+    if "%00" in url:  # NUL can be stored nowhere: consortium.inputs refuses the request as a whole
+        assert response.status_code == 400
+    else:
+        assert response.status_code == (422 if url.startswith("/api/") else 200)
 
 
 def test_a_list_filter_that_fails_its_check_is_ignored_and_explained(client, db, organisation):

@@ -214,6 +214,17 @@ def test_autosave_saves_resends_and_reports_conflicts(client, login_as, csrf_tok
     assert client.post(url, json=body).status_code == 400  # no CSRF token
 
 
+@pytest.mark.parametrize("body", [[1, 2], "choice", 3])
+def test_autosave_of_json_that_is_not_an_object_asks_for_the_version(
+    client, login_as, csrf_token, lead, assessment, body
+):
+    login_as(lead)
+    code = _in_scope_codes(assessment)[0]
+    headers = {"X-CSRFToken": csrf_token(page=_step_url(assessment, code.split(".")[0]))}
+    url = f"/safeguards/assessments/{assessment.id}/answers/{code}"
+    assert client.post(url, json=body, headers=headers).status_code == 428
+
+
 def test_query_count_per_wizard_step_does_not_grow_with_items(
     client, login_as, lead, pilot, make_assessment, count_queries, db
 ):

@@ -63,7 +63,8 @@ def test_api_refuses_control_characters_and_non_web_links(client, db, body):
         json={"kind": "report", "original_language": "es", **body},
         headers={**_bearer(db), "Accept-Language": "en"},
     )
-    assert response.status_code == 422, response.get_json()
+    # NUL cannot be stored at all, so consortium.inputs refuses it (400) before the schema looks (422)
+    assert response.status_code == (400 if "\x00" in body.get("body", "") else 422), response.get_json()
     assert _count(db) == 0
 
 
