@@ -301,3 +301,22 @@ def test_bad_input_is_shown_again_with_an_error_and_what_was_typed(client, submi
     assert response.status_code == 200 and "Un resumen." in html and 'value="not a url"' in html
     assert "error-summary" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Resource)) == 0
+
+
+def test_an_assignment_that_fails_to_commit_queues_no_mail(
+    client, submit, login_as, staff, make_resource, db, mail_outbox, commit_fails
+):
+    resource = make_resource({"en": ("Guide", "x")})
+    UserFactory(email="traductora@example.org")
+    login_as(staff)
+    page = f"/library/manage/{resource.id}/es"
+    submit(page, {"title": "Guía (borrador)"})
+    version = _version(db, resource.id, "es")
+    action = f"/library/manage/versions/{version.id}/assign"
+    commit_fails(action)
+
+    assert submit(page, {"email": "traductora@example.org"}, action=action).status_code == 500
+
+    db.session.rollback()
+    assert mail_outbox() == []
+    assert _version(db, resource.id, "es").translator_id == staff.id  # unchanged: still who drafted it
