@@ -1,9 +1,9 @@
-"""Send one form submission from several OS processes at once, as several server workers would get it.
+"""Send one request from several OS processes at once, as several server workers would get it.
 
-The test prepares the submission in its own client (log-in, GET the page for its CSRF token and
+The test prepares the request in its own client (log-in, GET the form's page for its CSRF token and
 submission key). Each worker process has its own app on the test database, built once per test
-session; for each submission it takes that client's session cookie, warms up on the form's page and
-POSTs the same data, all workers released together by a barrier. tests/trainings/test_concurrency.py
+session; for each request it takes that client's session cookie, warms up on the form's page and
+sends the same request, all workers released together by a barrier. tests/trainings/test_concurrency.py
 does the same over the API with bearer tokens.
 """
 
@@ -30,7 +30,7 @@ def _serve(overrides: dict, jobs, barrier, results) -> None:
     # A failing request answers 500, as in production, instead of raising out of the test client.
     app = create_app({**TEST_CONFIG, **overrides, "PROPAGATE_EXCEPTIONS": False})
     while (job := jobs.get()) is not None:
-        cookie, page, url, data = job
+        cookie, page, method, url, data = job
         try:
             client = app.test_client()
             if cookie is not None:
@@ -42,7 +42,11 @@ def _serve(overrides: dict, jobs, barrier, results) -> None:
             }
             client.get(page)  # templates compiled, connection open: the POSTs then really meet
             barrier.wait(timeout=TIMEOUT)
-            response = client.post(url, data=form, content_type="multipart/form-data")
+            if method == "POST":
+                response = client.post(url, data=form, content_type="multipart/form-data")
+            else:
+                response = client.open(url, method=method)
+            response.close()
             results.put((response.status_code, response.headers.get("Location", "")))
         except Exception:
             results.put(("crashed", traceback.format_exc()))
@@ -69,17 +73,19 @@ class Workers:
         for process in self.processes:
             process.start()
 
-    def post_at_once(self, client: FlaskClient, url: str, data: dict, *, page: str | None = None) -> list:
-        """POST ``data`` to ``url`` from every process with ``client``'s session; their answers.
+    def send_at_once(
+        self, client: FlaskClient, url: str, data: dict | None = None, *, method: str, page: str | None = None
+    ) -> list:
+        """Send ``method`` ``url`` (POST ``data``) from every process with ``client``'s session.
 
-        Each process first GETs ``page`` (the form's page; ``url`` by default). Returns
+        Each process first GETs ``page`` (the form's page; ``url`` by default). Returns the answers,
         [(status, Location)] in no particular order. Afterwards the test's session is rolled back, so
         it reads what the processes committed rather than its own older snapshot.
         """
         found = client.get_cookie(client.application.config["SESSION_COOKIE_NAME"])
         db.session.commit()  # end this test's transaction (and release SQLite's lock) first
         for jobs in self.jobs:
-            jobs.put((found.value if found else None, page or url, url, data))
+            jobs.put((found.value if found else None, page or url, method, url, data or {}))
         answers = [self._answer() for _ in self.jobs]
         db.session.rollback()
         crashed = [detail for status, detail in answers if status == "crashed"]

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from consortium.library.models import Attachment, Resource, ResourceVersion, Topic, TranslationRequest
 from tests.conftest import hidden_fields
 
+ROUNDS = 3
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -86,3 +87,26 @@ def test_a_translation_request_sent_twice_at_once_counts_once(
     answers = post_at_once(client, action, data, page="/library/en/guide")
     assert {status for status, _ in answers} == {302}, answers
     assert _count(db, TranslationRequest) == 1
+
+
+def test_simultaneous_downloads_are_all_served_and_counted(
+    app, get_at_once, post_at_once, staff_client, make_resource, db
+):
+    resource = make_resource({"es": ("Guía con anexo", "Texto.")})
+    page, action = (
+        f"/library/manage/{resource.id}/es",
+        f"/library/manage/versions/{resource.original.id}/attachment",
+    )
+    post_at_once(
+        staff_client, action, {**_form(staff_client, page, action), "file": (PDF, "a.pdf")}, page=page
+    )
+    attachment = db.session.scalar(sa.select(Attachment))
+    reader = app.test_client()
+    answers = []
+    for _ in range(ROUNDS):
+        answers += get_at_once(
+            reader, f"/library/attachments/{attachment.id}/a.pdf", page="/library/es/guia-con-anexo"
+        )
+    assert [status for status, _ in answers] == [200] * len(answers), answers
+    db.session.refresh(attachment)
+    assert attachment.download_count == len(answers)
