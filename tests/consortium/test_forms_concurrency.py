@@ -1,4 +1,5 @@
-"""consortium.forms: a form sent twice at once (a double click reaching two server processes) acts once."""
+"""consortium.forms under concurrency: a form sent twice at once (a double click reaching two server
+processes) acts once. Organisation creation, invitation and sign-up use OnceForm and first_submission."""
 
 from __future__ import annotations
 
