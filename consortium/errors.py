@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from consortium.db import db
+from consortium import transaction
 from consortium.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
@@ -81,12 +81,12 @@ def _respond(code: int, message: str, errors: dict | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        db.session.rollback()
+        transaction.rollback()
         return _respond(400, str(CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        db.session.rollback()
+        transaction.rollback()
         code = error.code or 500
         # abort(code, message) gives its own translated reason; a rate limit's is the limit and a refused
         # host's is Werkzeug's English text, not sentences for the person
@@ -103,7 +103,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
+        transaction.rollback()
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)

@@ -255,3 +255,16 @@ def test_get_requests_write_nothing(app, client, login_as, writes_per_request, w
         if writes_per_request:
             writers[url] = sorted(set(writes_per_request))
     assert writers == {}
+
+
+def test_only_the_unit_of_work_commits_or_rolls_back():
+    """Views, services and helpers act inside ``transaction.action()``; nobody else ends a transaction."""
+    offenders = []
+    for package in ("consortium", "trainings", "safeguards"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name == "transaction.py" and path.parent.name == "consortium":
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if re.search(r"\bsession\.(commit|rollback)\(", line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
+from sqlalchemy.orm.exc import StaleDataError
 
+from consortium import transaction
 from consortium.db import db
 from consortium.i18n import current_language
 from consortium.library import search, services
@@ -78,6 +83,18 @@ def _resource_fields(args: dict) -> dict:
     return fields
 
 
+@contextlib.contextmanager
+def _action() -> Iterator[None]:
+    """One write, one transaction: a broken rule, or an edit that lost a race, answers 409 (rolled back)."""
+    try:
+        with transaction.action():
+            yield
+    except services.LibraryError as error:
+        abort(409, str(error.message))
+    except StaleDataError:
+        abort(409)
+
+
 @blp.route("/resources")
 @public
 @blp.arguments(ResourceQuerySchema, location="query")
@@ -136,15 +153,15 @@ def create_resource(args):
     """Create a resource and its original-language version (a draft)."""
     fields = _resource_fields(args)
     fields["original_language"] = args["original_language"]
-    resource = services.create_resource(
-        by=current_user._get_current_object(),
-        title=args["title"],
-        summary=args["summary"],
-        body=args["body"],
-        slug=args["slug"],
-        **fields,
-    )
-    db.session.commit()
+    with _action():
+        resource = services.create_resource(
+            by=current_user._get_current_object(),
+            title=args["title"],
+            summary=args["summary"],
+            body=args["body"],
+            slug=args["slug"],
+            **fields,
+        )
     return item(resource, resource.original, resource.original_language, detail=True)
 
 
@@ -157,8 +174,8 @@ def patch_resource(args, resource_id: int):
     resource = db.session.get(Resource, resource_id) or abort(404)
     if "version" in args and args["version"] != resource.version:
         abort(409)
-    services.update_resource(resource, by=current_user._get_current_object(), **_resource_fields(args))
-    db.session.commit()
+    with _action():
+        services.update_resource(resource, by=current_user._get_current_object(), **_resource_fields(args))
     return item(resource, resource.original, resource.original_language, detail=True)
 
 
@@ -186,19 +203,14 @@ def _write_version(resource: Resource, language: str, args: dict) -> ResourceVer
     if version is None:
         abort(404)
     status = args.get("status")
-    try:
-        if status == "in_review" and not version.is_published:
-            services.submit_for_review(version, by=user)
-        elif status == "published" and not version.is_published:
-            services.publish_version(version, by=user)
-        elif status == "draft" and version.is_published:
-            if not can(Permission.LIBRARY_EDIT):
-                abort(403)
-            services.unpublish_version(version, by=user)
-    except services.LibraryError as error:
-        db.session.rollback()
-        abort(409, str(error.message))
-    db.session.commit()
+    if status == "in_review" and not version.is_published:
+        services.submit_for_review(version, by=user)
+    elif status == "published" and not version.is_published:
+        services.publish_version(version, by=user)
+    elif status == "draft" and version.is_published:
+        if not can(Permission.LIBRARY_EDIT):
+            abort(403)
+        services.unpublish_version(version, by=user)
     return version
 
 
@@ -210,10 +222,14 @@ def _write_version(resource: Resource, language: str, args: dict) -> ResourceVer
 @blp.alt_response(409, response="CONFLICT")
 def create_version(args, resource_id: int):
     """Add a language version (a translation starts `in_translation`)."""
-    resource = db.session.get(Resource, resource_id) or abort(404)
-    if resource.version_in(args["language"]) is not None:
-        abort(409)
-    version = _write_version(resource, args["language"], args)
+    if db.session.get(Resource, resource_id) is None:
+        abort(404)
+    with _action():
+        # Locked: of two simultaneous creations of one language, the second finds the first's version.
+        resource = transaction.lock(Resource, resource_id)
+        if resource.version_in(args["language"]) is not None:
+            abort(409)
+        version = _write_version(resource, args["language"], args)
     return item(resource, version, version.language, detail=True)
 
 
@@ -228,5 +244,6 @@ def patch_version(args, resource_id: int, lang: str):
     resource = db.session.get(Resource, resource_id) or abort(404)
     if resource.version_in(lang) is None:
         abort(404)
-    version = _write_version(resource, lang, args)
+    with _action():
+        version = _write_version(resource, lang, args)
     return item(resource, version, version.language, detail=True)

@@ -1,4 +1,5 @@
-"""The library's rules. Services flush and never commit; views and the API call the same functions."""
+"""The library's rules. Services flush and raise, never commit: views and the API run them in
+``transaction.action()``, and file changes wait for its outcome (see ``attach``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_decimal
 
-from consortium import archives
+from consortium import archives, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
@@ -58,6 +60,10 @@ class SameReviewer(LibraryError):
 
 class InvalidAttachment(LibraryError):
     message = _l("Upload a PDF, ODT, DOCX or PPTX file.")
+
+
+class TopicExists(LibraryError):
+    message = _l("A topic with this short name exists already.")
 
 
 RESOURCE_FIELDS = (
@@ -462,11 +468,18 @@ def coverage() -> dict[str, Any]:
 
 
 def save_topic(topic: Topic | None, *, slug: str, names: dict[str, str]) -> Topic:
-    if topic is None:
-        topic = Topic(slug=slugify(slug, 32))
-        db.session.add(topic)
-    topic.names = {language: name.strip() for language, name in names.items() if name and name.strip()}
-    db.session.flush()
+    """Rename ``topic``, or add a new one; two people adding one short name at once get TopicExists."""
+    names = {language: name.strip() for language, name in names.items() if name and name.strip()}
+    if topic is not None:
+        topic.names = names
+        db.session.flush()
+        return topic
+    topic = Topic(slug=slugify(slug, 32), names=names)
+    try:
+        with db.session.begin_nested():
+            db.session.add(topic)
+    except sa.exc.IntegrityError:
+        raise TopicExists from None
     return topic
 
 
@@ -543,24 +556,31 @@ class _Upload:
 def _store_stream(stream: IO[bytes], limit: int) -> _Upload:
     path = upload_folder() / f"upload-{secrets.token_hex(16)}.part"
     size = 0
-    with path.open("wb") as out:
-        while chunk := stream.read(64 * 1024):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                path.unlink(missing_ok=True)
-                raise InvalidAttachment(
-                    _l(
-                        "The file is larger than %(mb)s MB.",
-                        mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]),
+    try:
+        with path.open("wb") as out:
+            while chunk := stream.read(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise InvalidAttachment(
+                        _l(
+                            "The file is larger than %(mb)s MB.",
+                            mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]),
+                        )
                     )
-                )
-            out.write(chunk)
+                out.write(chunk)
+    except BaseException:  # too large, or the upload broke off: no partial file stays behind
+        path.unlink(missing_ok=True)
+        raise
     return _Upload(path, size)
 
 
 def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) -> Attachment:
-    """Store an uploaded file under a generated name after checking its size and its real type."""
+    """Store an uploaded file under a new generated name after checking its size and its real type.
+
+    The version's previous file stays on disk until the action commits, and the new one is removed
+    if it rolls back, so the record always points at a file. The version is locked before its
+    attachment is replaced: of two uploads at once, the second replaces the first.
+    """
     limit = int(float(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024)
     upload = _store_stream(stream, limit)
     if upload.size == 0:
@@ -571,7 +591,10 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
         upload.path.unlink(missing_ok=True)
         raise InvalidAttachment
     stored_name = f"{secrets.token_hex(16)}.{kind}"
-    upload.path.rename(upload.path.with_name(stored_name))
+    stored = upload.path.with_name(stored_name)
+    upload.path.rename(stored)
+    transaction.on_rollback(partial(stored.unlink, missing_ok=True))
+    version = transaction.lock(ResourceVersion, version.id)
     if version.attachment is not None:
         remove_attachment(version.attachment)
     attachment = Attachment(
@@ -588,7 +611,8 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    (upload_folder() / attachment.stored_name).unlink(missing_ok=True)
+    """Delete the record now and its file once the action committed (a rollback keeps both)."""
+    transaction.after_commit(partial((upload_folder() / attachment.stored_name).unlink, missing_ok=True))
     attachment.version.attachment = None
     db.session.delete(attachment)
     db.session.flush()

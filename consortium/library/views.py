@@ -20,9 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from consortium import pagination
+from consortium import pagination, transaction
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
@@ -163,8 +162,8 @@ def request_translation(resource_id: int):
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("library.resource", resource_id=resource_id)
     if form.validate_on_submit():
-        services.request_translation(found, language, _user())
-        db.session.commit()
+        with transaction.action():
+            services.request_translation(found, language, _user())
         flash(
             _(
                 "Thank you: we counted your request for a %(language)s version. The most requested "
@@ -201,8 +200,11 @@ def download(attachment_id: int, name: str):
         can(Permission.LIBRARY_TRANSLATE, version) or can(Permission.LIBRARY_EDIT)
     ):
         abort(404)
-    services.count_download(attachment)
-    db.session.commit()
+    # A GET reads in a plain transaction, which SQLite cannot turn into a write once a simultaneous
+    # download has counted; so the count is an action of its own that takes the write lock at BEGIN.
+    transaction.rollback()
+    with transaction.writing(), transaction.action():
+        services.count_download(attachment)
     response = send_from_directory(
         services.upload_folder(),
         attachment.stored_name,
@@ -272,20 +274,21 @@ def create():
     if request.method == "GET":
         form.original_language.data = current_language()
     if form.validate_on_submit():
-        earlier = first_submission(form)
+        with transaction.action():
+            earlier = first_submission(form)
+            if earlier is None:
+                created = services.create_resource(
+                    by=_user(),
+                    title=form.title.data,
+                    summary=form.summary.data,
+                    body=form.body.data,
+                    slug=form.slug.data,
+                    **form.resource_fields(),
+                )
+                url = url_for("library.edit", resource_id=created.id)
+                remember_result(form, url)
         if earlier is not None:
             return redirect(earlier.result_url or url_for("library.manage"))
-        created = services.create_resource(
-            by=_user(),
-            title=form.title.data,
-            summary=form.summary.data,
-            body=form.body.data,
-            slug=form.slug.data,
-            **form.resource_fields(),
-        )
-        url = url_for("library.edit", resource_id=created.id)
-        remember_result(form, url)
-        db.session.commit()
         flash(_("The resource was created as a draft."), "success")
         return redirect(url)
     return render_template("library/resource_form.html", form=form, resource=None)
@@ -358,26 +361,39 @@ def edit_version(resource_id: int, lang: str):
     if request.method == "GET" and version is not None:
         form.version.data = version.version
     if form.validate_on_submit():
-        if version is not None and str(version.version) != form.version.data:
-            return _version_conflict(form, found, version, lang)
-        try:
-            services.save_version(
-                found,
-                lang,
-                by=_user(),
-                title=form.title.data,
-                summary=form.summary.data,
-                body=form.body.data,
-                slug=form.slug.data,
-            )
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            found = db.session.get(Resource, resource_id)
-            return _version_conflict(form, found, found.version_in(lang), lang)
+        if version is None:
+            saved_by_someone_else = _create_version(form, found, lang)
+        else:
+            saved_by_someone_else = save_edit(form, version, lambda: _save_version(form, found, lang))
+        if saved_by_someone_else is not None:
+            return _version_conflict(form, saved_by_someone_else.resource, saved_by_someone_else, lang)
         flash(_("The %(language)s version was saved.", language=LANGUAGES[lang]), "success")
         return redirect(url_for("library.edit_version", resource_id=resource_id, lang=lang))
     return _version_page(form, found, version, lang)
+
+
+def _save_version(form: VersionForm, found: Resource, lang: str) -> None:
+    services.save_version(
+        found,
+        lang,
+        by=_user(),
+        title=form.title.data,
+        summary=form.summary.data,
+        body=form.body.data,
+        slug=form.slug.data,
+    )
+
+
+def _create_version(form: VersionForm, found: Resource, lang: str) -> ResourceVersion | None:
+    """Create the version in ``lang``; or return it, saved by someone else (or by a double click) meanwhile.
+
+    The resource is locked first, so of two simultaneous creations the second finds the first's version.
+    """
+    with transaction.action():
+        existing = transaction.lock(Resource, found.id).version_in(lang)
+        if existing is None:
+            _save_version(form, found, lang)
+    return existing
 
 
 def _version_page(form, found, version, lang, *, conflict=False, status=200, attachment_form=None):
@@ -425,11 +441,11 @@ def submit_version(version_id: int):
     _version_permission(version.resource, version, version.language)
     if PostForm().validate_on_submit():
         try:
-            services.submit_for_review(version, by=_user())
+            with transaction.action():
+                services.submit_for_review(version, by=_user())
         except services.LibraryError as error:
             flash(str(error.message), "error")
             return _back(version)
-        db.session.commit()
         flash(_("Sent for review. Another person will review and publish it."), "success")
     return _back(version)
 
@@ -443,11 +459,11 @@ def publish_version(version_id: int):
         abort(403)
     if PostForm().validate_on_submit():
         try:
-            services.publish_version(version, by=_user())
+            with transaction.action():
+                services.publish_version(version, by=_user())
         except services.LibraryError as error:
             flash(str(error.message), "error")
             return _back(version)
-        db.session.commit()
         flash(_("Published: readers can now find this version."), "success")
     return _back(version)
 
@@ -457,8 +473,8 @@ def publish_version(version_id: int):
 def return_version(version_id: int):
     version = _load_version_by_id(version_id)
     if PostForm().validate_on_submit():
-        services.return_to_translation(version, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.return_to_translation(version, by=_user())
         flash(_("Returned to the translator."), "success")
     return _back(version)
 
@@ -468,8 +484,8 @@ def return_version(version_id: int):
 def unpublish_version(version_id: int):
     version = _load_version_by_id(version_id)
     if PostForm().validate_on_submit():
-        services.unpublish_version(version, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.unpublish_version(version, by=_user())
         flash(_("Unpublished: readers no longer see this version."), "success")
     return _back(version)
 
@@ -486,8 +502,8 @@ def assign_version(version_id: int):
         if person is None:
             flash(_("Nobody has an account with that e-mail address."), "error")
             return _back(version)
-        services.assign_translator(version, person, by=_user())
-        db.session.commit()
+        with transaction.action():
+            services.assign_translator(version, person, by=_user())
         flash(_("%(name)s now translates this version.", name=person.name), "success")
     else:
         for errors in form.errors.values():
@@ -505,16 +521,15 @@ def upload_attachment(version_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            services.attach(version, upload.stream, upload.filename or "", by=_user())
+            with transaction.action():
+                services.attach(version, upload.stream, upload.filename or "", by=_user())
         except services.InvalidAttachment as error:
-            db.session.rollback()
             form.file.errors = [str(error.message)]
-        finally:
-            upload.close()
-        if not form.file.errors:
-            db.session.commit()
+        else:
             flash(_("The attachment was uploaded."), "success")
             return _back(version)
+        finally:
+            upload.close()
     form_page = VersionForm(obj=version, version=version.version)
     return _version_page(
         form_page, version.resource, version, version.language, attachment_form=form, status=422
@@ -529,13 +544,17 @@ def upload_attachment(version_id: int):
 def topics():
     form = TopicForm()
     if form.validate_on_submit():
-        slug = services.slugify(form.slug.data, 32)
-        if db.session.scalar(sa.select(Topic.id).where(Topic.slug == slug)):
-            form.slug.errors = [_("A topic with this short name exists already.")]
+        try:
+            with transaction.action():
+                # The key first: a double click's second request then finds the first one's topic as
+                # its own result, not as someone else's topic with the same short name.
+                added = first_submission(form) is None
+                if added:
+                    services.save_topic(None, slug=form.slug.data, names=form.names())
+        except services.TopicExists as error:
+            form.slug.errors = [str(error.message)]
         else:
-            if first_submission(form) is None:
-                services.save_topic(None, slug=slug, names=form.names())
-                db.session.commit()
+            if added:
                 flash(_("The topic was added."), "success")
             return redirect(url_for("library.topics"))
     return render_template("library/topics.html", form=form, topics=_topics(), post_form=PostForm())
@@ -551,8 +570,8 @@ def edit_topic(topic_id: int):
         for code in LANGUAGES:
             getattr(form, f"name_{code}").data = topic.names.get(code, "")
     if form.validate_on_submit():
-        services.save_topic(topic, slug=topic.slug, names=form.names())
-        db.session.commit()
+        with transaction.action():
+            services.save_topic(topic, slug=topic.slug, names=form.names())
         flash(_("The topic was saved."), "success")
         return redirect(url_for("library.topics"))
     return render_template("library/topic_form.html", form=form, topic=topic)
@@ -563,8 +582,8 @@ def edit_topic(topic_id: int):
 def delete_topic(topic_id: int):
     topic = db.session.get(Topic, topic_id) or abort(404)
     if PostForm().validate_on_submit():
-        services.delete_topic(topic)
-        db.session.commit()
+        with transaction.action():
+            services.delete_topic(topic)
         flash(_("The topic was removed from the library and from its resources."), "success")
     return redirect(url_for("library.topics"))
 

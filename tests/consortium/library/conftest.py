@@ -1,8 +1,11 @@
-"""Library fixtures: ``make_resource`` builds a resource with versions through the services."""
+"""Library fixtures: ``make_resource`` builds a resource with versions through the services, and
+``commit_fails`` makes the commit of a request fail as a database error would."""
 
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from flask import has_request_context, request
 
 from consortium.db import db as _db
 from consortium.db import utcnow
@@ -47,3 +50,18 @@ def make_resource():
         return resource
 
     return make
+
+
+@pytest.fixture
+def commit_fails(app, monkeypatch):
+    """``commit_fails(path)``: every request to ``path`` fails at its commit; it answers 500."""
+    paths: set[str] = set()
+
+    def fail(session):
+        if has_request_context() and request.path in paths:
+            raise sa.exc.OperationalError("COMMIT", None, OSError("disk I/O error"))
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    sa.event.listen(sa.orm.Session, "before_commit", fail)
+    yield paths.add
+    sa.event.remove(sa.orm.Session, "before_commit", fail)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from consortium.library import services
+from consortium.library.models import Resource
 from consortium.users import services as user_services
 from tests.factories import UserFactory
 
@@ -140,3 +143,31 @@ def test_unknown_topics_are_refused(client, db):
     assert refused.status_code == 422
     accepted = client.post("/api/v1/resources", json={**base, "topics": ["payments"]}, headers=headers)
     assert accepted.status_code == 201 and accepted.get_json()["topics"] == ["payments"]
+
+
+def test_an_edit_that_loses_the_race_at_save_answers_409(app, client, db, make_resource, monkeypatch):
+    resource = make_resource({"es": ("Guía", "x")})
+    headers = _bearer(db, UserFactory(staff=True))
+    update_resource = services.update_resource
+
+    def someone_else_saves_first(found, **fields):
+        # As if their commit had landed between this request's check of the version and its UPDATE.
+        db.session.execute(
+            sa.update(Resource)
+            .where(Resource.id == found.id)
+            .values(version=Resource.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return update_resource(found, **fields)
+
+    monkeypatch.setattr(services, "update_resource", someone_else_saves_first)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.patch(
+        f"/api/v1/resources/{resource.id}",
+        json={"organisation": "Cepei", "version": resource.version},
+        headers=headers,
+    )
+
+    assert response.status_code == 409
+    db.session.rollback()
+    assert db.session.get(Resource, resource.id).organisation == ""

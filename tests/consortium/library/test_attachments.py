@@ -117,3 +117,51 @@ def test_attachments_of_unpublished_versions_are_hidden(client, login_as, staff,
     assert (
         client.application.test_client().get(f"/library/attachments/{attachment.id}/a.pdf").status_code == 404
     )
+
+
+def _files(app) -> set[str]:
+    return {path.name for path in (Path(app.config["UPLOAD_FOLDER"]) / "library").iterdir()}
+
+
+def test_a_replacement_that_fails_to_commit_keeps_the_old_file_and_adds_none(
+    app, client, submit, version_page, db, commit_fails
+):
+    resource, _page = version_page
+    _upload(submit, version_page, PDF, "primero.pdf")
+    old = db.session.scalar(sa.select(Attachment))
+    old_id, old_name, files_before = old.id, old.stored_name, _files(app)
+    commit_fails(f"/library/manage/versions/{resource.original.id}/attachment")
+
+    assert _upload(submit, version_page, DOCX, "segundo.docx").status_code == 500
+
+    db.session.rollback()
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert (attachment.id, attachment.stored_name) == (old_id, old_name)
+    assert _files(app) == files_before  # the old file is still there, and no new one was left behind
+    download = client.application.test_client().get(f"/library/attachments/{old_id}/primero.pdf")
+    assert download.status_code == 200 and download.data == PDF
+    download.close()
+
+
+def test_a_first_upload_that_fails_to_commit_leaves_no_file(app, submit, version_page, db, commit_fails):
+    resource, _page = version_page
+    files_before = _files(app)
+    commit_fails(f"/library/manage/versions/{resource.original.id}/attachment")
+
+    assert _upload(submit, version_page, PDF, "informe.pdf").status_code == 500
+
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+    assert _files(app) == files_before
+
+
+def test_a_committed_replacement_deletes_the_old_file(app, submit, version_page, db):
+    _upload(submit, version_page, PDF, "primero.pdf")
+    old_name = db.session.scalar(sa.select(Attachment.stored_name))
+
+    assert _upload(submit, version_page, DOCX, "segundo.docx").status_code == 302
+
+    db.session.rollback()
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert attachment.filename == "segundo.docx"
+    assert old_name not in _files(app) and attachment.stored_name in _files(app)

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
+from consortium.library import services
 from consortium.library.models import Resource, ResourceVersion, Topic, VersionStatus
 from tests.conftest import hidden_fields
 from tests.factories import UserFactory
@@ -301,3 +302,67 @@ def test_bad_input_is_shown_again_with_an_error_and_what_was_typed(client, submi
     assert response.status_code == 200 and "Un resumen." in html and 'value="not a url"' in html
     assert "error-summary" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Resource)) == 0
+
+
+def test_an_assignment_that_fails_to_commit_queues_no_mail(
+    client, submit, login_as, staff, make_resource, db, mail_outbox, commit_fails
+):
+    resource = make_resource({"en": ("Guide", "x")})
+    UserFactory(email="traductora@example.org")
+    login_as(staff)
+    page = f"/library/manage/{resource.id}/es"
+    submit(page, {"title": "Guía (borrador)"})
+    version = _version(db, resource.id, "es")
+    action = f"/library/manage/versions/{version.id}/assign"
+    commit_fails(action)
+
+    assert submit(page, {"email": "traductora@example.org"}, action=action).status_code == 500
+
+    db.session.rollback()
+    assert mail_outbox() == []
+    assert _version(db, resource.id, "es").translator_id == staff.id  # unchanged: still who drafted it
+
+
+def test_an_edit_that_loses_the_race_at_save_is_shown_beside_the_saved_version(
+    client, login_as, staff, make_resource, db, monkeypatch
+):
+    resource = make_resource({"es": ("Guía", "Texto original.")})
+    page = f"/library/manage/{resource.id}/es"
+    login_as(staff)
+    fields = hidden_fields(client.get(page).get_data(as_text=True), page)
+    save_version = services.save_version
+
+    def someone_else_saves_first(found, language, **kwargs):
+        # As if their commit had landed between this request's check of the version and its UPDATE.
+        db.session.execute(
+            sa.update(ResourceVersion)
+            .where(ResourceVersion.resource_id == found.id, ResourceVersion.language == language)
+            .values(version=ResourceVersion.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return save_version(found, language, **kwargs)
+
+    monkeypatch.setattr(services, "save_version", someone_else_saves_first)
+    response = client.post(page, data={**fields, "title": "Guía", "body": "Mi edición."})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Mi edición." in html and "Texto original." in html
+    assert _version(db, resource.id, "es").body == "Texto original."
+
+
+def test_a_topic_whose_short_name_exists_is_refused_and_can_be_corrected(client, submit, login_as, staff, db):
+    login_as(staff)
+    submit("/library/manage/topics", {"slug": "inclusion", "name_es": "Inclusión"})
+    page = "/library/manage/topics"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), page)
+
+    taken = client.post(page, data={**fields, "slug": "Inclusión", "name_es": "Inclusión digital"})
+
+    html = taken.get_data(as_text=True)
+    assert taken.status_code == 200 and "Ya existe un tema con este nombre corto." in html
+    assert 'value="Inclusión digital"' in html
+    corrected = client.post(
+        page, data={**fields, "slug": "inclusion-digital", "name_es": "Inclusión digital"}
+    )
+    assert corrected.status_code == 302
+    assert sorted(db.session.scalars(sa.select(Topic.slug))) == ["inclusion", "inclusion-digital"]
