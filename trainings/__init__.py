@@ -10,7 +10,7 @@ from trainings import cli, policies, privacy
 from trainings import demo as demo_data
 from trainings import seed as seed_data
 from trainings.api import blp as api_blp
-from trainings.models import DisseminationReport, Registration, Training
+from trainings.models import Registration, Training
 from trainings.services.catalogue import suggest
 from trainings.views import bp
 
@@ -18,7 +18,6 @@ from trainings.views import bp
 def init_app(app: Flask) -> None:
     register_policy(Training, policies.training_policy)
     register_policy(Registration, policies.registration_policy)
-    register_policy(DisseminationReport, policies.report_policy)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(cli.trainings_cli)

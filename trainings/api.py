@@ -12,10 +12,9 @@ from consortium import transaction
 from consortium.db import db
 from consortium.organisations.models import Organisation
 from consortium.pagination import paginate
-from consortium.permissions import Permission, public, require
+from consortium.permissions import Permission, current_person, public, require, visible_or_404
 from trainings import services
 from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingState
-from trainings.policies import manages_registration, training_visible
 from trainings.schemas import (
     RegistrationInputSchema,
     RegistrationSchema,
@@ -28,13 +27,6 @@ from trainings.schemas import (
 blp = Blueprint("trainings_api", __name__, url_prefix="/api/v1", description="Trainings and registrations")
 
 PER_PAGE = 50
-
-
-def _load(training_id: int) -> Training:
-    training = db.session.get(Training, training_id)
-    if training is None or not training_visible(current_user, training):
-        abort(404)
-    return training
 
 
 @blp.route("/trainings")
@@ -57,7 +49,7 @@ def list_trainings(args):
 @public
 @blp.response(200, TrainingSchema)
 def get_training(training_id):
-    return _load(training_id)
+    return visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
 
 
 def _apply(data: dict, training: Training | None) -> dict:
@@ -128,9 +120,7 @@ def create_training(data):
     fields.setdefault("organiser_id", _default_organiser())
     sessions = _sessions(data, None)
     with transaction.action():
-        training = services.create_training(
-            by=current_user._get_current_object(), sessions=sessions, **fields
-        )
+        training = services.create_training(by=current_person(), sessions=sessions, **fields)
         if data["state"] != TrainingState.DRAFT.value:
             _set_state(training, TrainingState(data["state"]))
     return training
@@ -139,7 +129,7 @@ def create_training(data):
 def _set_state(training: Training, state: TrainingState) -> None:
     if state is training.state:
         return
-    by = current_user._get_current_object()
+    by = current_person()
     if state is TrainingState.PUBLISHED:
         services.publish(training, by=by)
     elif state is TrainingState.CANCELLED:
@@ -153,10 +143,10 @@ def _set_state(training: Training, state: TrainingState) -> None:
 @blp.arguments(TrainingPatchSchema(partial=True))
 @blp.response(200, TrainingSchema)
 def update_training(data, training_id):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     sessions, fields = _sessions(data, training), _apply(data, training)
     with transaction.action():
-        services.update_training(training, by=current_user._get_current_object(), sessions=sessions, **fields)
+        services.update_training(training, by=current_person(), sessions=sessions, **fields)
         if "state" in data:
             _set_state(training, TrainingState(data["state"]))
     return training
@@ -168,8 +158,8 @@ def update_training(data, training_id):
 @blp.response(201, RegistrationSchema)
 def register(data, training_id):
     """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
-    training = _load(training_id)
-    user = current_user._get_current_object()
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
+    user = current_person()
     organisation = None
     if data["organisation_id"] is not None:
         organisation = db.session.get(Organisation, data["organisation_id"])
@@ -197,11 +187,9 @@ def register(data, training_id):
 @require()
 @blp.response(200, RegistrationSchema)
 def cancel_registration(registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not manages_registration(current_user, registration):
-        abort(404)
+    registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
     with transaction.action():
-        services.cancel_registration(registration, by=current_user._get_current_object())
+        services.cancel_registration(registration, by=current_person())
     return registration
 
 
@@ -209,7 +197,7 @@ def cancel_registration(registration_id):
 @require(Permission.TRAININGS_MANAGE)
 @blp.response(200, RegistrationSchema(many=True))
 def list_registrations(training_id):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     return db.session.scalars(
         sa.select(Registration)
         .where(Registration.training_id == training.id)

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort
-from flask_login import current_user
+from flask import Blueprint
 
-from consortium.db import db, utcnow
-from consortium.users.models import User
-from trainings.models import Topic, Training
-from trainings.policies import training_visible
+from consortium.db import utcnow
+from trainings.models import Topic
 
 bp = Blueprint(
     "trainings",
@@ -36,17 +33,6 @@ def helpers():
 
 def _topic_labels(codes):
     return [Topic(code).label for code in codes if code in Topic._value2member_map_]
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _load(training_id: int) -> Training:
-    training = db.session.get(Training, training_id)
-    if training is None or not training_visible(current_user, training):
-        abort(404)
-    return training
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.

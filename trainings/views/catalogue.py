@@ -10,15 +10,13 @@ from consortium.db import db
 from consortium.i18n import current_language
 from consortium.mail import public_url
 from consortium.pagination import paginate
-from consortium.permissions import Permission, can, public
+from consortium.permissions import Permission, can, public, visible_or_404
 from trainings import services
 from trainings.forms import (
     CatalogueFilterForm,
 )
-from trainings.models import (
-    Registration,
-)
-from trainings.views import _load, bp
+from trainings.models import Registration, Training
+from trainings.views import bp
 
 PER_PAGE = 24
 
@@ -46,7 +44,7 @@ def index():
 @bp.route("/trainings/<int:training_id>")
 @public
 def detail(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     registration = None
     if current_user.is_authenticated:
         registration = db.session.scalar(
@@ -68,7 +66,7 @@ def detail(training_id: int):
 @bp.route("/trainings/<int:training_id>.ics")
 @public
 def calendar(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     body = services.ics(training, language=current_language())
     return Response(
         body,

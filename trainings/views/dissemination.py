@@ -14,7 +14,7 @@ from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import current_language
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, can, public, require
+from consortium.permissions import Permission, can, current_person, public, require
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (
@@ -25,7 +25,7 @@ from trainings.models import (
     Training,
     TrainingState,
 )
-from trainings.views import _user, bp
+from trainings.views import bp
 
 
 def _reporting_organisations(user: User) -> list[Organisation]:
@@ -45,7 +45,7 @@ def reports():
     return render_template(
         "trainings/reports.html",
         reports=db.session.scalars(query.limit(500)).all(),
-        may_report=bool(_reporting_organisations(_user())),
+        may_report=bool(_reporting_organisations(current_person())),
         post_form=PostForm(),
     )
 
@@ -53,7 +53,7 @@ def reports():
 @bp.route("/trainings/reports/new", methods=["GET", "POST"])
 @require()
 def new_report():
-    organisations = _reporting_organisations(_user())
+    organisations = _reporting_organisations(current_person())
     if not organisations:
         abort(403)
     form = ReportForm(organisations=organisations)
@@ -68,7 +68,7 @@ def new_report():
                 return redirect(earlier.result_url or url_for("trainings.reports"))
             services.create_report(
                 organisation,
-                by=_user(),
+                by=current_person(),
                 held_on=form.held_on.data,
                 country=form.country.data,
                 language=form.language.data,
@@ -92,7 +92,7 @@ def verify_report(report_id: int):
         abort(404)
     if PostForm().validate_on_submit() and not report.is_verified:
         with transaction.action():
-            services.verify_report(report, by=_user())
+            services.verify_report(report, by=current_person())
         flash(_("The report is verified."), "success")
     return redirect(url_for("trainings.reports"))
 

@@ -13,7 +13,7 @@ from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, require
+from consortium.permissions import Permission, current_person, require, visible_or_404
 from trainings import services
 from trainings.forms import (
     TrainingForm,
@@ -25,7 +25,7 @@ from trainings.models import (
     Training,
     TrainingState,
 )
-from trainings.views import _load, _user, bp
+from trainings.views import bp
 
 
 def _organisers():
@@ -92,7 +92,9 @@ def create():
             earlier = first_submission(form)
             if earlier is not None:
                 return redirect(earlier.result_url or url_for("trainings.index"))
-            training = services.create_training(by=_user(), sessions=form.parsed_sessions, **_fields(form))
+            training = services.create_training(
+                by=current_person(), sessions=form.parsed_sessions, **_fields(form)
+            )
             url = url_for("trainings.detail", training_id=training.id)
             remember_result(form, url)
         flash(_("The training was saved as a draft. Publish it when it is ready."), "success")
@@ -103,7 +105,7 @@ def create():
 @bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
 @require(Permission.TRAININGS_MANAGE)
 def edit(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     form = TrainingForm(obj=training, organisers=_organisers())
     if request.method == "GET":
         _fill(form, training)
@@ -112,7 +114,7 @@ def edit(training_id: int):
             form,
             training,
             lambda: services.update_training(
-                training, by=_user(), sessions=form.parsed_sessions, **_fields(form)
+                training, by=current_person(), sessions=form.parsed_sessions, **_fields(form)
             ),
         )
         if saved_by_someone_else is not None:
@@ -137,10 +139,10 @@ def _conflict(form: TrainingForm, training: Training):
 @bp.route("/trainings/<int:training_id>/publish", methods=["POST"])
 @require(Permission.TRAININGS_MANAGE)
 def publish(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     if PostForm().validate_on_submit() and training.state is TrainingState.DRAFT:
         with transaction.action():
-            services.publish(training, by=_user())
+            services.publish(training, by=current_person())
         flash(_("The training is published."), "success")
     return redirect(url_for("trainings.detail", training_id=training.id))
 
@@ -148,9 +150,9 @@ def publish(training_id: int):
 @bp.route("/trainings/<int:training_id>/cancel", methods=["POST"])
 @require(Permission.TRAININGS_MANAGE)
 def cancel(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     if PostForm().validate_on_submit() and training.state is not TrainingState.CANCELLED:
         with transaction.action():
-            told = services.cancel_training(training, by=_user())
+            told = services.cancel_training(training, by=current_person())
         flash(_("The training is cancelled; %(n)s people were told.", n=told), "success")
     return redirect(url_for("trainings.detail", training_id=training.id))

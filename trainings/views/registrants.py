@@ -13,7 +13,7 @@ from consortium.forms import PostForm
 from consortium.i18n import current_language
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, require
+from consortium.permissions import Permission, current_person, require, visible_or_404
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (
@@ -26,7 +26,7 @@ from trainings.models import (
     Training,
     TrainingSession,
 )
-from trainings.views import _load, _user, bp
+from trainings.views import bp
 
 
 def _registrants_query(training: Training, filters: RegistrantFilterForm):
@@ -54,7 +54,7 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
 @bp.route("/trainings/<int:training_id>/registrations")
 @require(Permission.TRAININGS_MANAGE)
 def registrants(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     filters = RegistrantFilterForm(request.args)
     filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
@@ -71,7 +71,7 @@ def registrants(training_id: int):
 @bp.route("/trainings/<int:training_id>/registrations/bulk", methods=["POST"])
 @require(Permission.TRAININGS_MANAGE)
 def bulk(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     if not PostForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
@@ -85,7 +85,7 @@ def bulk(training_id: int):
         flash(_("Choose people and an action."), "error")
         return redirect(url_for("trainings.registrants", training_id=training.id))
     with transaction.action():
-        services.decide(registrations, action, by=_user())
+        services.decide(registrations, action, by=current_person())
     flash(_("%(n)s registrations updated.", n=len(registrations)), "success")
     return redirect(url_for("trainings.registrants", training_id=training.id))
 
@@ -93,7 +93,7 @@ def bulk(training_id: int):
 @bp.route("/trainings/<int:training_id>/registrations.csv")
 @require(Permission.TRAININGS_MANAGE)
 def export(training_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     filters = RegistrantFilterForm(request.args)
     filters.validate()
     registrations = db.session.scalars(_registrants_query(training, filters)).all()
@@ -137,7 +137,7 @@ def _session(training: Training, session_id: int) -> TrainingSession:
 @bp.route("/trainings/<int:training_id>/sessions/<int:session_id>/check-in")
 @require(Permission.TRAININGS_MANAGE)
 def checkin(training_id: int, session_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     session = _session(training, session_id)
     search = (request.args.get("q") or "").strip()[:100]
     query = (
@@ -169,7 +169,7 @@ def checkin(training_id: int, session_id: int):
 )
 @require(Permission.TRAININGS_MANAGE)
 def mark(training_id: int, session_id: int, registration_id: int):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     session = _session(training, session_id)
     registration = db.session.get(Registration, registration_id)
     if (
@@ -180,7 +180,9 @@ def mark(training_id: int, session_id: int, registration_id: int):
         abort(404)
     if PostForm().validate_on_submit():
         with transaction.action():
-            services.set_attendance(registration, session, request.form.get("present") == "1", by=_user())
+            services.set_attendance(
+                registration, session, request.form.get("present") == "1", by=current_person()
+            )
     return redirect(
         url_for("trainings.checkin", training_id=training.id, session_id=session.id) + f"#r{registration.id}"
     )

@@ -12,7 +12,7 @@ from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import current_language
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
-from consortium.permissions import Permission, can, public, require
+from consortium.permissions import Permission, can, current_person, public, require, visible_or_404
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (
@@ -22,9 +22,9 @@ from trainings.models import (
     Certificate,
     Registration,
     RegistrationState,
+    Training,
 )
-from trainings.policies import manages_registration
-from trainings.views import _load, _user, bp
+from trainings.views import bp
 
 
 def _registration_choices(user: User):
@@ -57,8 +57,8 @@ def _registration_choices(user: User):
 @bp.route("/trainings/<int:training_id>/register", methods=["GET", "POST"])
 @require(Permission.TRAININGS_ENROL)
 def register(training_id: int):
-    training = _load(training_id)
-    user = _user()
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
+    user = current_person()
     people, organisations = _registration_choices(user)
     form = RegistrationForm(
         people=people,
@@ -119,12 +119,10 @@ def _state_message(registration: Registration, person: User, user: User) -> str:
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
 @require()
 def cancel_registration(registration_id: int):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not manages_registration(current_user, registration):
-        abort(404)
+    registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
     if PostForm().validate_on_submit():
         with transaction.action():
-            services.cancel_registration(registration, by=_user())
+            services.cancel_registration(registration, by=current_person())
         flash(_("The registration was cancelled."), "success")
     return redirect(url_for("trainings.detail", training_id=registration.training_id))
 
@@ -155,9 +153,7 @@ def mine():
 @bp.route("/registrations/<int:registration_id>/certificate.pdf")
 @require()
 def certificate(registration_id: int):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not manages_registration(current_user, registration):
-        abort(404)
+    registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
     if registration.certificate is None:
         abort(404)
     pdf = services.certificate_pdf(registration.certificate)
