@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from consortium.i18n import LANGUAGES, current_language
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
-from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, Topic, TrainingState
+from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, TrainingState, TrainingTopic
 
 
 def _title(training) -> str:
@@ -63,7 +63,7 @@ class TrainingInputSchema(Schema):
     city = fields.Str(validate=[validate.Length(max=120), SingleLine()])
     venue = fields.Str(validate=[validate.Length(max=300), SingleLine()])
     online_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
-    topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in Topic])))
+    topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in TrainingTopic])))
     principles = fields.List(fields.Str(validate=validate.OneOf(PRINCIPLE_CODES)))
     seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1))
     organiser_id = fields.Int()

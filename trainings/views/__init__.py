@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Blueprint
 
 from consortium.db import utcnow
-from trainings.models import Topic
+from trainings.models import TrainingTopic
 
 bp = Blueprint(
     "trainings",
@@ -32,7 +32,7 @@ def helpers():
 
 
 def _topic_labels(codes):
-    return [Topic(code).label for code in codes if code in Topic._value2member_map_]
+    return [TrainingTopic(code).label for code in codes if code in TrainingTopic._value2member_map_]
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.
