@@ -14,7 +14,7 @@ from consortium.organisations.models import Organisation
 from consortium.pagination import paginate
 from consortium.permissions import Permission, current_person, public, require, visible_or_404
 from trainings import services
-from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingState
+from trainings.models import Registration, Training, TrainingState
 from trainings.schemas import (
     RegistrationInputSchema,
     RegistrationSchema,
@@ -23,6 +23,7 @@ from trainings.schemas import (
     TrainingQuerySchema,
     TrainingSchema,
 )
+from trainings.services.catalogue import training_fields
 
 blp = Blueprint("trainings_api", __name__, url_prefix="/api/v1", description="Trainings and registrations")
 
@@ -60,7 +61,7 @@ def _apply(data: dict, training: Training | None) -> dict:
     for name in ("title", "summary"):
         if name in data:
             fields[name] = {**((getattr(training, name) or {}) if training else {}), language: data[name]}
-    for name in (
+    scalars = (
         "timezone",
         "capacity",
         "country",
@@ -70,13 +71,10 @@ def _apply(data: dict, training: Training | None) -> dict:
         "topics",
         "principles",
         "seats_per_organisation",
-    ):
-        if name in data:
-            fields[name] = data[name] if data[name] is not None or name == "seats_per_organisation" else ""
-    if "modality" in data:
-        fields["modality"] = Modality(data["modality"])
-    if "approval" in data:
-        fields["approval"] = ApprovalMode(data["approval"])
+        "modality",
+        "approval",
+    )
+    fields.update(training_fields({name: data[name] for name in scalars if name in data}))
     if "organiser_id" in data:
         if db.session.get(Organisation, data["organiser_id"]) is None:
             abort(422, _("Unknown organiser."))

@@ -4,7 +4,7 @@ Changes that move seats (a raised capacity, a cancellation) lock the training's 
 ``registrations``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +16,8 @@ from consortium.suggestions import Suggestion
 from consortium.users.models import User
 from trainings.models import (
     ACTIVE_STATES,
+    ApprovalMode,
+    Modality,
     Training,
     TrainingSession,
     TrainingState,
@@ -25,6 +27,25 @@ from trainings.services.registrations import fill_free_seats
 from trainings.services.seats import registrations_in
 
 Sessions = list[tuple[datetime, datetime]]
+
+#: Text columns that hold "" rather than NULL when left empty.
+TEXT_FIELDS = ("venue", "city", "country", "online_url", "trainers")
+ENUM_FIELDS = {"modality": Modality, "approval": ApprovalMode}
+
+
+def training_fields(values: Mapping) -> dict:
+    """The one mapping from input (the staff form, an API body) to a training's columns.
+
+    Only the names given are returned, so a partial API update changes nothing else.
+    """
+    fields = dict(values)
+    for name in TEXT_FIELDS:
+        if name in fields:
+            fields[name] = fields[name] or ""
+    for name, enum in ENUM_FIELDS.items():
+        if name in fields:
+            fields[name] = enum(fields[name])
+    return fields
 
 
 def _set_sessions(training: Training, sessions: Sessions) -> bool:

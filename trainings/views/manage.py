@@ -20,11 +20,10 @@ from trainings.forms import (
     format_sessions,
 )
 from trainings.models import (
-    ApprovalMode,
-    Modality,
     Training,
     TrainingState,
 )
+from trainings.services.catalogue import training_fields
 from trainings.views import bp
 
 
@@ -56,19 +55,11 @@ FIELDS = (
 
 def _fields(form: TrainingForm) -> dict:
     values = {name: getattr(form, name).data for name in FIELDS}
-    values["modality"] = Modality(values["modality"])
-    values["approval"] = ApprovalMode(values["approval"])
-    values["venue"] = values["venue"] or ""
-    values["city"] = values["city"] or ""
-    values["online_url"] = values["online_url"] or ""
-    values["trainers"] = values["trainers"] or ""
-    values["country"] = values["country"] or ""
-    values["title"] = form.translated("title")
-    values["summary"] = form.translated("summary")
-    values["description"] = form.translated("description")
-    values["registration_opens_at"] = form.local_to_utc(form.registration_opens_at.data)
-    values["registration_closes_at"] = form.local_to_utc(form.registration_closes_at.data)
-    return values
+    for name in ("title", "summary", "description"):
+        values[name] = form.translated(name)
+    for name in ("registration_opens_at", "registration_closes_at"):
+        values[name] = form.local_to_utc(getattr(form, name).data)
+    return training_fields(values)
 
 
 def _fill(form: TrainingForm, training: Training) -> None:
