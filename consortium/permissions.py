@@ -104,11 +104,6 @@ def can(permission: Permission, obj: Any = None, user=None) -> bool:
     return bool(policy and policy(user, permission, obj))
 
 
-def current_person():
-    """The signed-in user itself, not the request-bound proxy: for services and for storing on rows."""
-    return current_user._get_current_object()
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -6,12 +6,11 @@ from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, suggestions
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
-from trainings import cli, policies, privacy
+from trainings import cli, policies, privacy, providers
 from trainings import demo as demo_data
 from trainings import seed as seed_data
 from trainings.api import blp as api_blp
 from trainings.models import Registration, Training
-from trainings.services.catalogue import suggest
 from trainings.views import bp
 
 
@@ -23,5 +22,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.trainings_cli)
     kernel_demo.register(demo_data.load)
     kernel_seed.register(seed_data.seed)
-    suggestions.register("trainings", suggest)
+    suggestions.register("trainings", providers.suggest)
     personal_data.register("trainings", privacy.keeper)

@@ -12,7 +12,8 @@ from consortium import transaction
 from consortium.db import db
 from consortium.organisations.models import Organisation
 from consortium.pagination import paginate
-from consortium.permissions import Permission, current_person, public, require, visible_or_404
+from consortium.permissions import Permission, public, require, visible_or_404
+from consortium.users import current_person
 from trainings import services
 from trainings.models import Registration, Training, TrainingState
 from trainings.schemas import (

@@ -1,7 +1,8 @@
 """What trainings do, one rule set a module. Services flush and never commit: the view's
 ``transaction.action()`` does.
 
-- ``catalogue``      the trainings on offer: create, edit, publish, cancel; the catalogue query; suggestions
+- ``catalogue``      the trainings on offer: create, edit, publish, cancel; the catalogue query;
+                     the one form/API-to-columns mapping
 - ``registrations``  registering people, staff's decisions, cancelling, promoting the waiting list; errors
 - ``seats``          seat counters and the waiting-list queue (always under the training's row lock)
 - ``attendance``     attendance per session and the completion it earns
@@ -21,7 +22,7 @@ from trainings.services.catalogue import (
     catalogue_query,
     create_training,
     publish,
-    suggest,
+    training_fields,
     update_training,
 )
 from trainings.services.dissemination import can_report_for, create_report, verify_report
@@ -73,7 +74,7 @@ __all__ = [
     "reject",
     "send_reminders",
     "set_attendance",
-    "suggest",
+    "training_fields",
     "update_training",
     "verify_report",
     "waitlist_position",

@@ -1,5 +1,7 @@
 """Attendance per session, and the completion (and certificate) that follows from it."""
 
+from __future__ import annotations
+
 import sqlalchemy as sa
 
 from consortium.db import db, utcnow

@@ -1,18 +1,18 @@
-"""The trainings on offer: creating, editing, publishing and cancelling them, listing and suggesting them.
+"""The trainings on offer: creating, editing, publishing and cancelling them, and listing them.
 
 Changes that move seats (a raised capacity, a cancellation) lock the training's row first, as in
 ``registrations``.
 """
 
-from collections.abc import Iterable, Mapping
+from __future__ import annotations
+
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
 
 from consortium import signals, transaction
 from consortium.db import db, utcnow
-from consortium.suggestions import Suggestion
 from consortium.users.models import User
 from trainings.models import (
     ACTIVE_STATES,
@@ -145,34 +145,3 @@ def catalogue_query(
         # JSON lists differ between databases; matching the quoted code in the text works on both.
         query = query.where(sa.cast(Training.topics, sa.String).like(f'%"{topic}"%'))
     return query
-
-
-def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
-    """Upcoming published trainings that address the given safeguards principles."""
-    codes = [code for code in codes if code]
-    if not codes:
-        return []
-    now = utcnow()
-    query = (
-        sa.select(Training)
-        .where(Training.state == TrainingState.PUBLISHED, Training.starts_at > now)
-        .where(sa.or_(*(sa.cast(Training.principles, sa.String).like(f'%"{code}"%') for code in codes)))
-        .order_by(Training.starts_at)
-        .limit(limit)
-    )
-    from consortium.i18n import current_language
-
-    language = current_language()
-    suggestions = []
-    for training in db.session.scalars(query):
-        title, _lang = training.text("title", language)
-        suggestions.append(
-            Suggestion(
-                kind="training",
-                title=title,
-                url=url_for("trainings.detail", training_id=training.id),
-                principles=tuple(code for code in training.principles if code in codes),
-                detail=training.modality.label,
-            )
-        )
-    return suggestions

@@ -1,5 +1,7 @@
 """Reports from organisations that pass on what they learned, and staff's verification of them."""
 
+from __future__ import annotations
+
 import sqlalchemy as sa
 
 from consortium import signals

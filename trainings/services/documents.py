@@ -1,5 +1,7 @@
 """Files a training hands out: certificates (code, PDF, public URL) and the iCalendar file."""
 
+from __future__ import annotations
+
 import io
 import secrets
 from pathlib import Path

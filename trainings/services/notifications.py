@@ -1,5 +1,7 @@
 """E-mail to registrants: one notice per event in the registration's life, and the reminders."""
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa

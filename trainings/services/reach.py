@@ -1,5 +1,7 @@
 """The reach figures: aggregates of trainings held, people trained and dissemination, per year and country."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa

@@ -6,6 +6,8 @@ person is already registered, the registration's current state. Concurrent reque
 take their turn, on PostgreSQL (``SELECT … FOR UPDATE``) and on SQLite (one writer at a time).
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 
 import sqlalchemy as sa

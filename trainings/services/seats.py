@@ -6,6 +6,8 @@ conditional UPDATEs (``... WHERE confirmed_count < capacity``) that bypass the t
 so taking a seat never makes a staff edit look stale.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 
 import sqlalchemy as sa

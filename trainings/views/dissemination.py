@@ -14,7 +14,8 @@ from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import current_language
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, can, current_person, public, require
+from consortium.permissions import Permission, can, public, require
+from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (

@@ -13,7 +13,8 @@ from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, current_person, require, visible_or_404
+from consortium.permissions import Permission, require, visible_or_404
+from consortium.users import current_person
 from trainings import services
 from trainings.forms import (
     TrainingForm,

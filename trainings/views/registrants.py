@@ -13,7 +13,8 @@ from consortium.forms import PostForm
 from consortium.i18n import current_language
 from consortium.organisations.countries import country_name
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, current_person, require, visible_or_404
+from consortium.permissions import Permission, require, visible_or_404
+from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (

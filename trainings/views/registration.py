@@ -12,7 +12,8 @@ from consortium.db import db
 from consortium.forms import PostForm, first_submission, remember_result
 from consortium.i18n import current_language
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
-from consortium.permissions import Permission, can, current_person, public, require, visible_or_404
+from consortium.permissions import Permission, can, public, require, visible_or_404
+from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services
 from trainings.forms import (
