@@ -40,7 +40,8 @@ class Permission(enum.StrEnum):
     STAFF_DASHBOARD = "admin:dashboard:view"
     TRAININGS_ENROL = "trainings:registration:create"
     TRAININGS_MANAGE = "trainings:training:manage"
-    TRAININGS_REPORT = "trainings:dissemination:report"
+    TRAININGS_REGISTRATION_MANAGE = "trainings:registration:manage"
+    TRAININGS_VIEW = "trainings:training:view"
 
 
 class Role(LabelledEnum):
@@ -68,6 +69,8 @@ _STAFF = _MEMBER | {
     Permission.SAFEGUARDS_MANAGE,
     Permission.STAFF_DASHBOARD,
     Permission.TRAININGS_MANAGE,
+    Permission.TRAININGS_REGISTRATION_MANAGE,
+    Permission.TRAININGS_VIEW,
 }
 #: Permissions each platform role holds on every object. Anything narrower is a policy's job.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -12,10 +12,10 @@ from consortium import transaction
 from consortium.db import db
 from consortium.organisations.models import Organisation
 from consortium.pagination import paginate
-from consortium.permissions import Permission, public, require
+from consortium.permissions import Permission, public, require, visible_or_404
+from consortium.users import current_person
 from trainings import services
-from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingState
-from trainings.policies import manages_registration, training_visible
+from trainings.models import Registration, Training, TrainingState
 from trainings.schemas import (
     RegistrationInputSchema,
     RegistrationSchema,
@@ -24,17 +24,11 @@ from trainings.schemas import (
     TrainingQuerySchema,
     TrainingSchema,
 )
+from trainings.services.catalogue import training_fields
 
 blp = Blueprint("trainings_api", __name__, url_prefix="/api/v1", description="Trainings and registrations")
 
 PER_PAGE = 50
-
-
-def _load(training_id: int) -> Training:
-    training = db.session.get(Training, training_id)
-    if training is None or not training_visible(current_user, training):
-        abort(404)
-    return training
 
 
 @blp.route("/trainings")
@@ -57,7 +51,7 @@ def list_trainings(args):
 @public
 @blp.response(200, TrainingSchema)
 def get_training(training_id):
-    return _load(training_id)
+    return visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
 
 
 def _apply(data: dict, training: Training | None) -> dict:
@@ -68,7 +62,7 @@ def _apply(data: dict, training: Training | None) -> dict:
     for name in ("title", "summary"):
         if name in data:
             fields[name] = {**((getattr(training, name) or {}) if training else {}), language: data[name]}
-    for name in (
+    scalars = (
         "timezone",
         "capacity",
         "country",
@@ -78,13 +72,10 @@ def _apply(data: dict, training: Training | None) -> dict:
         "topics",
         "principles",
         "seats_per_organisation",
-    ):
-        if name in data:
-            fields[name] = data[name] if data[name] is not None or name == "seats_per_organisation" else ""
-    if "modality" in data:
-        fields["modality"] = Modality(data["modality"])
-    if "approval" in data:
-        fields["approval"] = ApprovalMode(data["approval"])
+        "modality",
+        "approval",
+    )
+    fields.update(training_fields({name: data[name] for name in scalars if name in data}))
     if "organiser_id" in data:
         if db.session.get(Organisation, data["organiser_id"]) is None:
             abort(422, _("Unknown organiser."))
@@ -128,9 +119,7 @@ def create_training(data):
     fields.setdefault("organiser_id", _default_organiser())
     sessions = _sessions(data, None)
     with transaction.action():
-        training = services.create_training(
-            by=current_user._get_current_object(), sessions=sessions, **fields
-        )
+        training = services.create_training(by=current_person(), sessions=sessions, **fields)
         if data["state"] != TrainingState.DRAFT.value:
             _set_state(training, TrainingState(data["state"]))
     return training
@@ -139,7 +128,7 @@ def create_training(data):
 def _set_state(training: Training, state: TrainingState) -> None:
     if state is training.state:
         return
-    by = current_user._get_current_object()
+    by = current_person()
     if state is TrainingState.PUBLISHED:
         services.publish(training, by=by)
     elif state is TrainingState.CANCELLED:
@@ -153,10 +142,10 @@ def _set_state(training: Training, state: TrainingState) -> None:
 @blp.arguments(TrainingPatchSchema(partial=True))
 @blp.response(200, TrainingSchema)
 def update_training(data, training_id):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     sessions, fields = _sessions(data, training), _apply(data, training)
     with transaction.action():
-        services.update_training(training, by=current_user._get_current_object(), sessions=sessions, **fields)
+        services.update_training(training, by=current_person(), sessions=sessions, **fields)
         if "state" in data:
             _set_state(training, TrainingState(data["state"]))
     return training
@@ -169,8 +158,8 @@ def update_training(data, training_id):
 @blp.alt_response(409, response="CONFLICT")
 def register(data, training_id):
     """Register the caller. The answer's `state` is `confirmed`, `waitlisted` or `pending`."""
-    training = _load(training_id)
-    user = current_user._get_current_object()
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
+    user = current_person()
     organisation = None
     if data["organisation_id"] is not None:
         organisation = db.session.get(Organisation, data["organisation_id"])
@@ -198,11 +187,9 @@ def register(data, training_id):
 @require()
 @blp.response(200, RegistrationSchema)
 def cancel_registration(registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not manages_registration(current_user, registration):
-        abort(404)
+    registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
     with transaction.action():
-        services.cancel_registration(registration, by=current_user._get_current_object())
+        services.cancel_registration(registration, by=current_person())
     return registration
 
 
@@ -210,7 +197,7 @@ def cancel_registration(registration_id):
 @require(Permission.TRAININGS_MANAGE)
 @blp.response(200, RegistrationSchema(many=True))
 def list_registrations(training_id):
-    training = _load(training_id)
+    training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
     return db.session.scalars(
         sa.select(Registration)
         .where(Registration.training_id == training.id)

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from consortium import transaction
-from trainings import services
+from trainings.services.notifications import send_reminders
 
 trainings_cli = AppGroup("trainings", help="Trainings.")
 
@@ -20,5 +20,5 @@ def remind():
         transaction.writing(),
         transaction.action(),
     ):
-        sent = services.send_reminders()
+        sent = send_reminders()
     click.echo(f"Queued {sent} reminders.")

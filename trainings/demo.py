@@ -22,7 +22,7 @@ from trainings.models import (
     TrainingSession,
     TrainingState,
 )
-from trainings.services import new_certificate_code
+from trainings.services.documents import new_certificate_code
 
 C, W, P, A = "confirmed", "waitlisted", "pending", "attended"
 

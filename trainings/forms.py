@@ -36,7 +36,7 @@ from trainings.models import (
     AudienceKind,
     Modality,
     RegistrationState,
-    Topic,
+    TrainingTopic,
 )
 
 SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
@@ -141,7 +141,7 @@ class TrainingForm(OnceForm):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
         self.instruction_language.choices = language_choices()
-        self.topics.choices = Topic.choices()
+        self.topics.choices = TrainingTopic.choices()
         self.principles.choices = principle_choices()
         self.modality.choices = Modality.choices()
         self.country.choices = [SelectChoice("", _l("No country (online)")), *country_choices()]
@@ -234,7 +234,7 @@ class CatalogueFilterForm(ListFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.topic.choices = [SelectChoice("", _l("All topics")), *Topic.choices()]
+        self.topic.choices = [SelectChoice("", _l("All topics")), *TrainingTopic.choices()]
         self.modality.choices = [SelectChoice("", _l("All modalities")), *Modality.choices()]
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
         self.language.choices = [SelectChoice("", _l("All languages")), *language_choices()]
@@ -263,7 +263,7 @@ class ReportForm(OnceForm):
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
         self.language.choices = language_choices()
         self.audience_kind.choices = AudienceKind.choices()
-        self.topics.choices = Topic.choices()
+        self.topics.choices = TrainingTopic.choices()
 
     def resource_list(self) -> list[dict[str, str]]:
         resources = []

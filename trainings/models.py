@@ -18,7 +18,9 @@ from consortium.users.models import User
 PRINCIPLE_CODES = tuple(f"F{n}" for n in range(1, 10)) + tuple(f"O{n}" for n in range(1, 10))
 
 
-class Topic(LabelledEnum):
+class TrainingTopic(LabelledEnum):
+    """What a training is about; stored by value in `trainings.topics` (the library's `Topic` is a table)."""
+
     DPI_BASICS = "dpi_basics"
     DIGITAL_IDENTITY = "digital_identity"
     PAYMENTS = "payments"

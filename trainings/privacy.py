@@ -14,7 +14,7 @@ from flask import current_app
 from consortium.db import db, utcnow
 from consortium.personal_data import Keeper
 from trainings.models import DisseminationReport, Registration, Training, TrainingSession
-from trainings.services import certificate_url
+from trainings.services.documents import certificate_url
 
 SENSITIVE = ("motivation", "accessibility_needs", "dietary_needs")
 

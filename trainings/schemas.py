@@ -9,7 +9,7 @@ from consortium.inputs import Id
 from consortium.pagination import page_argument
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
-from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, Topic, TrainingState
+from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, TrainingState, TrainingTopic
 
 
 def _title(training) -> str:
@@ -69,7 +69,7 @@ class TrainingInputSchema(Schema):
     city = fields.Str(validate=[validate.Length(max=120), SingleLine()])
     venue = fields.Str(validate=[validate.Length(max=300), SingleLine()])
     online_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
-    topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in Topic])))
+    topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in TrainingTopic])))
     principles = fields.List(fields.Str(validate=validate.OneOf(PRINCIPLE_CODES)))
     seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1, max=10000))
     organiser_id = Id()
@@ -92,7 +92,7 @@ class TrainingQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    topic = fields.Enum(Topic, by_value=True, load_default=None)
+    topic = fields.Enum(TrainingTopic, by_value=True, load_default=None)
     modality = fields.Enum(Modality, by_value=True, load_default=None)
     country = fields.Str(
         load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}

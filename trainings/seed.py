@@ -16,10 +16,10 @@ from trainings.models import (
     Modality,
     Registration,
     RegistrationState,
-    Topic,
     Training,
     TrainingSession,
     TrainingState,
+    TrainingTopic,
 )
 
 ZONES = ["America/Bogota", "America/Lima", "America/Sao_Paulo", "America/Mexico_City", "America/Santiago"]
@@ -37,7 +37,7 @@ def seed(scale: int, rng: random.Random) -> int:
         .order_by(User.id)
     ).all()
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    topics = [t.value for t in Topic]
+    topics = [t.value for t in TrainingTopic]
     trainings = []
     for n in range(300 * scale):
         # The first one is the benchmark's target: upcoming, published, open, with room for everyone.

@@ -251,7 +251,8 @@ def drive(url: str, page: Page | None, member: dict, round_number: int, workdir:
 
 def sign_in(base: str, email: str, password: str, csrf_page: str) -> dict:
     """Log in through the real form; return the session cookie and a CSRF token for JSON writes."""
-    jar = http.cookiejar.CookieJar()
+    # Production cookies are Secure; the benchmark talks plain HTTP on loopback, as a TLS proxy would.
+    jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http")))
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     token = CSRF.search(opener.open(base + "/login").read().decode()).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
@@ -270,7 +271,10 @@ def measure_in_process(page_list: list[Page]) -> dict:
     app = _app()
     with app.app_context():
         engine = db.engine
-    anonymous, member = app.test_client(), app.test_client()
+    # https: the test client must send the production cookies, which are Secure.
+    anonymous = app.test_client()
+    member = app.test_client()
+    member.environ_base["wsgi.url_scheme"] = "https"
     token = CSRF.search(member.get("/login").get_data(as_text=True)).group(1)
     member.post("/login", data={"csrf_token": token, "email": BENCH_MEMBER, "password": BENCH_PASSWORD})
     draft_step = f"/safeguards/assessments/{targets()['draft']}/steps/O3"
@@ -334,7 +338,7 @@ def main() -> int:
         "CONSORTIUM_ENV": "production",
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
-        "CONSORTIUM_SESSION_COOKIE_SECURE": "false",
+        "CONSORTIUM_TRUSTED_HOSTS": '["127.0.0.1", "localhost"]',
         "CONSORTIUM_LOGIN_LIMIT_PER_ADDRESS": '"10000 per minute"',
         "CONSORTIUM_LOGIN_LIMIT_PER_ACCOUNT": '"10000 per minute"',
     }

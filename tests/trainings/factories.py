@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from consortium.db import db, utcnow
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from trainings.models import ApprovalMode, Modality, Training, TrainingSession, TrainingState
+from trainings.models import ApprovalMode, Modality, Registration, Training, TrainingSession, TrainingState
 
 _counter = iter(range(1, 1_000_000))
 
@@ -56,3 +58,13 @@ def make_member(organisation=None, *, admin: bool = False, **fields):
     db.session.flush()
     db.session.refresh(user)
     return user
+
+
+def registration_of(training: Training, person) -> Registration:
+    """The person's registration as the database holds it now (after the views committed)."""
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.training_id == training.id, Registration.user_id == person.id
+        )
+    )

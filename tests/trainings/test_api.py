@@ -139,3 +139,25 @@ def test_api_cancelling_a_training_tells_registered_people(client, db, staff, ma
     )
     assert response.get_json()["state"] == "cancelled"
     assert [m.to_email for m in mail_outbox()] == [person.email]
+
+
+def test_draft_is_not_found_through_the_api_except_for_staff(client, db, staff):
+    draft = make_training(state=TrainingState.DRAFT)
+    member = make_member()
+    db.session.commit()
+    assert client.get(f"/api/v1/trainings/{draft.id}").status_code == 404
+    assert client.get(f"/api/v1/trainings/{draft.id}", headers=_auth(member)).status_code == 404
+    assert client.get(f"/api/v1/trainings/{draft.id}", headers=_auth(staff)).status_code == 200
+
+
+def test_organisation_admin_cancels_a_colleagues_registration_through_the_api(client, db, mail_outbox):
+    training = make_training()
+    organisation = OrganisationFactory()
+    boss, colleague = make_member(organisation, admin=True), make_member(organisation)
+    db.session.commit()
+    registered = client.post(
+        f"/api/v1/trainings/{training.id}/registrations", json={}, headers=_auth(colleague)
+    )
+    registration_id = registered.get_json()["id"]
+    assert client.delete(f"/api/v1/registrations/{registration_id}", headers=_auth(boss)).status_code == 200
+    assert db.session.get(Registration, registration_id).state is RegistrationState.CANCELLED

@@ -10,7 +10,7 @@ from consortium.users import services as user_services
 from tests.conftest import field_error
 from tests.factories import OrganisationFactory
 from tests.trainings.factories import make_member, make_training
-from tests.trainings.test_views import _form_data
+from tests.trainings.views.test_manage import _form_data
 from trainings.models import Registration, RegistrationState, Training
 
 

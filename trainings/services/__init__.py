@@ -1,0 +1,81 @@
+"""What trainings do, one rule set a module. Services flush and never commit: the view's
+``transaction.action()`` does.
+
+- ``catalogue``      the trainings on offer: create, edit, publish, cancel; the catalogue query;
+                     the one form/API-to-columns mapping
+- ``registrations``  registering people, staff's decisions, cancelling, promoting the waiting list; errors
+- ``seats``          seat counters and the waiting-list queue (always under the training's row lock)
+- ``attendance``     attendance per session and the completion it earns
+- ``documents``      certificates (code, PDF, URL) and the iCalendar file
+- ``notifications``  the e-mail notices to registrants and the reminders
+- ``dissemination``  organisations' reports of trainings they passed on, and their verification
+- ``reach``          the aggregate reach figures
+
+The names below are re-exported so ``from trainings import services; services.register(...)`` keeps working;
+new code imports from the module that owns the rule.
+"""
+
+from trainings.services.attendance import set_attendance
+from trainings.services.catalogue import (
+    Sessions,
+    cancel_training,
+    catalogue_query,
+    create_training,
+    publish,
+    training_fields,
+    update_training,
+)
+from trainings.services.dissemination import can_report_for, create_report, verify_report
+from trainings.services.documents import certificate_pdf, certificate_url, ics, new_certificate_code
+from trainings.services.notifications import notify, send_reminders
+from trainings.services.reach import Reach, reach
+from trainings.services.registrations import (
+    BULK_ACTIONS,
+    AlreadyRegistered,
+    NotAllowed,
+    RegistrationError,
+    RegistrationNotOpen,
+    approve,
+    cancel_registration,
+    decide,
+    fill_free_seats,
+    may_register_for,
+    register,
+    reject,
+)
+from trainings.services.seats import waitlist_position
+
+__all__ = [
+    "BULK_ACTIONS",
+    "AlreadyRegistered",
+    "NotAllowed",
+    "Reach",
+    "RegistrationError",
+    "RegistrationNotOpen",
+    "Sessions",
+    "approve",
+    "can_report_for",
+    "cancel_registration",
+    "cancel_training",
+    "catalogue_query",
+    "certificate_pdf",
+    "certificate_url",
+    "create_report",
+    "create_training",
+    "decide",
+    "fill_free_seats",
+    "ics",
+    "may_register_for",
+    "new_certificate_code",
+    "notify",
+    "publish",
+    "reach",
+    "register",
+    "reject",
+    "send_reminders",
+    "set_attendance",
+    "training_fields",
+    "update_training",
+    "verify_report",
+    "waitlist_position",
+]

@@ -1,0 +1,164 @@
+"""Files a training hands out: certificates (code, PDF, public URL) and the iCalendar file."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from consortium.db import utcnow
+from consortium.i18n import normalise_language
+from consortium.mail import public_url
+from consortium.organisations.countries import country_name
+from trainings.models import (
+    Certificate,
+    Modality,
+    Training,
+    TrainingState,
+)
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_certificate_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def certificate_url(certificate: Certificate) -> str:
+    return public_url("trainings.verify_certificate", code=certificate.code)
+
+
+def _font_path() -> Path | None:
+    for candidate in (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+    ):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """A one-page A4 landscape certificate in the participant's language, with its code, URL and QR."""
+    import segno
+    from fpdf import FPDF
+
+    registration = certificate.registration
+    training = registration.training
+    person = registration.user
+    language = normalise_language(person.locale) or "es"
+    url = certificate_url(certificate)
+    with force_locale(language):
+        title, _lang = training.text("title", language)
+        lines = {
+            "heading": _("Certificate of completion"),
+            "certifies": _("This certifies that"),
+            "completed": _("completed the training"),
+            "dates": _sessions_text(training, language),
+            "organiser": _("Organised by %(organiser)s", organiser=training.organiser.name),
+            "code": _("Verification code: %(code)s", code=certificate.code),
+            "check": _("Check it at %(url)s", url=url),
+        }
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_title(lines["heading"])
+    pdf.add_page()
+    font = _font_path()
+    if font:
+        pdf.add_font("dejavu", "", str(font))
+        family = "dejavu"
+    else:  # core fonts know Latin-1 only
+        family = "helvetica"
+        lines = {k: v.encode("latin-1", "replace").decode("latin-1") for k, v in lines.items()}
+        title = title.encode("latin-1", "replace").decode("latin-1")
+    pdf.set_draw_color(11, 85, 102)
+    pdf.set_line_width(1.5)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_font(family, size=30)
+    pdf.set_y(35)
+    pdf.cell(0, 14, lines["heading"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=14)
+    pdf.ln(6)
+    pdf.cell(0, 8, lines["certifies"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=24)
+    name = person.name if font else person.name.encode("latin-1", "replace").decode("latin-1")
+    pdf.cell(0, 14, name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=14)
+    pdf.cell(0, 8, lines["completed"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=18)
+    pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=12)
+    pdf.cell(0, 8, lines["dates"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, lines["organiser"], align="C", new_x="LMARGIN", new_y="NEXT")
+    qr = io.BytesIO()
+    segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
+    qr.seek(0)
+    pdf.image(qr, x=25, y=150, w=35, h=35)
+    pdf.set_xy(65, 160)
+    pdf.set_font(family, size=10)
+    pdf.cell(0, 6, lines["code"], new_x="LEFT", new_y="NEXT")
+    pdf.cell(0, 6, lines["check"])
+    return bytes(pdf.output())
+
+
+def _sessions_text(training: Training, language: str) -> str:
+    from babel.dates import format_date
+
+    zone = ZoneInfo(training.timezone)
+    if not training.starts_at:
+        return ""
+    first = format_date(training.starts_at.astimezone(zone), "long", locale=language)
+    last = format_date((training.ends_at or training.starts_at).astimezone(zone), "long", locale=language)
+    return first if first == last else f"{first} \u2013 {last}"
+
+
+# Calendar --------------------------------------------------------------------------------------
+
+
+def ics(training: Training, *, with_link: bool = False, language: str = "es") -> bytes:
+    """An iCalendar file with one event per session. The online link goes only to confirmed people."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//DPI Consortium//Trainings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    title, _lang = training.text("title", language)
+    summary, _lang = training.text("summary", language)
+    page = public_url("trainings.detail", training_id=training.id)
+    location = ", ".join(
+        part
+        for part in (
+            training.venue,
+            training.city,
+            country_name(training.country) if training.country else "",
+        )
+        if part
+    )
+    if training.modality is Modality.ONLINE:
+        location = training.online_url if with_link else "Online"
+    host = current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0] or "localhost"
+    total = len(training.sessions)
+    for number, session in enumerate(training.sessions, start=1):
+        event = Event()
+        event.add("uid", f"training-{training.id}-session-{session.id}@{host}")
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", session.starts_at)
+        event.add("dtend", session.ends_at)
+        event.add("summary", title if total == 1 else f"{title} ({number}/{total})")
+        description = summary + "\n\n" + page
+        if with_link and training.online_url:
+            description += "\n" + training.online_url
+        event.add("description", description)
+        if location:
+            event.add("location", location)
+        event.add("url", page)
+        if training.state is TrainingState.CANCELLED:
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    return calendar.to_ical()
