@@ -4,11 +4,18 @@ Staff hold SAFEGUARDS_MANAGE by role; SAFEGUARDS_REVIEW is granted per assessmen
 assigned reviewers (admins hold it everywhere): ``may_review`` asks ``can()`` that question.
 Who reviews is decided by holders of SAFEGUARDS_ASSIGN_REVIEWERS (admins), never by the team or the
 reviewer: ``may_give_role`` and ``may_remove`` keep leads off reviewer places and everyone off their own.
+
+Every view and API endpoint loads through ``assessment_or_404``/``pilot_or_404``, and every list of
+assessments filters by ``visible_assessments``: the visibility rule as SQL, the same rule as
+``assessment_policy`` answers for one object.
 """
 
 from __future__ import annotations
 
-from consortium.permissions import Permission, Role, can, role_grants
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from consortium.permissions import Permission, Role, can, role_grants, visible_or_404
 from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 
 
@@ -39,6 +46,43 @@ def assessment_policy(user, permission: Permission, assessment: Assessment) -> b
     if permission is Permission.SAFEGUARDS_REVIEW:
         return role is TeamRole.REVIEWER
     return False
+
+
+def visible_assessments(user) -> sa.ColumnElement[bool]:
+    """``assessment_policy``'s SAFEGUARDS_VIEW rule as a WHERE clause, for lists of assessments."""
+    published = Assessment.state == AssessmentState.PUBLISHED
+    if role_grants(user, Permission.SAFEGUARDS_VIEW):
+        return sa.true()
+    if not (user and user.is_authenticated):
+        return published
+    on_team = Assessment.pilot_id.in_(sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id))
+    visible = sa.or_(published, on_team)
+    if role_grants(user, Permission.SAFEGUARDS_MANAGE):
+        visible = sa.or_(visible, Assessment.state == AssessmentState.APPROVED)
+    return visible
+
+
+def assessment_or_404(assessment_id: int) -> Assessment:
+    """The assessment with its pilot, system and team, or 404 when the user may not see it."""
+    return visible_or_404(
+        Assessment,
+        assessment_id,
+        Permission.SAFEGUARDS_VIEW,
+        options=(
+            joinedload(Assessment.pilot).joinedload(Pilot.system),
+            joinedload(Assessment.pilot).selectinload(Pilot.members).joinedload(PilotMember.user),
+        ),
+    )
+
+
+def pilot_or_404(pilot_id: int) -> Pilot:
+    """The pilot with its system and team, or 404 when the user may not see it."""
+    return visible_or_404(
+        Pilot,
+        pilot_id,
+        Permission.SAFEGUARDS_VIEW,
+        options=(joinedload(Pilot.system), selectinload(Pilot.members).joinedload(PilotMember.user)),
+    )
 
 
 def is_team(user, pilot: Pilot) -> bool:

@@ -39,6 +39,11 @@ def init_app(app: Flask) -> None:
         return None
 
 
+def current_person():
+    """The logged-in user itself, not Flask-Login's proxy: for services, signals and ``by=`` arguments."""
+    return current_user._get_current_object()
+
+
 def _unauthorized():
     if wants_json():
         abort(401)
