@@ -1,7 +1,9 @@
 """Per-object answers. Drafts: the pilot team, its reviewers and admins; published results: everyone.
 
-Staff hold SAFEGUARDS_MANAGE by role; SAFEGUARDS_REVIEW is granted per assessment, to its pilot's
-assigned reviewers (admins hold it everywhere): ``may_review`` asks ``can()`` that question.
+The per-object rules are the two policies below, registered for ``can()``; the ``is_*``/``may_*``
+helpers ask ``can()`` their question. Staff hold SAFEGUARDS_MANAGE by role, a pilot's lead for that
+pilot; SAFEGUARDS_REVIEW is granted per assessment, to its pilot's assigned reviewers (admins hold it
+everywhere).
 Who reviews is decided by holders of SAFEGUARDS_ASSIGN_REVIEWERS (admins), never by the team or the
 reviewer: ``may_give_role`` and ``may_remove`` keep leads off reviewer places and everyone off their own.
 
@@ -15,12 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from consortium.permissions import Permission, Role, can, role_grants, visible_or_404
+from consortium.permissions import Permission, can, role_grants, visible_or_404
 from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
-
-
-def _is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.ADMIN)
 
 
 def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
@@ -29,6 +27,8 @@ def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
         return role is not None or role_grants(user, Permission.SAFEGUARDS_MANAGE)
     if permission is Permission.SAFEGUARDS_ASSESS:
         return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    if permission is Permission.SAFEGUARDS_MANAGE:  # staff hold it by role; a lead for their own team
+        return role is TeamRole.LEAD
     return False
 
 
@@ -86,7 +86,7 @@ def pilot_or_404(pilot_id: int) -> Pilot:
 
 
 def is_team(user, pilot: Pilot) -> bool:
-    return pilot.role_of(user) in (TeamRole.LEAD, TeamRole.CONTRIBUTOR) or _is_admin(user)
+    return can(Permission.SAFEGUARDS_ASSESS, pilot, user=user)
 
 
 def may_review(user, assessment: Assessment) -> bool:
@@ -98,7 +98,7 @@ def may_edit_answers(user, assessment: Assessment) -> bool:
 
 
 def may_manage_team(user, pilot: Pilot) -> bool:
-    return pilot.role_of(user) is TeamRole.LEAD or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+    return can(Permission.SAFEGUARDS_MANAGE, pilot, user=user)
 
 
 def may_assign_reviewers(user) -> bool:
