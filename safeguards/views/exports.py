@@ -10,9 +10,7 @@ from consortium.csvexport import csv_response
 from consortium.i18n import localised
 from consortium.permissions import public
 from safeguards import policies, services
-from safeguards.models import (
-    AssessmentState,
-)
+from safeguards.models import AssessmentState
 from safeguards.views import bp, presenter
 
 CSV_COLUMNS = (

@@ -16,12 +16,7 @@ from consortium.users import current_person
 from consortium.users.models import User
 from safeguards import policies, services
 from safeguards.forms import MemberForm, PilotForm, SystemForm
-from safeguards.models import (
-    Assessment,
-    DpiSystem,
-    SystemKind,
-    TeamRole,
-)
+from safeguards.models import Assessment, DpiSystem, SystemKind, TeamRole
 from safeguards.views import bp, presenter
 
 

@@ -8,10 +8,7 @@ from flask_babel import gettext as _
 
 from safeguards import framework as fw
 from safeguards import scoring, services
-from safeguards.models import (
-    Assessment,
-    AssessmentState,
-)
+from safeguards.models import Assessment, AssessmentState
 
 FEW_ITEMS = 3
 

@@ -11,12 +11,7 @@ from consortium.db import db
 from consortium.permissions import public
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import (
-    Assessment,
-    AssessmentState,
-    DpiSystem,
-    Pilot,
-)
+from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot
 from safeguards.views import bp
 
 

@@ -12,11 +12,7 @@ from consortium.forms import PostForm
 from consortium.permissions import public
 from consortium.suggestions import for_principles
 from safeguards import policies, services
-from safeguards.models import (
-    Assessment,
-    AssessmentState,
-    Pilot,
-)
+from safeguards.models import Assessment, AssessmentState, Pilot
 from safeguards.views import bp, presenter
 
 

@@ -12,10 +12,7 @@ from consortium.permissions import Permission, require
 from consortium.users import current_person
 from safeguards import policies, services, workflow
 from safeguards.forms import ReviewForm
-from safeguards.models import (
-    Assessment,
-    AssessmentState,
-)
+from safeguards.models import Assessment, AssessmentState
 from safeguards.views import bp, presenter
 
 

@@ -16,11 +16,7 @@ from consortium.users import current_person
 from safeguards import answers, policies, services, workflow
 from safeguards import framework as fw
 from safeguards.forms import AnswerForm, ScopeForm
-from safeguards.models import (
-    Answer,
-    Assessment,
-    AssessmentState,
-)
+from safeguards.models import Answer, Assessment, AssessmentState
 from safeguards.views import bp, presenter
 
 
