@@ -2,12 +2,13 @@
 
 from flask import Flask
 
-from consortium import demo, extensions, personal_data, seed
+from consortium import demo as kernel_demo
+from consortium import extensions, personal_data
+from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
-from safeguards import privacy
+from safeguards import demo, privacy, seed
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
-from safeguards.demo_data import load_demo, seed_bench
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.views import bp
@@ -19,6 +20,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(safeguards_cli)
-    demo.register(load_demo)
-    seed.register(seed_bench)
+    kernel_demo.register(demo.load)
+    kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)

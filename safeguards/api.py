@@ -12,10 +12,11 @@ from sqlalchemy.orm import joinedload
 from consortium import transaction
 from consortium.db import db
 from consortium.errors import json_error
-from consortium.permissions import Permission, Role, can, public, require
+from consortium.permissions import public, require
+from consortium.users import current_person
+from safeguards import answers, policies, services
 from safeguards import framework as fw
-from safeguards import policies, services
-from safeguards.models import Answer, Assessment, AssessmentState, Pilot, PilotMember, Process
+from safeguards.models import Answer, AnswerStatus, Assessment, Pilot, Process
 from safeguards.schemas import (
     AnswerInputSchema,
     AnswerSchema,
@@ -27,13 +28,6 @@ from safeguards.schemas import (
 )
 
 blp = Blueprint("safeguards_api", __name__, url_prefix="/api/v1", description="Safeguards self-assessments")
-
-
-def _visible(assessment_id: int) -> Assessment:
-    assessment = services.load_assessment(assessment_id)
-    if assessment is None or not can(Permission.SAFEGUARDS_VIEW, assessment):
-        abort(404)
-    return assessment
 
 
 def _error(status: int, message: str, **extra):
@@ -79,18 +73,9 @@ def get_framework(version: str):
 @blp.response(200, AssessmentSummarySchema(many=True))
 def list_assessments():
     """The assessments the caller may see: published ones, and drafts for their teams and reviewers."""
-    visible = Assessment.state == AssessmentState.PUBLISHED
-    user = current_user
-    if user.is_authenticated and user.role == Role.ADMIN:
-        visible = sa.true()
-    elif user.is_authenticated:
-        mine = sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id)
-        visible = sa.or_(visible, Assessment.pilot_id.in_(mine))
-        if can(Permission.SAFEGUARDS_MANAGE):
-            visible = sa.or_(visible, Assessment.state == AssessmentState.APPROVED)
     query = (
         sa.select(Assessment)
-        .where(visible)
+        .where(policies.visible_assessments(current_user))
         .options(
             joinedload(Assessment.framework),
             joinedload(Assessment.pilot).joinedload(Pilot.system),
@@ -98,11 +83,7 @@ def list_assessments():
         )
         .order_by(Assessment.id)
     )
-    return [
-        services.assessment_summary(a)
-        for a in db.session.scalars(query).unique()
-        if can(Permission.SAFEGUARDS_VIEW, a)
-    ]
+    return [services.assessment_summary(a) for a in db.session.scalars(query).unique()]
 
 
 @blp.route("/assessments/<int:assessment_id>")
@@ -110,7 +91,7 @@ def list_assessments():
 @blp.response(200, AssessmentSchema)
 def get_assessment(assessment_id: int):
     """One assessment with every answer (`in_scope` says whether it counts)."""
-    assessment = _visible(assessment_id)
+    assessment = policies.assessment_or_404(assessment_id)
     idx = fw.index(assessment.framework_id)
     items = services.items(assessment, idx)
     return {**services.assessment_summary(assessment), "answers": [services.answer_data(i) for i in items]}
@@ -127,7 +108,7 @@ def get_assessment(assessment_id: int):
 @blp.doc(parameters=[IF_MATCH])
 def put_answer(data, assessment_id: int, process: str):
     """Save the team's answer. Send `If-Match: "<version>"`: 428 without it, 412 when it is outdated."""
-    assessment = _visible(assessment_id)
+    assessment = policies.assessment_or_404(assessment_id)
     if not policies.is_team(current_user, assessment.pilot):
         abort(403)
     answer = db.session.scalar(
@@ -145,8 +126,8 @@ def put_answer(data, assessment_id: int, process: str):
         expected = int(header.removeprefix("W/").strip('"'))
     except ValueError:
         _error(412, _("The If-Match header does not name a version."))
-    data = services.AnswerInput(
-        status=services.AnswerStatus(data["status"]),
+    data = answers.AnswerInput(
+        status=AnswerStatus(data["status"]),
         rating=data["rating"] if data["status"] == "rated" else None,
         justification=data["justification"].strip(),
         evidence=data["evidence"].strip(),
@@ -155,9 +136,7 @@ def put_answer(data, assessment_id: int, process: str):
     )
     try:
         with transaction.action():
-            services.save_answer(
-                answer, data, expected_version=expected, by=current_user._get_current_object()
-            )
+            answers.save_answer(answer, data, expected_version=expected, by=current_person())
     except services.AssessmentLocked:
         _error(409, _("This assessment is locked: it was submitted or approved."))
     except services.StaleAnswer as conflict:
@@ -179,7 +158,7 @@ def put_answer(data, assessment_id: int, process: str):
 @blp.response(200, ScoresSchema)
 def get_scores(assessment_id: int):
     """Self-assessed and reviewed scores (principles and risks by code; null where there is no figure)."""
-    assessment = _visible(assessment_id)
+    assessment = policies.assessment_or_404(assessment_id)
     idx = fw.index(assessment.framework_id)
     self_, reviewed = services.scores(idx, services.items(assessment, idx))
     return {"self_": services.score_data(self_), "reviewed": services.score_data(reviewed)}

@@ -100,7 +100,7 @@ def answer_choices() -> list[SelectChoice]:
 class AnswerForm(FlaskForm):
     """One item of a wizard step; many of these share the step's single CSRF token.
 
-    The wizard, its autosave and the API all check answers with ``services.answer_problems``, which applies
+    The wizard, its autosave and the API all check answers with ``answers.answer_problems``, which applies
     the same text rules as the validators below.
     """
 
@@ -228,10 +228,3 @@ class ReviewForm(FlaskForm):
                 self.items[answer_id][field].errors = [str(message)]
         if note:
             self.note.errors = [str(note)]
-
-
-class CompareForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    ids = SelectMultipleField(_l("Assessments"), validators=[Optional()], coerce=int)

@@ -333,6 +333,9 @@ RATING_LABELS = {
     4: _l("4 · Institutionalised and monitored"),
 }
 
+#: What the team fills in for an item: a new cycle copies these fields, a save compares them.
+TEAM_FIELDS = ("status", "rating", "justification", "evidence", "links", "confidence")
+
 
 class Answer(Timestamped, Versioned, db.Model):
     """One item: the team's answer to one framework process, and the reviewer's view of it."""

@@ -1,19 +1,24 @@
 """Per-object answers. Drafts: the pilot team, its reviewers and admins; published results: everyone.
 
-Staff hold SAFEGUARDS_MANAGE by role; SAFEGUARDS_REVIEW is granted per assessment, to its pilot's
-assigned reviewers (admins hold it everywhere): ``may_review`` asks ``can()`` that question.
+The per-object rules are the two policies below, registered for ``can()``; the ``is_*``/``may_*``
+helpers ask ``can()`` their question. Staff hold SAFEGUARDS_MANAGE by role, a pilot's lead for that
+pilot; SAFEGUARDS_REVIEW is granted per assessment, to its pilot's assigned reviewers (admins hold it
+everywhere).
 Who reviews is decided by holders of SAFEGUARDS_ASSIGN_REVIEWERS (admins), never by the team or the
 reviewer: ``may_give_role`` and ``may_remove`` keep leads off reviewer places and everyone off their own.
+
+Every view and API endpoint loads through ``assessment_or_404``/``pilot_or_404``, and every list of
+assessments filters by ``visible_assessments``: the visibility rule as SQL, the same rule as
+``assessment_policy`` answers for one object.
 """
 
 from __future__ import annotations
 
-from consortium.permissions import Permission, Role, can, role_grants
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from consortium.permissions import Permission, can, role_grants, visible_or_404
 from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
-
-
-def _is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and user.role == Role.ADMIN)
 
 
 def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
@@ -22,6 +27,8 @@ def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
         return role is not None or role_grants(user, Permission.SAFEGUARDS_MANAGE)
     if permission is Permission.SAFEGUARDS_ASSESS:
         return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    if permission is Permission.SAFEGUARDS_MANAGE:  # staff hold it by role; a lead for their own team
+        return role is TeamRole.LEAD
     return False
 
 
@@ -41,8 +48,45 @@ def assessment_policy(user, permission: Permission, assessment: Assessment) -> b
     return False
 
 
+def visible_assessments(user) -> sa.ColumnElement[bool]:
+    """``assessment_policy``'s SAFEGUARDS_VIEW rule as a WHERE clause, for lists of assessments."""
+    published = Assessment.state == AssessmentState.PUBLISHED
+    if role_grants(user, Permission.SAFEGUARDS_VIEW):
+        return sa.true()
+    if not (user and user.is_authenticated):
+        return published
+    on_team = Assessment.pilot_id.in_(sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id))
+    visible = sa.or_(published, on_team)
+    if role_grants(user, Permission.SAFEGUARDS_MANAGE):
+        visible = sa.or_(visible, Assessment.state == AssessmentState.APPROVED)
+    return visible
+
+
+def assessment_or_404(assessment_id: int) -> Assessment:
+    """The assessment with its pilot, system and team, or 404 when the user may not see it."""
+    return visible_or_404(
+        Assessment,
+        assessment_id,
+        Permission.SAFEGUARDS_VIEW,
+        options=(
+            joinedload(Assessment.pilot).joinedload(Pilot.system),
+            joinedload(Assessment.pilot).selectinload(Pilot.members).joinedload(PilotMember.user),
+        ),
+    )
+
+
+def pilot_or_404(pilot_id: int) -> Pilot:
+    """The pilot with its system and team, or 404 when the user may not see it."""
+    return visible_or_404(
+        Pilot,
+        pilot_id,
+        Permission.SAFEGUARDS_VIEW,
+        options=(joinedload(Pilot.system), selectinload(Pilot.members).joinedload(PilotMember.user)),
+    )
+
+
 def is_team(user, pilot: Pilot) -> bool:
-    return pilot.role_of(user) in (TeamRole.LEAD, TeamRole.CONTRIBUTOR) or _is_admin(user)
+    return can(Permission.SAFEGUARDS_ASSESS, pilot, user=user)
 
 
 def may_review(user, assessment: Assessment) -> bool:
@@ -54,7 +98,7 @@ def may_edit_answers(user, assessment: Assessment) -> bool:
 
 
 def may_manage_team(user, pilot: Pilot) -> bool:
-    return pilot.role_of(user) is TeamRole.LEAD or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+    return can(Permission.SAFEGUARDS_MANAGE, pilot, user=user)
 
 
 def may_assign_reviewers(user) -> bool:

@@ -1,7 +1,7 @@
 """An assessment's workflow: submission, review and decisions, publication.
 
 Every step locks the assessment row (``transaction.lock``) and checks its state inside the lock, as
-the team's saves do (``services.save_answer``): of two requests that race (a save and the submission,
+the team's saves do (``answers.save_answer``): of two requests that race (a save and the submission,
 two reviewers deciding), the second waits for the first and then sees what it did. Functions flush
 and raise domain errors; the view's ``transaction.action()`` commits or rolls back all of it.
 """
@@ -18,8 +18,9 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
+from safeguards.answers import MAX_TEXT
 from safeguards.models import TEAM_EDITABLE, Answer, Assessment, AssessmentState
-from safeguards.services import MAX_TEXT, AssessmentLocked, InvalidTransition, NoReviewer, SafeguardsError
+from safeguards.services import AssessmentLocked, InvalidTransition, NoReviewer, SafeguardsError
 
 SUBJECTS = {
     "submitted": _l("An assessment was submitted for your review"),

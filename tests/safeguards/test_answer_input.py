@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from consortium.users import services as user_services
 from safeguards.models import Answer, AnswerStatus, AssessmentState, Process
 from tests.conftest import field_error
-from tests.safeguards.test_views import _in_scope_codes, _step_url
+from tests.safeguards.views.conftest import in_scope_codes, step_url
 
 SCRIPT_LINKS = [
     "javascript:alert(document.cookie)",
@@ -30,10 +30,10 @@ def _answer(db, assessment, code) -> Answer:
 @pytest.mark.parametrize("links", SCRIPT_LINKS)
 def test_wizard_refuses_links_a_browser_would_run(client, login_as, submit, lead, assessment, db, links):
     login_as(lead)
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     prefix = f"a{_answer(db, assessment, code).id}"
     response = submit(
-        _step_url(assessment, code.split(".")[0]),
+        step_url(assessment, code.split(".")[0]),
         {f"{prefix}-choice": "3", f"{prefix}-evidence": "Informe anual", f"{prefix}-links": links},
     )
     html = response.get_data(as_text=True)
@@ -44,11 +44,11 @@ def test_wizard_refuses_links_a_browser_would_run(client, login_as, submit, lead
 
 def test_wizard_accepts_web_and_mail_links_one_a_line(client, login_as, submit, lead, assessment, db):
     login_as(lead)
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     prefix = f"a{_answer(db, assessment, code).id}"
     links = "https://example.org/informe\r\nhttp://example.org/acta?id=1#p2\r\nmailto:datos@example.org"
     response = submit(
-        _step_url(assessment, code.split(".")[0]),
+        step_url(assessment, code.split(".")[0]),
         {f"{prefix}-choice": "3", f"{prefix}-evidence": "Informe anual", f"{prefix}-links": links},
     )
     assert response.status_code == 302
@@ -60,10 +60,10 @@ def test_wizard_accepts_web_and_mail_links_one_a_line(client, login_as, submit, 
 )
 def test_wizard_refuses_control_characters(client, login_as, submit, lead, assessment, db, field, value):
     login_as(lead)
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     prefix = f"a{_answer(db, assessment, code).id}"
     response = submit(
-        _step_url(assessment, code.split(".")[0]),
+        step_url(assessment, code.split(".")[0]),
         {f"{prefix}-choice": "2", f"{prefix}-evidence": "Informe", f"{prefix}-{field}": value},
     )
     assert response.status_code == 200 and field_error(response.get_data(as_text=True), f"{prefix}-{field}")
@@ -72,11 +72,11 @@ def test_wizard_refuses_control_characters(client, login_as, submit, lead, asses
 
 def test_autosave_refuses_a_script_link(client, login_as, csrf_token, lead, assessment, db):
     login_as(lead)
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     response = client.post(
         f"/safeguards/assessments/{assessment.id}/answers/{code}",
         json={"choice": "3", "evidence": "Informe", "links": "javascript:alert(1)", "version": 1},
-        headers={"X-CSRFToken": csrf_token(page=_step_url(assessment, code.split(".")[0]))},
+        headers={"X-CSRFToken": csrf_token(page=step_url(assessment, code.split(".")[0]))},
     )
     assert response.status_code == 422 and "links" in response.get_json()["errors"]
     assert _answer(db, assessment, code).status is AnswerStatus.UNANSWERED
@@ -85,7 +85,7 @@ def test_autosave_refuses_a_script_link(client, login_as, csrf_token, lead, asse
 def test_api_refuses_a_script_link(client, db, lead, assessment):
     _token, secret = user_services.create_api_token(lead, "tests")
     db.session.commit()
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     response = client.put(
         f"/api/v1/assessments/{assessment.id}/answers/{code}",
         json={"status": "rated", "rating": 3, "evidence": "Informe", "links": "javascript:alert(1)"},
@@ -96,7 +96,7 @@ def test_api_refuses_a_script_link(client, db, lead, assessment):
 
 
 def test_stored_script_links_are_shown_as_text_to_reviewers(client, login_as, reviewer, assessment, db):
-    code = _in_scope_codes(assessment)[0]
+    code = in_scope_codes(assessment)[0]
     answer = _answer(db, assessment, code)
     answer.status, answer.rating, answer.evidence = AnswerStatus.RATED, 3, "Informe"
     answer.links = "javascript:alert(1)\nhttps://example.org/informe"

@@ -7,8 +7,8 @@ import json
 import sqlalchemy as sa
 
 from consortium import transaction
+from safeguards import answers, services
 from safeguards import framework as fw
-from safeguards import services
 from safeguards.models import Answer, PilotMember
 from tests.factories import PASSWORD
 
@@ -18,9 +18,9 @@ def test_export_lists_pilot_roles_and_answers_written_and_deletion_ends_membersh
 ):
     item = next(i for i in services.items(assessment, fw.index(assessment.framework_id)) if i.in_scope)
     with transaction.writing(), transaction.action():
-        services.save_answer(
+        answers.save_answer(
             item.answer,
-            services.AnswerInput.from_choice("2", justification="Hay un reglamento publicado"),
+            answers.AnswerInput.from_choice("2", justification="Hay un reglamento publicado"),
             expected_version=None,
             by=lead,
         )

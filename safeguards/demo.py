@@ -1,4 +1,4 @@
-"""Demo data (``flask demo load``) and benchmark volume (``flask bench seed``) for the safeguards feature."""
+"""Demo data for the safeguards feature (``flask demo load``): systems, pilots, assessments in each state."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import sqlalchemy as sa
 
 from consortium.db import db, utcnow
 from consortium.demo import demo_user
-from consortium.seed import BENCH_MEMBER
-from consortium.users.models import User
 from safeguards import framework as fw
 from safeguards import services
 from safeguards.models import (
@@ -18,7 +16,6 @@ from safeguards.models import (
     AssessmentState,
     DpiSystem,
     Pilot,
-    PilotMember,
     SystemKind,
     TeamRole,
 )
@@ -146,7 +143,7 @@ CONFIDENCE = {
 }
 
 
-def _systems() -> tuple[dict[str, DpiSystem], int]:
+def ensure_systems() -> tuple[dict[str, DpiSystem], int]:
     existing = {s.slug: s for s in db.session.scalars(sa.select(DpiSystem))}
     created = 0
     for slug, name, countries, kind, operator, description in SYSTEMS:
@@ -163,7 +160,7 @@ def _systems() -> tuple[dict[str, DpiSystem], int]:
     return existing, created
 
 
-def _fill(assessment: Assessment, rng: random.Random, language: str, share: float, *, reviewed: bool = False):
+def fill(assessment: Assessment, rng: random.Random, language: str, share: float, *, reviewed: bool = False):
     idx = fw.index(assessment.framework_id)
     items = [item for item in services.items(assessment, idx) if item.in_scope]
     for n, item in enumerate(items):
@@ -190,12 +187,12 @@ def _fill(assessment: Assessment, rng: random.Random, language: str, share: floa
             )
 
 
-def load_demo() -> int:
+def load() -> int:
     """Systems, four pilots and their assessments in different states. Idempotent (by system slug)."""
     created = 0
     if fw.latest() is None:
         created += sum(1 for _f, new in fw.load_all() if new)
-    systems, new_systems = _systems()
+    systems, new_systems = ensure_systems()
     created += new_systems
     reviewer = demo_user("ana@ilda.example")
     staff = demo_user("tomas@opendatacharter.example")
@@ -216,7 +213,7 @@ def load_demo() -> int:
         share = {"draft": 0.45, "submitted": 1.0, "published": 1.0}[target]
         if slug == "ciudadano-digital":
             share = 0.0
-        _fill(assessment, rng, language, share, reviewed=target == "published")
+        fill(assessment, rng, language, share, reviewed=target == "published")
         db.session.flush()
         if target in ("submitted", "published"):
             assessment.state = AssessmentState.SUBMITTED
@@ -227,32 +224,4 @@ def load_demo() -> int:
             assessment.review_note = "Avaliação consistente; evidências verificadas pela equipe do consórcio."
         db.session.flush()
         created += 1
-    return created
-
-
-def seed_bench(scale: int, rng: random.Random) -> int:
-    """Benchmark volume: 30 x scale pilots with one complete assessment each, and a draft for the
-    benchmark member (created first, so on a fresh database it is assessment 1)."""
-    if db.session.scalar(sa.select(Pilot.id).where(Pilot.title == "Bench pilot 0")):
-        return 0
-    if fw.latest() is None:
-        fw.load_all()
-    systems, created = _systems()
-    member = db.session.scalar(sa.select(User).where(User.email == BENCH_MEMBER))
-    slugs = sorted(systems)
-    for n in range(30 * scale):
-        system = systems[slugs[n % len(slugs)]]
-        pilot = services.create_pilot(system, system.countries[0], f"Bench pilot {n}")
-        if n == 0 and member is not None:
-            db.session.add(PilotMember(pilot=pilot, user_id=member.id, role=TeamRole.LEAD))
-        assessment = services.start_assessment(pilot)
-        assessment.authorities = ["R1", "R2", "R3", "R4", "R5"]
-        assessment.stages = ["L1", "L2", "L3", "L4", "L5"]
-        db.session.flush()
-        _fill(assessment, rng, "es", 0.9 if n else 0.5, reviewed=n > 0 and n % 2 == 0)
-        if n:
-            assessment.state = AssessmentState.PUBLISHED
-            assessment.published_at = utcnow()
-        db.session.flush()
-        created += 1 + len(assessment.answers)
     return created

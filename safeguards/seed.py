@@ -1,0 +1,42 @@
+"""Benchmark volume for the safeguards feature (``flask bench seed``): pilots with complete assessments."""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+
+from consortium.db import db, utcnow
+from consortium.seed import BENCH_MEMBER
+from consortium.users.models import User
+from safeguards import demo, services
+from safeguards import framework as fw
+from safeguards.models import AssessmentState, Pilot, PilotMember, TeamRole
+
+
+def seed(scale: int, rng: random.Random) -> int:
+    """Benchmark volume: 30 x scale pilots with one complete assessment each, and a draft for the
+    benchmark member (created first, so on a fresh database it is assessment 1)."""
+    if db.session.scalar(sa.select(Pilot.id).where(Pilot.title == "Bench pilot 0")):
+        return 0
+    if fw.latest() is None:
+        fw.load_all()
+    systems, created = demo.ensure_systems()
+    member = db.session.scalar(sa.select(User).where(User.email == BENCH_MEMBER))
+    slugs = sorted(systems)
+    for n in range(30 * scale):
+        system = systems[slugs[n % len(slugs)]]
+        pilot = services.create_pilot(system, system.countries[0], f"Bench pilot {n}")
+        if n == 0 and member is not None:
+            db.session.add(PilotMember(pilot=pilot, user_id=member.id, role=TeamRole.LEAD))
+        assessment = services.start_assessment(pilot)
+        assessment.authorities = ["R1", "R2", "R3", "R4", "R5"]
+        assessment.stages = ["L1", "L2", "L3", "L4", "L5"]
+        db.session.flush()
+        demo.fill(assessment, rng, "es", 0.9 if n else 0.5, reviewed=n > 0 and n % 2 == 0)
+        if n:
+            assessment.state = AssessmentState.PUBLISHED
+            assessment.published_at = utcnow()
+        db.session.flush()
+        created += 1 + len(assessment.answers)
+    return created

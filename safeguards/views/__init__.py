@@ -1,0 +1,52 @@
+"""The safeguards pages, one module per audience or flow; the blueprint and its template helpers live here.
+
+- ``public``: the landing page, how scores work, the framework
+- ``pilots``: DPI systems, pilots, their teams and cycles
+- ``wizard``: the team's scope, steps, autosave and submission
+- ``review``: the reviewers' decision and publishing
+- ``results``: results, the report and the comparison
+- ``exports``: the CSV and JSON open data
+- ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+from flask_babel import gettext as _
+
+from safeguards import scoring
+from safeguards.models import RATING_LABELS
+
+bp = Blueprint(
+    "safeguards",
+    __name__,
+    root_path=str(Path(__file__).resolve().parent.parent),  # templates/ and static/ are in safeguards/
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/safeguards/static",
+)
+
+
+def level_label(level: str | None) -> str:
+    return {
+        scoring.CRITICAL: _("Critical"),
+        scoring.EMERGING: _("Emerging"),
+        scoring.DEVELOPING: _("Developing"),
+        scoring.ADVANCED: _("Advanced"),
+    }.get(level, _("No score"))
+
+
+@bp.app_template_filter("safeguards_level")
+def _level_filter(level):
+    return level_label(level)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"safeguards_rating_labels": RATING_LABELS}
+
+
+# The routes register themselves on ``bp`` when their modules are imported.
+from safeguards.views import exports, pilots, public, results, review, wizard  # noqa: E402, F401

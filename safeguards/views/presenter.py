@@ -1,0 +1,122 @@
+"""What the assessment pages show, computed once per page: the wizard's steps and items, scores per
+cycle, the weakest items and the chart."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from safeguards import framework as fw
+from safeguards import scoring, services
+from safeguards.models import Assessment, AssessmentState
+
+FEW_ITEMS = 3
+
+
+class Wizard:
+    """What every wizard page needs, in a fixed number of queries: steps, progress and items."""
+
+    def __init__(self, assessment: Assessment, *, with_users: bool = False):
+        self.assessment = assessment
+        self.idx = fw.index(assessment.framework_id)
+        self.items = services.items(assessment, self.idx, with_users=with_users)
+        self.in_scope = [item for item in self.items if item.in_scope]
+
+    def items_of(self, code: str) -> list[services.Item]:
+        return [item for item in self.in_scope if item.process.principle == code]
+
+    def steps(self) -> list[dict]:
+        steps = [
+            {
+                "code": "scope",
+                "label": _("Scope"),
+                "url": url_for("safeguards.scope", assessment_id=self.assessment.id),
+                "complete": self.assessment.has_scope,
+                "count": None,
+            }
+        ]
+        for principle in self.idx.principles:
+            group = self.items_of(principle.code)
+            answered = sum(1 for item in group if scoring.is_answered(item.answer.status.value))
+            steps.append(
+                {
+                    "code": principle.code,
+                    "label": f"{principle.code} · {principle.label}",
+                    "name": principle.label,
+                    "url": url_for("safeguards.step", assessment_id=self.assessment.id, code=principle.code),
+                    "complete": self.assessment.has_scope and bool(group) and answered == len(group),
+                    "count": len(group),
+                    "answered": answered,
+                }
+            )
+        steps.append(
+            {
+                "code": "submit",
+                "label": _("Review and submit"),
+                "url": url_for("safeguards.submit", assessment_id=self.assessment.id),
+                "complete": self.assessment.state
+                not in (AssessmentState.DRAFT, AssessmentState.CHANGES_REQUESTED),
+                "count": None,
+            }
+        )
+        return steps
+
+    def progress(self) -> tuple[int, int]:
+        answered = sum(1 for item in self.in_scope if scoring.is_answered(item.answer.status.value))
+        return answered, len(self.in_scope)
+
+    def neighbours(self, code: str) -> tuple[str | None, str | None]:
+        steps = self.steps()
+        position = next(i for i, s in enumerate(steps) if s["code"] == code)
+        previous = steps[position - 1]["url"] if position > 0 else None
+        following = steps[position + 1]["url"] if position + 1 < len(steps) else None
+        return previous, following
+
+
+def cycle_scores(
+    assessments: list[Assessment], known=None
+) -> list[tuple[Assessment, scoring.Scores, scoring.Scores]]:
+    """Scores per cycle; ``known`` = (assessment id, index, self, reviewed) already computed by the page."""
+    result = []
+    indexes: dict[int, fw.FrameworkIndex] = {}
+    if known is not None:
+        indexes[known[1].framework.id] = known[1]
+    for assessment in assessments:
+        if known is not None and assessment.id == known[0]:
+            result.append((assessment, known[2], known[3]))
+            continue
+        if assessment.framework_id not in indexes:
+            indexes[assessment.framework_id] = fw.index(assessment.framework_id)
+        idx = indexes[assessment.framework_id]
+        self_, reviewed = services.scores(idx, services.items(assessment, idx))
+        result.append((assessment, self_, reviewed))
+    return result
+
+
+def weakest(wizard: Wizard, limit: int = 5) -> list[tuple[services.Item, int]]:
+    valued = []
+    for item in wizard.in_scope:
+        answer = item.answer
+        rating = answer.reviewed_rating if answer.reviewed_rating is not None else answer.rating
+        status = "rated" if answer.reviewed_rating is not None else answer.status.value
+        value = scoring.item_value(status, rating)
+        if value is not None and value < 3:
+            valued.append((item, value))
+    return sorted(valued, key=lambda pair: (pair[1], pair[0].process.code))[:limit]
+
+
+def chart(idx: fw.FrameworkIndex, self_: scoring.Scores, reviewed: scoring.Scores) -> dict:
+    row = 22
+    return {
+        "row": row,
+        "height": row * len(idx.principles) + 24,
+        "bars": [
+            {
+                "code": p.code,
+                "y": 12 + i * row,
+                "self": self_.principles.get(p.code),
+                "reviewed": reviewed.principles.get(p.code),
+            }
+            for i, p in enumerate(idx.principles)
+        ],
+    }
