@@ -63,6 +63,7 @@ def test_a_backup_restores_into_a_new_database_that_serves_the_site(
             assert client.get(f"/safeguards/assessments/{published}/results").status_code == 200
             assert client.get(f"/library/es/{guide.slug}").status_code == 200
             assert client.get(f"/trainings/{training}").status_code == 200
+            _db.session.remove()  # the client's requests shared this context's session
             _db.engine.dispose()
     finally:
         drop()
