@@ -150,7 +150,9 @@ def test_purge_erases_sensitive_answers_after_the_configured_time_and_is_idempot
     monkeypatch.setitem(app.config, "PRIVACY_PURGE_AFTER_DAYS", 5)
     assert "trainings: 1" in runner.invoke(args=["privacy", "purge"]).output
     assert _registration(recent, person).motivation == "" and _registration(upcoming, person).motivation
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "privacy.purged")).all()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "privacy.purged").order_by(AuditEvent.id)
+    ).all()
     assert len(events) == 3 and events[0].changes["trainings"] == 1
 
 
