@@ -67,7 +67,7 @@ def move(file_id: int, target: Backend) -> str:
 def migrate_command(target: str):
     """Move every stored file into the TO backend, checking each one's checksum."""
     ids = db.session.scalars(sa.select(StoredFile.id).order_by(StoredFile.id)).all()
-    db.session.rollback()
+    transaction.rollback()  # end the read: each move is a transaction of its own
     counts: Counter[str] = Counter()
     for file_id in ids:
         outcome = move(file_id, Backend(target))
