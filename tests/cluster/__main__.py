@@ -12,9 +12,10 @@ import time
 import traceback
 
 from tests.cluster import cluster
-from tests.cluster.checks import failover, files, logins, mail, registrations
+from tests.cluster.checks import failover, files, layout, logins, mail, registrations
 
 CHECKS = [
+    ("nginx: static files, cache headers, compression, redirects, unknown names", layout.check),
     ("(a) registrations at both hosts keep capacity and per-organisation limits", registrations.check),
     ("(b) log-in limits hold across hosts", logins.check),
     ("(d) each e-mail delivered once by two workers", mail.check),

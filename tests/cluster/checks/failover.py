@@ -25,7 +25,7 @@ DEAD = "app1"
 
 def check(cluster: Cluster) -> None:
     race = cluster.seeded["failover"]
-    load = Load()
+    load, began = Load(), time.time()
     teams = data.wizard_answers()
     for email, team in teams.items():
         visitor = cluster.visitor(VISITORS[2])
@@ -35,7 +35,6 @@ def check(cluster: Cluster) -> None:
         for half in (codes[::2], codes[1::2]):
             load.autosaves(visitor, team["assessment"], {c: team["answers"][c] for c in half}, email)
     load.registrations(cluster.visitor(), race.training_id, race.tokens, threads=8)
-    began = time.time()
     time.sleep(BEFORE)
     killed_at = time.time()
     killed = cluster.processes.kill_machine(DEAD)
