@@ -31,7 +31,9 @@ def _mark(db, assessment, statuses: dict[str, AnswerStatus]):
         db.session.commit()  # answer_of expires the session: keep each change first
 
 
-def test_submit_shows_what_is_handed_in_and_asks_to_confirm(client, login_as, lead, assessment, db, mail_outbox):
+def test_submit_shows_what_is_handed_in_and_asks_to_confirm(
+    client, login_as, lead, assessment, db, mail_outbox
+):
     codes = in_scope_codes(assessment)
     _mark(db, assessment, {codes[0]: AnswerStatus.RATED, codes[1]: AnswerStatus.UNKNOWN})
     login_as(lead)
