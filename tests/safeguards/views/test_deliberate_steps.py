@@ -207,3 +207,23 @@ def test_withdrawing_is_refused_unless_published(client, login_as, csrf_token, a
     token = csrf_token(page=f"/safeguards/pilots/{approved.pilot_id}")
     response = client.post(_url(approved, "withdraw"), data={"csrf_token": token, "reason": "Error"})
     assert response.status_code == 409 and _state(db, approved) is AssessmentState.APPROVED
+
+
+def test_the_team_is_told_of_the_withdrawal_with_its_reason_and_can_start_again(
+    app, client, login_as, submit, admin, lead, published, db, smtp
+):
+    from consortium.mail import deliver_pending
+
+    lead.locale = "en"
+    db.session.commit()
+    login_as(admin)
+    submit(_url(published, "withdraw"), {"reason": "The F4 data came from another system."})
+    deliver_pending()
+    body = smtp[0].get_body(("plain",)).get_content()
+    assert "withdrawn from publication" in body and "The F4 data came from another system." in body
+    team = login_as(lead, on=app.test_client())
+    pilot = f"/safeguards/pilots/{published.pilot_id}"
+    action, data = press(team.get(pilot).get_data(as_text=True), "Start a new cycle", {})
+    assert team.post(action, data=data).status_code == 302
+    db.session.expire_all()
+    assert [a.cycle for a in published.pilot.assessments] == [1, 2]
