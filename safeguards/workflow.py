@@ -162,6 +162,8 @@ def review(
     after the page showed it, ``AssessmentLocked`` once the assessment is no longer under review (for
     instance another reviewer decided first). Returns how many items changed.
     """
+    if decision is Decision.APPROVE:
+        raise ValueError("an approval is taken by approve(), on the preview of what becomes final")
     assessment = _lock(assessment)
     if assessment.state is not AssessmentState.SUBMITTED:
         raise AssessmentLocked(assessment.state)

@@ -199,6 +199,8 @@ def test_a_withdrawn_assessment_says_so_publicly_and_its_open_data_keeps_the_rec
     assert [a["state"] for a in listed] == ["withdrawn"]
     csv = anonymous.get(_url(published, "answers.csv")).get_data(as_text=True)
     assert "https://example.org" not in csv
+    index = anonymous.get("/safeguards").get_data(as_text=True)
+    assert "Resultados retirados" in index and _url(published, "results") in index
 
 
 def test_withdrawing_is_refused_unless_published(client, login_as, csrf_token, admin, approved, db):
