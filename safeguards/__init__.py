@@ -3,7 +3,7 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data
+from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
 from safeguards import demo, privacy, seed
@@ -11,7 +11,7 @@ from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
-from safeguards.views import bp
+from safeguards.views import bp, queue
 
 
 def init_app(app: Flask) -> None:
@@ -23,3 +23,4 @@ def init_app(app: Flask) -> None:
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)
+    worklist.register("safeguards", queue.work_items)
