@@ -3,7 +3,7 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data
+from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
 from safeguards import demo, privacy, seed
@@ -12,6 +12,7 @@ from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.views import bp
+from safeguards.views.framework import work_for as framework_work
 
 
 def init_app(app: Flask) -> None:
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)
+    worklist.register("safeguards.framework", framework_work)

@@ -6,6 +6,7 @@
 - ``review``: the reviewers' decision and publishing
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
+- ``framework``: staff import, publish and translate framework versions
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
 """
 
@@ -49,4 +50,4 @@ def _helpers():
 
 
 # The routes register themselves on ``bp`` when their modules are imported.
-from safeguards.views import exports, pilots, public, results, review, wizard  # noqa: E402, F401
+from safeguards.views import exports, framework, pilots, public, results, review, wizard  # noqa: E402, F401
