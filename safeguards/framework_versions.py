@@ -258,7 +258,8 @@ class MissingTexts:
 
     @property
     def languages(self) -> list[str]:
-        return sorted({language for _text, language in self.missing}, key=LANGUAGES.index)
+        order = ("es", "pt_BR", "en")  # translations first: English lacks only what a file did not give
+        return sorted({language for _text, language in self.missing}, key=order.index)
 
 
 def missing_in(process) -> list[tuple[str, str]]:
