@@ -1,5 +1,6 @@
 """The staff framework pages over HTTP: who may open them, upload → preview → import, errors by line in the
-reader's language, publish and discard with a confirmation, and the translation work with its form."""
+reader's language, publish and discard with a confirmation, the translation work with its form, and the same
+import or publication sent by two server processes at once (``tests.parallel``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from safeguards import framework as fw
 from safeguards.models import FrameworkVersion, Process
 from tests.conftest import hidden_fields
 from tests.factories import UserFactory
+from tests.parallel import Workers
 from tests.safeguards.test_framework_import import reference_shape, to_csv
 
 PAGES = [
@@ -222,3 +224,43 @@ def test_staff_home_counts_the_translation_work(app, staff_client, staff):
         assert worklist.waiting_for(UserFactory()) == [] or all(
             "Framework" not in i.label for i in worklist.waiting_for(UserFactory())
         )
+
+
+# Two staff members at the same moment, from two server processes ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workers(app):
+    started = Workers(app)
+    yield started
+    started.close()
+
+
+def test_the_same_import_confirmed_twice_at_once_creates_one_draft(workers, staff_client, db):
+    page = upload(staff_client, json.dumps(reference_shape(v101())).encode()).get_data(as_text=True)
+    fields = hidden_fields(page, "/safeguards/frameworks/import/confirm")
+    answers = workers.send_at_once(
+        staff_client,
+        "/safeguards/frameworks/import/confirm",
+        fields,
+        method="POST",
+        page="/safeguards/frameworks",
+    )
+    assert sorted(status for status, _location in answers) == [302, 302]
+    assert {location.rsplit("/", 1)[-1] for _status, location in answers} == {"1.1"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 2
+
+
+def test_a_draft_published_twice_at_once_is_published_once(workers, staff_client, db):
+    page = upload(staff_client, json.dumps(v101()).encode()).get_data(as_text=True)
+    staff_client.post(
+        "/safeguards/frameworks/import/confirm",
+        data=hidden_fields(page, "/safeguards/frameworks/import/confirm"),
+    )
+    ask = staff_client.get("/safeguards/frameworks/1.1/publish").get_data(as_text=True)
+    workers.send_at_once(
+        staff_client, "/safeguards/frameworks/1.1/publish", hidden_fields(ask, ""), method="POST"
+    )
+    assert fw.by_version("1.1").is_published
+    published = sa.select(sa.func.count()).where(AuditEvent.action == "safeguards.framework_published")
+    assert db.session.scalar(published) == 1
