@@ -73,17 +73,24 @@ def import_framework():
             if not problems and fw.by_version(form.version.data, drafts=True) is not None:
                 form.version.errors.append(versions.VersionTaken.message)
             elif not problems:
-                return _preview(checked, base, upload.filename or "")
+                filename = (upload.filename or "")[:200]
+                payload = _signed(checked, base, filename)
+                if len(payload) < (current_app.config.get("MAX_FORM_MEMORY_SIZE") or 500_000):
+                    return _preview(checked, base, filename, payload)
+                problems = [Problem(None, _("The file holds more text than one import can carry; split it."))]
     status = 422 if request.method == "POST" else 200
     return render_template("safeguards/framework/import.html", form=form, problems=problems), status
 
 
-def _preview(checked: Checked, base: FrameworkVersion | None, filename: str, *, notice: str = ""):
+def _signed(checked: Checked, base: FrameworkVersion | None, filename: str) -> str:
+    """The confirm form's payload; the browser sends it back as a form field, within Flask's field limit."""
+    return _signer().dumps({"data": checked.data, "base": base.id if base else None, "filename": filename})
+
+
+def _preview(checked: Checked, base: FrameworkVersion | None, filename: str, payload: str, *, notice=""):
     old = versions.data_of(fw.index(base.id)) if base else None
     confirm = ConfirmImportForm()
-    confirm.payload.data = _signer().dumps(
-        {"data": checked.data, "base": base.id if base else None, "filename": filename[:200]}
-    )
+    confirm.payload.data = payload
     untranslated = sum(1 for p in checked.data["processes"] if versions.missing_in(p))
     return render_template(
         "safeguards/framework/preview.html",
@@ -112,7 +119,8 @@ def confirm_import():
     base = fw.latest()
     if (base.id if base else None) != payload["base"]:
         notice = _("Another version was published since this preview was made. Check the changes against it.")
-        return _preview(checked, base, payload["filename"], notice=notice), 409
+        filename = payload["filename"]
+        return _preview(checked, base, filename, _signed(checked, base, filename), notice=notice), 409
     try:
         with transaction.action():
             framework = versions.import_version(checked, by=current_user)
