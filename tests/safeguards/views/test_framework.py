@@ -226,8 +226,8 @@ def test_staff_home_counts_the_translation_work(app, staff_client, staff):
         )
 
 
-def test_a_file_too_big_to_carry_to_the_confirmation_is_refused(staff_client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAX_FORM_MEMORY_SIZE", 20_000)
+def test_a_file_too_big_to_carry_to_the_confirmation_is_refused(staff_client, monkeypatch):
+    monkeypatch.setattr("safeguards.views.framework.MAX_PAYLOAD", 20_000)
     response = upload(staff_client, json.dumps(v101()).encode())
     assert response.status_code == 422
     assert "more text than one import can carry" in response.get_data(as_text=True)
