@@ -214,7 +214,8 @@ def framework_texts(version: str, code: str):
     if request.method == "GET":
         form.fill(process)
     saved = None
-    if form.validate_on_submit() and form.require_english_title():
+    # A published version shows its saved texts read-only: the form leaves them out, the service keeps them.
+    if form.validate_on_submit() and (framework.is_published or form.require_english_title()):
         try:
             saved = save_edit(
                 form, process, lambda: versions.save_texts(process, form.texts(), by=current_user)

@@ -214,6 +214,20 @@ def test_translation_work_page_and_form_fill_in_the_missing_texts(staff_client, 
     assert control.status_code == 422
 
 
+def test_a_published_versions_form_fills_in_only_the_empty_texts(staff_client, db):
+    draft = imported(staff_client)
+    publish = staff_client.get("/safeguards/frameworks/1.1/publish").get_data(as_text=True)
+    staff_client.post("/safeguards/frameworks/1.1/publish", data=hidden_fields(publish, ""))
+    url = "/safeguards/frameworks/1.1/processes/O8.6/texts"
+    form = staff_client.get(url).get_data(as_text=True)
+    assert 'name="title_en"' not in form and "Ensure budgetary allocation" in form  # shown, not editable
+    sent = staff_client.post(url, data={**hidden_fields(form, ""), "title_es": "Garantizar la asignación"})
+    assert sent.status_code == 302
+    db.session.expire_all()
+    title = fw.index(draft.id).by_code()["O8.6"].title
+    assert title["es"] == "Garantizar la asignación" and title["en"].startswith("Ensure budgetary allocation")
+
+
 def test_staff_home_counts_the_translation_work(app, staff_client, staff):
     from consortium import worklist
 
