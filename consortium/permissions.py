@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     ORGANISATIONS_VIEW = "orgs:organisation:view"
     SAFEGUARDS_ASSESS = "safeguards:assessment:edit"
     SAFEGUARDS_ASSIGN_REVIEWERS = "safeguards:reviewer:assign"
+    SAFEGUARDS_FRAMEWORK_MANAGE = "safeguards:framework:manage"
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"
@@ -68,6 +69,7 @@ _STAFF = _MEMBER | {
     Permission.ORGANISATIONS_EDIT,
     Permission.ORGANISATIONS_VERIFY,
     Permission.ORGANISATIONS_VIEW,
+    Permission.SAFEGUARDS_FRAMEWORK_MANAGE,
     Permission.SAFEGUARDS_MANAGE,
     Permission.STAFF_DASHBOARD,
     Permission.TRAININGS_MANAGE,

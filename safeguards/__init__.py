@@ -12,6 +12,7 @@ from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.views import bp, queue
+from safeguards.views.framework import work_for as framework_work
 
 
 def init_app(app: Flask) -> None:
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)
     worklist.register("safeguards", queue.work_items)
+    worklist.register("safeguards.framework", framework_work)

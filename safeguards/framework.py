@@ -2,7 +2,8 @@
 
 A loaded version is frozen: loading the same file again changes nothing, and a file whose content
 differs from the loaded version of the same number is refused (publish it as a new version instead),
-so results already computed against a version never change.
+so results already computed against a version never change. Staff may also import a version from an
+uploaded file (``framework_import``); it starts as a draft that only staff see until they publish it.
 
 Scope rule (documented on the scope step): a process is an item of an assessment when
 - one of its authorities (confirmed or inferred) is in scope, or the data gives it no authority
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from consortium.db import db
+from consortium.db import db, utcnow
 from safeguards.models import (
     Authority,
     FrameworkVersion,
@@ -45,7 +46,8 @@ def framework_files(directory: Path = FRAMEWORKS_DIR) -> list[Path]:
 
 
 def load_file(path: Path) -> tuple[FrameworkVersion, bool]:
-    """Load one framework file; returns (version, created). Flushes, never commits."""
+    """Load one framework file; returns (version, created). Files are reviewed with the code, so they are
+    published at once. Flushes, never commits."""
     raw = path.read_bytes()
     checksum = hashlib.sha256(raw).hexdigest()
     data = json.loads(raw)
@@ -59,9 +61,16 @@ def load_file(path: Path) -> tuple[FrameworkVersion, bool]:
                 "give the changed file a new version number"
             )
         return existing, False
+    return load_data(data, checksum, published=True), True
+
+
+def load_data(data: dict, checksum: str, *, published: bool) -> FrameworkVersion:
+    """Create a version from data in the shape of ``frameworks/v1.0.json``. Flushes, never commits."""
     coverage = data.get("coverage", {})
     framework = FrameworkVersion(
         version=data["version"],
+        is_published=published,
+        published_at=utcnow() if published else None,
         name=data["name"],
         licence=data.get("licence", ""),
         attribution=data.get("attribution", ""),
@@ -133,7 +142,7 @@ def load_file(path: Path) -> tuple[FrameworkVersion, bool]:
         process.risks = [risks[code] for code in item.get("risks", []) if code in risks]
         db.session.add(process)
     db.session.flush()
-    return framework, True
+    return framework
 
 
 def load_all(directory: Path = FRAMEWORKS_DIR) -> list[tuple[FrameworkVersion, bool]]:
@@ -141,12 +150,17 @@ def load_all(directory: Path = FRAMEWORKS_DIR) -> list[tuple[FrameworkVersion, b
 
 
 def latest() -> FrameworkVersion | None:
-    versions = db.session.scalars(sa.select(FrameworkVersion)).all()
+    """The newest published version: the one new assessments use."""
+    versions = db.session.scalars(sa.select(FrameworkVersion).where(FrameworkVersion.is_published)).all()
     return max(versions, key=lambda v: v.sort_key, default=None)
 
 
-def by_version(version: str) -> FrameworkVersion | None:
-    return db.session.scalar(sa.select(FrameworkVersion).where(FrameworkVersion.version == version))
+def by_version(version: str, *, drafts: bool = False) -> FrameworkVersion | None:
+    """A version by its number; drafts only when asked for (staff pages), never on public pages."""
+    query = sa.select(FrameworkVersion).where(FrameworkVersion.version == version)
+    if not drafts:
+        query = query.where(FrameworkVersion.is_published)
+    return db.session.scalar(query)
 
 
 # A read-only view of one framework version, built in a fixed number of queries ---------------------
@@ -227,15 +241,16 @@ def scope_reason(process: ProcessInfo, authorities: list[str], stages: list[str]
     return ScopeReason(matched, inferred, stage_match, no_authority, no_stage)
 
 
-# A loaded version never changes (its checksum says which file it came from), so each worker builds
-# its index once: every wizard step and results page needs it, and building it cost 8-15 ms.
-_indexes: dict[tuple[str, int, str], FrameworkIndex] = {}
+# A version's structure never changes (its checksum says which data it came from) and its texts change only
+# when missing translations are filled in (``revision``), so each worker builds its index once per revision:
+# every wizard step and results page needs it, and building it cost 8-15 ms.
+_indexes: dict[tuple[str, int, str, int], FrameworkIndex] = {}
 
 
 def index(framework_id: int) -> FrameworkIndex:
     """Everything about one version: one query when this worker has seen it, six the first time."""
     framework = db.session.get(FrameworkVersion, framework_id)
-    key = (str(db.engine.url), framework_id, framework.checksum)
+    key = (str(db.engine.url), framework_id, framework.checksum, framework.revision)
     cached = _indexes.get(key)
     if cached is None:
         cached = _indexes[key] = _build_index(framework)

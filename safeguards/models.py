@@ -15,8 +15,16 @@ from consortium.i18n import lazy_gettext as _l
 # Framework reference data -------------------------------------------------------------------------
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """How version numbers sort: 1.0 < 1.0.1 < 1.1 < 1.10."""
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
 class FrameworkVersion(db.Model):
-    """One loaded framework file. Never changed after loading, so results computed against it stay put."""
+    """One framework version, loaded from a file or imported by staff. Its processes, links and English texts
+    never change once it exists, so results computed against it stay put; missing translations may be filled
+    in (``revision`` counts those edits). Imported versions start as drafts: only published ones are offered
+    to new assessments and shown to the public."""
 
     __tablename__ = "safeguards_frameworks"
     __audit__ = {"skip": True}
@@ -31,6 +39,9 @@ class FrameworkVersion(db.Model):
     estimated_total: Mapped[int] = mapped_column(default=0)
     checksum: Mapped[str] = mapped_column(sa.String(64))
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None]
+    revision: Mapped[int] = mapped_column(default=1)
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="framework", order_by="Principle.position", cascade="all, delete-orphan"
@@ -38,7 +49,7 @@ class FrameworkVersion(db.Model):
 
     @property
     def sort_key(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.version.split(".") if part.isdigit())
+        return version_key(self.version)
 
     def __str__(self) -> str:
         return f"{localised(self.name)} v{self.version}"
@@ -132,7 +143,9 @@ class ProcessAuthority(db.Model):
     authority: Mapped[Authority] = relationship()
 
 
-class Process(db.Model):
+class Process(Versioned, db.Model):
+    """``version`` counts edits of its texts (translations filled in), so no editor overwrites another."""
+
     __tablename__ = "safeguards_processes"
     __audit__ = {"skip": True}
     __table_args__ = (sa.UniqueConstraint("framework_id", "code"),)

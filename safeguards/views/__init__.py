@@ -9,6 +9,7 @@
 - ``queue``: the staff work queue of every assessment by state
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
+- ``framework``: staff import, publish and translate framework versions
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
 """
 
@@ -52,4 +53,15 @@ def _helpers():
 
 
 # The routes register themselves on ``bp`` when their modules are imported.
-from safeguards.views import exports, pilots, public, publication, queue, results, review, submission, wizard  # noqa: E402, F401
+from safeguards.views import (  # noqa: E402, F401
+    exports,
+    framework,
+    pilots,
+    public,
+    publication,
+    queue,
+    results,
+    review,
+    submission,
+    wizard,
+)

@@ -32,13 +32,14 @@ def index():
         withdrawn=[a for a in public_ if a.state is AssessmentState.WITHDRAWN],
         systems=systems,
         pilots=services.pilots_for(current_user),
+        current_framework=fw.latest(),
     )
 
 
 @bp.route("/safeguards/how-scores-work")
 @public
 def how_scores_work():
-    return render_template("safeguards/how_scores_work.html")
+    return render_template("safeguards/how_scores_work.html", framework=fw.latest())
 
 
 @bp.route("/safeguards/framework/<version>")

@@ -14,11 +14,52 @@ from safeguards.models import FrameworkVersion, Process
 def test_cli_loads_every_file_once(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["safeguards", "load-framework"])
-    assert "1.0: loaded" in first.output
+    assert "1.0: loaded" in first.output and "1.0.1: loaded" in first.output
     again = runner.invoke(args=["safeguards", "load-framework"])
-    assert "already loaded" in again.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Process)) == 96
+    assert again.output.count("already loaded") == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Process)) == 96 + 103
+    assert fw.latest().version == "1.0.1" and all(
+        v.is_published for v in db.session.scalars(sa.select(FrameworkVersion))
+    )
+
+
+NEW_IN_1_0_1 = {"F4.7", "F4.11", "F5.1", "O2.9", "O5.2", "O5.5-b", "O8.6"}
+
+
+def test_version_1_0_1_holds_the_103_entries_in_three_languages(db):
+    framework, _created = fw.load_file(fw.FRAMEWORKS_DIR / "v1.0.1.json")
+    idx = fw.index(framework.id)
+    codes = [p.code for p in idx.processes]
+    assert len(codes) == 103 and len(set(codes)) == 103 and len({p.display_code for p in idx.processes}) == 97
+    old = {p["code"] for p in json.loads((fw.FRAMEWORKS_DIR / "v1.0.json").read_text())["processes"]}
+    assert set(codes) - old == NEW_IN_1_0_1 and old <= set(codes)
+    for process in idx.processes:
+        for text in (process.title, process.question, process.evidence):
+            assert set(text) == {"en", "es", "pt_BR"} and all(value.strip() for value in text.values())
+    assert codes.index("F4.7") < codes.index("F4.9") < codes.index("F4.10-a") < codes.index("F4.11")
+    assert framework.processes_in_reference == 103 and "103" in framework.coverage_note["es"]
+
+
+def test_version_1_0_1_has_the_corrections(db):
+    framework, _created = fw.load_file(fw.FRAMEWORKS_DIR / "v1.0.1.json")
+    by_code = fw.index(framework.id).by_code()
+    f75 = by_code["F7.5"]
+    assert f75.title["en"].startswith("Implement a whistleblower channel")
+    assert f75.source_url.endswith(
+        "/processes/f7.5-implement-a-whistleblower-channel-allowing-the-public-to-address-potential-complaints"
+    )
+    assert by_code["O2.5"].source_url.endswith("/processes/o2.5-implement-rigorous-testing-protocols")
+    assert by_code["O2.5"].stages == ["L2", "L3"] and by_code["O2.5"].risks == ["SV3", "SV4"]
+    assert by_code["F4.14"].source_url.endswith(
+        "/processes/f4.14-oversee-the-publication-of-reports-on-user-complaints-and-inclusion-metrics"
+    )
+    # the hub reuses O5.5: the second process keeps the hub's code on screen and its own page as source
+    o55, o55b = by_code["O5.5"], by_code["O5.5-b"]
+    assert o55.display_code == o55b.display_code == "O5.5"
+    assert "performance metrics" in o55.title["en"] and "informed consent" in o55b.title["en"]
+    assert "informed-consent" in o55b.source_url and "informed-consent" not in o55.source_url
+    assert o55b.stages == ["L5"] and o55b.risks == ["RS1", "RS4"] and not o55b.all_authorities
 
 
 def test_changed_file_with_a_loaded_version_number_is_refused(framework, tmp_path):
