@@ -44,7 +44,7 @@ def make_resource():
             version = resource.version_in(language)
             version.status = VersionStatus.PUBLISHED
             version.published_at = utcnow()
-        services._refresh_publication(resource)
+        services.refresh_publication(resource)
         if commit:
             _db.session.commit()
         return resource

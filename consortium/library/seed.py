@@ -1,130 +1,28 @@
-"""Content from outside a request: the demo library, benchmark volume and safeguards suggestions."""
+"""Benchmark volume for the library (``flask seed``): resources in three languages, inserted in bulk."""
 
 from __future__ import annotations
 
 import random
-import tomllib
-from collections.abc import Iterable
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 
 from consortium.db import db, utcnow
-from consortium.demo import demo_user
-from consortium.i18n import LANGUAGES, current_language
-from consortium.library import search
+from consortium.i18n import LANGUAGES
+from consortium.library.demo import TOPICS, ensure_topics
 from consortium.library.models import (
-    FACET_PRINCIPLE,
     PRINCIPLES,
     DpiSystem,
     Resource,
     ResourceKind,
     ResourceTag,
     ResourceVersion,
-    Topic,
     TranslationRequest,
     VersionStatus,
 )
-from consortium.library.services import sync_tags, tag_values
+from consortium.library.services import tag_values
 from consortium.organisations.countries import LAC_COUNTRY_CODES
-from consortium.suggestions import Suggestion
 from consortium.users.models import User
-
-DEMO_FOLDER = Path(__file__).parent / "demo"
-
-TOPICS = {
-    "dpi-basics": {"es": "Fundamentos de DPI", "pt_BR": "Fundamentos de DPI", "en": "DPI basics"},
-    "digital-identity": {"es": "Identidad digital", "pt_BR": "Identidade digital", "en": "Digital identity"},
-    "payments": {"es": "Pagos digitales", "pt_BR": "Pagamentos digitais", "en": "Digital payments"},
-    "data-exchange": {"es": "Intercambio de datos", "pt_BR": "Troca de dados", "en": "Data exchange"},
-    "data-protection": {
-        "es": "Protección de datos",
-        "pt_BR": "Proteção de dados",
-        "en": "Data protection",
-    },
-    "inclusion": {"es": "Inclusión", "pt_BR": "Inclusão", "en": "Inclusion"},
-    "safeguards": {"es": "Salvaguardas", "pt_BR": "Salvaguardas", "en": "Safeguards"},
-    "governance-participation": {
-        "es": "Participación en la gobernanza",
-        "pt_BR": "Participação na governança",
-        "en": "Participation in governance",
-    },
-}
-
-
-def _ensure_topics(slugs: Iterable[str]) -> int:
-    existing = set(db.session.scalars(sa.select(Topic.slug)))
-    created = 0
-    for slug in dict.fromkeys(slugs):
-        if slug not in existing:
-            db.session.add(Topic(slug=slug, names=TOPICS.get(slug, {"es": slug, "en": slug})))
-            created += 1
-    return created
-
-
-# Demo ---------------------------------------------------------------------------------------------------
-
-
-def load_demo() -> int:
-    """The hand-written resources in demo/: published, translations reviewed by a second person."""
-    created = _ensure_topics(TOPICS)
-    translator = demo_user("tomas@opendatacharter.example")
-    reviewer = demo_user("ana@ilda.example")
-    for folder in sorted(p for p in DEMO_FOLDER.iterdir() if (p / "meta.toml").exists()):
-        meta = tomllib.loads((folder / "meta.toml").read_text(encoding="utf-8"))
-        original = meta["original_language"]
-        original_slug = meta["versions"][original]["slug"]
-        if db.session.scalar(
-            sa.select(ResourceVersion.id).where(
-                ResourceVersion.language == original, ResourceVersion.slug == original_slug
-            )
-        ):
-            continue
-        created += _ensure_topics(meta.get("topics", []))
-        published_on = date.fromisoformat(meta["published_on"]) if meta.get("published_on") else None
-        moment = utcnow() - timedelta(days=(date.today() - published_on).days if published_on else 0)
-        resource = Resource(
-            kind=ResourceKind(meta["kind"]),
-            original_language=original,
-            topic_slugs=meta.get("topics", []),
-            countries=meta.get("countries", []),
-            systems=meta.get("systems", []),
-            principles=meta.get("principles", []),
-            authors=meta.get("authors", []),
-            organisation=meta.get("organisation", ""),
-            licence=meta.get("licence", ""),
-            published_on=published_on,
-            source_url=meta.get("source_url", ""),
-            published_languages=sorted(meta["versions"]),
-            last_published_at=moment,
-            created_by_id=reviewer.id if reviewer else None,
-        )
-        db.session.add(resource)
-        for language, fields in meta["versions"].items():
-            is_translation = language != original
-            resource.versions.append(
-                ResourceVersion(
-                    language=language,
-                    title=fields["title"],
-                    summary=fields.get("summary", ""),
-                    body=(folder / f"{language}.md").read_text(encoding="utf-8"),
-                    slug=fields["slug"],
-                    status=VersionStatus.PUBLISHED,
-                    published_at=moment,
-                    source_revision=1 if is_translation else None,
-                    translator_id=translator.id if is_translation and translator else None,
-                    reviewer_id=reviewer.id if is_translation and reviewer else None,
-                )
-            )
-        db.session.flush()
-        sync_tags(resource)
-        created += 1
-    return created
-
-
-# Benchmark volume -----------------------------------------------------------------------------------------
 
 _WORDS = {
     "es": [
@@ -257,7 +155,7 @@ def seed(scale: int, rng: random.Random) -> int:
     """``RESOURCES_PER_SCALE * scale`` resources, ~2.9 published versions each, inserted in bulk."""
     if db.session.scalar(sa.select(ResourceVersion.id).where(ResourceVersion.slug.like("bench-%")).limit(1)):
         return 0
-    _ensure_topics(TOPICS)
+    ensure_topics(TOPICS)
     db.session.flush()
     topics, kinds, systems = list(TOPICS), list(ResourceKind), [s.value for s in DpiSystem]
     now = utcnow()
@@ -344,40 +242,3 @@ def _seed_requests(rng: random.Random, ids: list[int], specs: list[dict], now) -
                     {"resource_id": resource_id, "language": language, "user_id": reader, "created_at": now}
                 )
     return rows
-
-
-# Suggestions for the safeguards results page ----------
-
-
-def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
-    """Published resources tagged with any of the principles, in the reader's language when possible."""
-    codes = [code for code in principle_codes if code in PRINCIPLES]
-    if not codes:
-        return []
-    language = current_language()
-    rows = db.session.execute(
-        sa.select(Resource, ResourceVersion)
-        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
-        .where(
-            ResourceVersion.id == search.display_version_id(language),
-            Resource.last_published_at.is_not(None),
-            sa.exists().where(
-                ResourceTag.resource_id == Resource.id,
-                ResourceTag.facet == FACET_PRINCIPLE,
-                ResourceTag.value.in_(codes),
-            ),
-        )
-        .order_by(Resource.last_published_at.desc())
-        .limit(limit)
-        .options(sa.orm.defer(ResourceVersion.body))
-    ).all()
-    return [
-        Suggestion(
-            kind="resource",
-            title=version.title,
-            url=url_for("library.read", lang=version.language, slug=version.slug),
-            principles=tuple(code for code in resource.principles if code in codes),
-            detail=resource.kind.label,
-        )
-        for resource, version in rows
-    ]
