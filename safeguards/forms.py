@@ -16,8 +16,9 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Reg
 
 from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.i18n import lazy_gettext as _l
-from consortium.organisations.countries import country_choices
-from safeguards.models import RATING_LABELS, Answer, AnswerStatus, SystemKind, TeamRole
+from consortium.reference.countries import country_choices
+from consortium.reference.systems import SystemKind
+from safeguards.models import RATING_LABELS, Answer, AnswerStatus, TeamRole
 from safeguards.workflow import Decision, ReviewInput
 
 

@@ -28,7 +28,7 @@ from consortium.forms import (
 )
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
-from consortium.organisations.countries import country_choices
+from consortium.reference.countries import country_choices
 from consortium.text import WEB_SCHEMES, is_link
 from trainings.models import (
     PRINCIPLE_CODES,

@@ -13,6 +13,7 @@ from consortium.db import db, utcnow
 from consortium.demo import demo_user
 from consortium.library.models import Resource, ResourceKind, ResourceVersion, Topic, VersionStatus
 from consortium.library.services import sync_tags
+from consortium.reference.systems import ensure_reference_systems
 
 DEMO_FOLDER = Path(__file__).parent / "demo_content"
 
@@ -48,7 +49,7 @@ def ensure_topics(slugs: Iterable[str]) -> int:
 
 def load() -> int:
     """The hand-written resources in demo_content/: published, translations reviewed by a second person."""
-    created = ensure_topics(TOPICS)
+    created = ensure_topics(TOPICS) + ensure_reference_systems()[1]
     translator = demo_user("tomas@opendatacharter.example")
     reviewer = demo_user("ana@ilda.example")
     for folder in sorted(p for p in DEMO_FOLDER.iterdir() if (p / "meta.toml").exists()):

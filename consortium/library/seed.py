@@ -12,7 +12,6 @@ from consortium.i18n import LANGUAGES
 from consortium.library.demo import TOPICS, ensure_topics
 from consortium.library.models import (
     PRINCIPLES,
-    DpiSystem,
     Resource,
     ResourceKind,
     ResourceTag,
@@ -21,7 +20,8 @@ from consortium.library.models import (
     VersionStatus,
 )
 from consortium.library.services import tag_values
-from consortium.organisations.countries import LAC_COUNTRY_CODES
+from consortium.reference.countries import LAC_COUNTRY_CODES
+from consortium.reference.systems import ensure_reference_systems
 from consortium.users.models import User
 
 _WORDS = {
@@ -157,7 +157,7 @@ def seed(scale: int, rng: random.Random) -> int:
         return 0
     ensure_topics(TOPICS)
     db.session.flush()
-    topics, kinds, systems = list(TOPICS), list(ResourceKind), [s.value for s in DpiSystem]
+    topics, kinds, systems = list(TOPICS), list(ResourceKind), list(ensure_reference_systems()[0])
     now = utcnow()
     count = RESOURCES_PER_SCALE * scale
     specs = []

@@ -12,11 +12,12 @@ from consortium import transaction
 from consortium.db import db
 from consortium.forms import OnceForm, PostForm, first_submission, remember_result
 from consortium.permissions import Permission, can, require
+from consortium.reference.systems import DpiSystem, SystemExists, SystemKind, all_systems, create_system
 from consortium.users import current_person
 from consortium.users.models import User
 from safeguards import policies, services
 from safeguards.forms import MemberForm, PilotForm, SystemForm
-from safeguards.models import Assessment, DpiSystem, SystemKind, TeamRole
+from safeguards.models import Assessment, TeamRole
 from safeguards.views import bp, presenter
 
 
@@ -30,7 +31,7 @@ def new_system():
             with transaction.action():
                 earlier = first_submission(form)
                 if earlier is None:
-                    services.create_system(
+                    create_system(
                         slug=form.slug.data,
                         name=form.name.data,
                         countries=form.countries.data,
@@ -39,7 +40,7 @@ def new_system():
                         description=form.description.data or "",
                     )
                     remember_result(form, url)
-        except services.SystemExists:
+        except SystemExists:
             form.slug.errors.append(_("Another system already uses this short name."))
         else:
             if earlier is not None:
@@ -52,7 +53,7 @@ def new_system():
 @bp.route("/safeguards/pilots/new", methods=["GET", "POST"])
 @require(Permission.SAFEGUARDS_MANAGE)
 def new_pilot():
-    systems = db.session.scalars(sa.select(DpiSystem).order_by(DpiSystem.name)).all()
+    systems = all_systems()
     form = PilotForm(systems)
     if form.validate_on_submit():
         lead = db.session.scalar(sa.select(User).where(User.email == form.lead_email.data.strip().lower()))

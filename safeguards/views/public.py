@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload
 
 from consortium.db import db
 from consortium.permissions import public
+from consortium.reference.systems import all_systems
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot
+from safeguards.models import Assessment, AssessmentState, Pilot
 from safeguards.views import bp
 
 
@@ -24,7 +25,7 @@ def index():
         .options(joinedload(Assessment.pilot).joinedload(Pilot.system), joinedload(Assessment.framework))
         .order_by(Assessment.published_at.desc())
     ).all()
-    systems = db.session.scalars(sa.select(DpiSystem).order_by(DpiSystem.name)).all()
+    systems = all_systems()
     return render_template(
         "safeguards/index.html",
         published=published,

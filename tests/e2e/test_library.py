@@ -44,7 +44,7 @@ def guide():
         original_language="es",
         kind=ResourceKind.GUIDE,
         countries=["BR", "MX"],
-        systems=["govbr", "llavemx"],
+        systems=["gov-br", "llave-mx"],
         principles=["F1", "F2"],
         authors=["Equipo del consorcio"],
     )

@@ -19,8 +19,9 @@ from markupsafe import Markup, escape
 
 from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
-from consortium.library.models import DpiSystem, Topic, VersionStatus
+from consortium.library.models import OTHER_SYSTEMS, Topic, VersionStatus
 from consortium.markdown import render_markdown
+from consortium.reference.systems import system_name
 
 bp = Blueprint(
     "library",
@@ -57,7 +58,7 @@ def language_name(code: str) -> str:
 
 @bp.app_template_filter("library_dpi_system")
 def dpi_system_name(code: str) -> str:
-    return DpiSystem(code).label if code in DpiSystem._value2member_map_ else code
+    return _("Other systems") if code == OTHER_SYSTEMS else system_name(code)
 
 
 @bp.app_template_filter("library_atom_date")

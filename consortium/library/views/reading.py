@@ -18,12 +18,17 @@ from consortium.library.models import Attachment, Resource, ResourceVersion, Ver
 from consortium.library.views import LANG, all_topics, bp
 from consortium.pagination import require_page
 from consortium.permissions import Permission, can, public, require
+from consortium.reference.systems import FORMER_SLUGS
 from consortium.users import current_person
 
 
 @bp.route("/library")
 @public
 def index():
+    former = request.args.get("system")
+    if former in FORMER_SLUGS:  # links made before the systems moved to the kernel
+        args = request.args.to_dict(flat=False) | {"system": FORMER_SLUGS[former]}
+        return redirect(url_for("library.index", **args), 301)
     topics = all_topics()
     filters = FilterForm(request.args, topics=topics)
     filters.validate()

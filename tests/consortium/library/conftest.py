@@ -15,6 +15,16 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
+def dpi_systems(db):
+    """The kernel's reference DPI systems (the migration adds them; tables are emptied between tests)."""
+    from consortium.reference.systems import ensure_reference_systems
+
+    systems, _ = ensure_reference_systems()
+    db.session.commit()
+    return systems
+
+
+@pytest.fixture
 def make_resource():
     """``make_resource({"es": ("Título", "Texto")}, original="es", published=("es",), **fields)``."""
     author = None

@@ -174,7 +174,7 @@ def test_an_assigned_member_translates_that_version_only(
     assert client.get("/library/translations").status_code == 403
 
 
-def test_staff_create_publish_and_unpublish_a_resource(client, submit, login_as, staff, db):
+def test_staff_create_publish_and_unpublish_a_resource(client, submit, login_as, staff, db, dpi_systems):
     login_as(staff)
     response = submit(
         "/library/manage/new",
