@@ -46,9 +46,6 @@ class VersionStatus(LabelledEnum):
     }
 
 
-#: The safeguards framework's principles: F1-F9 (foundational) and O1-O9 (operational).
-PRINCIPLES = tuple(f"F{n}" for n in range(1, 10)) + tuple(f"O{n}" for n in range(1, 10))
-
 #: A resource's ``systems`` hold the slugs of the kernel's DPI systems (``consortium.reference.systems``),
 #: or this one for systems the kernel does not list.
 OTHER_SYSTEMS = "other"

@@ -13,13 +13,14 @@ from flask import url_for
 from consortium.db import db
 from consortium.i18n import current_language
 from consortium.library import search
-from consortium.library.models import FACET_PRINCIPLE, PRINCIPLES, Resource, ResourceTag, ResourceVersion
+from consortium.library.models import FACET_PRINCIPLE, Resource, ResourceTag, ResourceVersion
+from consortium.reference import principles
 from consortium.suggestions import Suggestion
 
 
 def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
     """Published resources tagged with any of the principles, in the reader's language when possible."""
-    codes = [code for code in principle_codes if code in PRINCIPLES]
+    codes = [code for code in principle_codes if code in principles.CODES]
     if not codes:
         return []
     language = current_language()

@@ -6,8 +6,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
-from consortium.library.models import OTHER_SYSTEMS, PRINCIPLES, ResourceKind
+from consortium.library.models import OTHER_SYSTEMS, ResourceKind
 from consortium.pagination import page_argument
+from consortium.reference import principles
 from consortium.reference.systems import FORMER_SLUGS, system_names
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
@@ -33,7 +34,7 @@ class ResourceQuerySchema(Schema):
         load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}
     )
     system = fields.Str(load_default=None, validate=_SYSTEM)
-    principle = fields.Str(load_default=None, validate=validate.OneOf(list(PRINCIPLES)))
+    principle = fields.Str(load_default=None, validate=validate.OneOf(list(principles.CODES)))
     available_in = fields.Str(load_default=None, validate=_LANGUAGE)
     page = page_argument()
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
@@ -85,7 +86,7 @@ class _ResourceFieldsSchema(Schema):
     topics = fields.List(fields.Str(validate=[validate.Length(max=32), SingleLine()]), data_key="topics")
     countries = fields.List(fields.Str(validate=[validate.Length(equal=2), SingleLine()]))
     systems = fields.List(fields.Str(validate=_SYSTEM))
-    principles = fields.List(fields.Str(validate=validate.OneOf(list(PRINCIPLES))))
+    principles = fields.List(fields.Str(validate=validate.OneOf(list(principles.CODES))))
     authors = fields.List(fields.Str(validate=[validate.Length(max=200), SingleLine()]))
     organisation = fields.Str(validate=[validate.Length(max=200), SingleLine()])
     licence = fields.Str(validate=[validate.Length(max=60), SingleLine()])

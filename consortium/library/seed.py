@@ -11,7 +11,6 @@ from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
 from consortium.library.demo import TOPICS, ensure_topics
 from consortium.library.models import (
-    PRINCIPLES,
     Resource,
     ResourceKind,
     ResourceTag,
@@ -20,6 +19,7 @@ from consortium.library.models import (
     VersionStatus,
 )
 from consortium.library.services import tag_values
+from consortium.reference import principles
 from consortium.reference.countries import LAC_COUNTRY_CODES
 from consortium.reference.systems import ensure_reference_systems
 from consortium.users.models import User
@@ -173,7 +173,7 @@ def seed(scale: int, rng: random.Random) -> int:
                 "topic_slugs": rng.sample(topics, 2),
                 "countries": rng.sample(LAC_COUNTRY_CODES, rng.randint(1, 3)),
                 "systems": rng.sample(systems, rng.randint(0, 2)),
-                "principles": rng.sample(PRINCIPLES, rng.randint(1, 4)),
+                "principles": rng.sample(principles.CODES, rng.randint(1, 4)),
                 "authors": [f"Autora {n}"],
                 "organisation": "ILDA",
                 "licence": "CC BY 4.0",
