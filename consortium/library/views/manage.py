@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import pagination, transaction
 from consortium.db import db
-from consortium.forms import PostForm, first_submission, remember_result, save_edit
+from consortium.forms import PostForm, edit_conflict, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
 from consortium.library import services
 from consortium.library.forms import NewResourceForm, ResourceForm, TopicForm
@@ -75,7 +75,16 @@ def edit(resource_id: int):
             lambda: services.update_resource(found, by=current_person(), **form.resource_fields()),
         )
         if saved_by_someone_else is not None:
-            return _resource_conflict(form, saved_by_someone_else)
+            return edit_conflict(
+                form,
+                saved_by_someone_else,
+                _(
+                    "Someone else saved this resource while you were editing. Your changes are below; "
+                    "check them against the saved version and save again."
+                ),
+                "library/resource_form.html",
+                resource=saved_by_someone_else,
+            )
         flash(_("The resource was saved."), "success")
         return redirect(url_for("library.edit", resource_id=resource_id))
     return render_template(
@@ -85,18 +94,6 @@ def edit(resource_id: int):
         demand=services.demand([found.id]),
         post_form=PostForm(),
     )
-
-
-def _resource_conflict(form, found: Resource):
-    form.version.data = found.version
-    flash(
-        _(
-            "Someone else saved this resource while you were editing. Your changes are below; "
-            "check them against the saved version and save again."
-        ),
-        "error",
-    )
-    return render_template("library/resource_form.html", form=form, resource=found, conflict=True), 409
 
 
 @bp.route("/library/manage/topics", methods=["GET", "POST"])

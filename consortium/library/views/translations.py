@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consortium import pagination, transaction
 from consortium.db import db
-from consortium.forms import PostForm, save_edit
+from consortium.forms import PostForm, edit_conflict, save_edit
 from consortium.i18n import LANGUAGES
 from consortium.library import services
 from consortium.library.forms import AssignForm, AttachmentForm, VersionForm
@@ -89,7 +89,17 @@ def edit_version(resource_id: int, lang: str):
         else:
             saved_by_someone_else = save_edit(form, version, lambda: _save_version(form, found, lang))
         if saved_by_someone_else is not None:
-            return _version_conflict(form, saved_by_someone_else.resource, saved_by_someone_else, lang)
+            saved = saved_by_someone_else
+            return edit_conflict(
+                form,
+                saved,
+                _(
+                    "Someone else saved this version while you were editing. Your text is below; compare it "
+                    "with the saved version and save again."
+                ),
+                "library/version_form.html",
+                **_version_context(saved.resource, saved, lang),
+            )
         flash(_("The %(language)s version was saved.", language=LANGUAGES[lang]), "success")
         return redirect(url_for("library.edit_version", resource_id=resource_id, lang=lang))
     return _version_page(form, found, version, lang)
@@ -119,31 +129,30 @@ def _create_version(form: VersionForm, found: Resource, lang: str) -> ResourceVe
     return existing
 
 
-def _version_page(form, found, version, lang, *, conflict=False, status=200, attachment_form=None):
+def _version_context(found: Resource, version: ResourceVersion | None, lang: str, **forms) -> dict:
+    """What the version's editor shows besides its text form; ``forms`` replace the empty side forms."""
+    return {
+        "resource": found,
+        "version": version,
+        "lang": lang,
+        "original": found.original if lang != found.original_language else None,
+        "attachment_form": AttachmentForm(),
+        "assign_form": AssignForm(),
+        "post_form": PostForm(),
+        **forms,
+    }
+
+
+def _version_page(form, found, version, lang, *, status=200, **forms):
     return render_template(
-        "library/version_form.html",
-        form=form,
-        resource=found,
-        version=version,
-        lang=lang,
-        original=found.original if lang != found.original_language else None,
-        attachment_form=attachment_form or AttachmentForm(),
-        assign_form=AssignForm(),
-        post_form=PostForm(),
-        conflict=conflict,
+        "library/version_form.html", form=form, **_version_context(found, version, lang, **forms)
     ), status
 
 
-def _version_conflict(form, found, version, lang):
-    form.version.data = version.version if version else ""
-    flash(
-        _(
-            "Someone else saved this version while you were editing. Your text is below; compare it "
-            "with the saved version and save again."
-        ),
-        "error",
-    )
-    return _version_page(form, found, version, lang, conflict=True, status=409)
+def _side_form_refused(version: ResourceVersion, **forms):
+    """The editor again, the refused side form (assign, attachment) showing its errors and what was sent."""
+    text_form = VersionForm(obj=version, version=version.version)
+    return _version_page(text_form, version.resource, version, version.language, status=422, **forms)
 
 
 def _load_version_by_id(version_id: int) -> ResourceVersion:
@@ -222,17 +231,13 @@ def assign_version(version_id: int):
         person = db.session.scalar(
             sa.select(User).where(sa.func.lower(User.email) == form.email.data.lower())
         )
-        if person is None:
-            flash(_("Nobody has an account with that e-mail address."), "error")
+        if person is not None:
+            with transaction.action():
+                services.assign_translator(version, person, by=current_person())
+            flash(_("%(name)s now translates this version.", name=person.name), "success")
             return _back(version)
-        with transaction.action():
-            services.assign_translator(version, person, by=current_person())
-        flash(_("%(name)s now translates this version.", name=person.name), "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    return _back(version)
+        form.email.errors = [_("Nobody has an account with that e-mail address.")]
+    return _side_form_refused(version, assign_form=form)
 
 
 @bp.route("/library/manage/versions/<int:version_id>/attachment", methods=["POST"])
@@ -253,7 +258,4 @@ def upload_attachment(version_id: int):
             return _back(version)
         finally:
             upload.close()
-    form_page = VersionForm(obj=version, version=version.version)
-    return _version_page(
-        form_page, version.resource, version, version.language, attachment_form=form, status=422
-    )
+    return _side_form_refused(version, attachment_form=form)
