@@ -85,6 +85,7 @@ class Defaults:
     PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
 
     UPLOAD_FOLDER = None  # instance/uploads unless set
+    COUNTERS_FOLDER = None  # instance/counters unless set: spool of consortium.counters
     MAX_UPLOAD_MB = 20
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
 
@@ -127,6 +128,8 @@ def _derive(app) -> None:
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not config.get("COUNTERS_FOLDER"):
+        config["COUNTERS_FOLDER"] = str(Path(app.instance_path) / "counters")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite needs a busy wait so concurrent writers queue instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

@@ -55,12 +55,13 @@ def _serve(overrides: dict, jobs, barrier, results) -> None:
 
 
 class Workers:
-    """``PROCESSES`` server processes on the test app's database and upload folder."""
+    """``PROCESSES`` server processes on the test app's database, upload and counters folders."""
 
     def __init__(self, app: Flask, processes: int = PROCESSES):
         overrides = {
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+            "COUNTERS_FOLDER": app.config["COUNTERS_FOLDER"],
         }
         context = multiprocessing.get_context("spawn")
         self.barrier = context.Barrier(processes)  # kept: the children unpickle it after this returns

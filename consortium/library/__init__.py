@@ -3,10 +3,10 @@ workflow and their attachments. ``init_app`` registers its pages, API, policy an
 
 from flask import Flask
 
+from consortium import counters, extensions, personal_data, suggestions
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, suggestions
 from consortium import seed as kernel_seed
-from consortium.library import demo, privacy, providers, seed
+from consortium.library import demo, privacy, providers, seed, services
 from consortium.library.api import blp as api_blp
 from consortium.library.models import ResourceVersion
 from consortium.library.policies import version_policy
@@ -22,3 +22,4 @@ def init_app(app: Flask) -> None:
     kernel_seed.register(seed.seed)
     suggestions.register("library", providers.suggest)
     personal_data.register("library", privacy.keeper)
+    counters.register(services.DOWNLOADS, services.add_downloads)

@@ -1,4 +1,5 @@
-"""Attached files: checked by size and by their real type, stored under generated names, counted."""
+"""Attached files: checked by size and by their real type, stored under generated names, their downloads
+counted (noted by the reading request, added by the counters' flush)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_decimal
 
-from consortium import archives, transaction
+from consortium import archives, counters, transaction
 from consortium.db import db
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import Attachment, ResourceVersion
@@ -140,11 +141,21 @@ def remove_attachment(attachment: Attachment) -> None:
     db.session.flush()
 
 
-def count_download(attachment: Attachment) -> None:
-    """One atomic UPDATE, so simultaneous downloads are all counted."""
-    db.session.execute(
-        sa.update(Attachment)
-        .where(Attachment.id == attachment.id)
-        .values(download_count=Attachment.download_count + 1)
-        .execution_options(synchronize_session=False)
-    )
+#: The kernel counter that downloads are noted in (``consortium.counters``).
+DOWNLOADS = "library.downloads"
+
+
+def note_download(attachment: Attachment) -> None:
+    """Note a download without writing to the database: ``add_downloads`` counts it at the next flush."""
+    counters.bump(DOWNLOADS, attachment.id)
+
+
+def add_downloads(counts: dict[str, int]) -> None:
+    """Add the downloads noted since the last flush: one atomic UPDATE per file, so none is lost."""
+    for attachment_id, count in counts.items():
+        db.session.execute(
+            sa.update(Attachment)
+            .where(Attachment.id == int(attachment_id))
+            .values(download_count=Attachment.download_count + count)
+            .execution_options(synchronize_session=False)
+        )

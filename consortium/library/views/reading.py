@@ -160,11 +160,7 @@ def download(attachment_id: int, name: str):
         can(Permission.LIBRARY_TRANSLATE, version) or can(Permission.LIBRARY_EDIT)
     ):
         abort(404)
-    # A GET reads in a plain transaction, which SQLite cannot turn into a write once a simultaneous
-    # download has counted; so the count is an action of its own that takes the write lock at BEGIN.
-    transaction.rollback()
-    with transaction.writing(), transaction.action():
-        services.count_download(attachment)
+    services.note_download(attachment)  # a GET writes nothing: the counters' flush adds it up
     response = send_from_directory(
         services.upload_folder(),
         attachment.stored_name,
