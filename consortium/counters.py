@@ -112,7 +112,8 @@ def flush_command(every):
     """Add the noted events (downloads) to the database; safe beside other flushers."""
     while True:
         for name, count in flush().items():
-            click.echo(f"{name}: {count}")
+            if count or every is None:  # a worker stays quiet when nothing happened
+                click.echo(f"{name}: {count}")
         if every is None:
             return
         time.sleep(every)
