@@ -166,20 +166,27 @@ def _back(version: ResourceVersion):
     return redirect(url_for("library.edit_version", resource_id=version.resource_id, lang=version.language))
 
 
+def _workflow_step(version: ResourceVersion, step, done: str):
+    """Run one step of the version's workflow as one action; a broken rule is told, nothing changes."""
+    if PostForm().validate_on_submit():
+        try:
+            with transaction.action():
+                step(version, by=current_person())
+        except services.LibraryError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(done, "success")
+    return _back(version)
+
+
 @bp.route("/library/manage/versions/<int:version_id>/submit", methods=["POST"])
 @require()
 def submit_version(version_id: int):
     version = _load_version_by_id(version_id)
     _version_permission(version.resource, version, version.language)
-    if PostForm().validate_on_submit():
-        try:
-            with transaction.action():
-                services.submit_for_review(version, by=current_person())
-        except services.LibraryError as error:
-            flash(str(error.message), "error")
-            return _back(version)
-        flash(_("Sent for review. Another person will review and publish it."), "success")
-    return _back(version)
+    return _workflow_step(
+        version, services.submit_for_review, _("Sent for review. Another person will review and publish it.")
+    )
 
 
 @bp.route("/library/manage/versions/<int:version_id>/publish", methods=["POST"])
@@ -189,37 +196,25 @@ def publish_version(version_id: int):
     needed = Permission.LIBRARY_EDIT if version.is_original else Permission.LIBRARY_TRANSLATE
     if not can(needed):
         abort(403)
-    if PostForm().validate_on_submit():
-        try:
-            with transaction.action():
-                services.publish_version(version, by=current_person())
-        except services.LibraryError as error:
-            flash(str(error.message), "error")
-            return _back(version)
-        flash(_("Published: readers can now find this version."), "success")
-    return _back(version)
+    return _workflow_step(
+        version, services.publish_version, _("Published: readers can now find this version.")
+    )
 
 
 @bp.route("/library/manage/versions/<int:version_id>/return", methods=["POST"])
 @require(Permission.LIBRARY_TRANSLATE)
 def return_version(version_id: int):
     version = _load_version_by_id(version_id)
-    if PostForm().validate_on_submit():
-        with transaction.action():
-            services.return_to_translation(version, by=current_person())
-        flash(_("Returned to the translator."), "success")
-    return _back(version)
+    return _workflow_step(version, services.return_to_translation, _("Returned to the translator."))
 
 
 @bp.route("/library/manage/versions/<int:version_id>/unpublish", methods=["POST"])
 @require(Permission.LIBRARY_EDIT)
 def unpublish_version(version_id: int):
     version = _load_version_by_id(version_id)
-    if PostForm().validate_on_submit():
-        with transaction.action():
-            services.unpublish_version(version, by=current_person())
-        flash(_("Unpublished: readers no longer see this version."), "success")
-    return _back(version)
+    return _workflow_step(
+        version, services.unpublish_version, _("Unpublished: readers no longer see this version.")
+    )
 
 
 @bp.route("/library/manage/versions/<int:version_id>/assign", methods=["POST"])
