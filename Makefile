@@ -46,11 +46,12 @@ demo: migrate ## Load the demo data (idempotent)
 	$(FLASK) demo load
 	$(FLASK) safeguards load-framework
 
-run: compile-translations demo ## Install, migrate, load demo data; serve on http://127.0.0.1:$(PORT) with the mail worker
+run: compile-translations demo ## Install, migrate, load demo data; serve on http://127.0.0.1:$(PORT) with the workers
 	@echo "Serving on http://127.0.0.1:$(PORT) (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"
-	@# The mail worker runs beside the server and stops with it (Ctrl-C stops both).
+	@# The mail and counters workers run beside the server and stop with it (Ctrl-C stops all).
 	export CONSORTIUM_ENV=development CONSORTIUM_PUBLIC_URL=http://127.0.0.1:$(PORT); \
-	$(FLASK) mail worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) mail worker & worker=$$!; $(FLASK) counters flush --every 10 >/dev/null & counter=$$!; \
+	trap 'kill $$worker $$counter 2>/dev/null; wait $$worker $$counter' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-test ## ruff and the import contracts

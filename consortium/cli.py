@@ -1,4 +1,4 @@
-"""Command line: ``flask users create|token``, ``flask demo load``, ``flask bench seed``."""
+"""Command line: ``flask users``, ``flask demo load``, ``flask bench seed``, ``flask counters flush``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from consortium import demo, seed, transaction
+from consortium import counters, demo, seed, transaction
 from consortium.db import db
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
 from consortium.permissions import Role
@@ -94,5 +94,5 @@ def seed_bench(scale):
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bench_cli):
+    for group in (users_cli, demo_cli, bench_cli, counters.counters_cli):
         app.cli.add_command(group)

@@ -88,6 +88,7 @@ class Defaults:
     # Where uploaded files' bytes go (consortium.storage): "local" (UPLOAD_FOLDER, one host) or "database"
     # (every host sees every file). None: "database" on PostgreSQL, "local" on SQLite.
     STORAGE_BACKEND = None
+    COUNTERS_FOLDER = None  # instance/counters unless set: spool of consortium.counters
     MAX_UPLOAD_MB = 20
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
 
@@ -133,6 +134,8 @@ def _derive(app) -> None:
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     config["STORAGE_BACKEND"] = _storage_backend(config)
+    if not config.get("COUNTERS_FOLDER"):
+        config["COUNTERS_FOLDER"] = str(Path(app.instance_path) / "counters")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite needs a busy wait so concurrent writers queue instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

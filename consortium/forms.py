@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import flash, render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
@@ -125,6 +126,18 @@ def save_edit(form: FlaskForm, record, apply: Callable[[], object]):
     except StaleDataError:
         return db.session.get(type(record), record.id)
     return None
+
+
+def edit_conflict(form: FlaskForm, saved, message: str, template: str, **context):
+    """The answer to an edit that ``save_edit`` found outdated: 409 and the page again, with what this
+    person typed in ``form``, the version as saved (``conflict=True`` lets the template show it beside)
+    and that version's counter in the form, so saving again overwrites it knowingly.
+
+    ``saved`` is None when someone else created the record meanwhile and it cannot be read yet.
+    """
+    form.version.data = saved.version if saved is not None else ""
+    flash(message, "error")
+    return render_template(template, form=form, conflict=True, **context), 409
 
 
 def first_submission(form: OnceForm) -> FormSubmission | None:

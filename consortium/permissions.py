@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from flask import abort
@@ -43,6 +43,7 @@ class Permission(enum.StrEnum):
     TRAININGS_ENROL = "trainings:registration:create"
     TRAININGS_MANAGE = "trainings:training:manage"
     TRAININGS_REGISTRATION_MANAGE = "trainings:registration:manage"
+    TRAININGS_REPORT = "trainings:report:create"
     TRAININGS_VIEW = "trainings:training:view"
 
 
@@ -85,11 +86,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 Policy = Callable[[Any, Permission, Any], bool]
 _policies: dict[type, Policy] = {}
+_permission_policies: dict[tuple[type, Permission], Policy] = {}
 
 
-def register_policy(model: type, policy: Policy) -> None:
-    """Features register ``policy(user, permission, obj) -> bool`` for their models at init_app."""
-    _policies[model] = policy
+def register_policy(model: type, policy: Policy, *, permissions: Iterable[Permission] = ()) -> None:
+    """Features register ``policy(user, permission, obj) -> bool`` for their models at init_app.
+
+    With ``permissions``, the policy answers only for those, on a model another package owns (trainings
+    decide who reports for an organisation; the organisations' own policy answers the rest).
+    """
+    if not permissions:
+        _policies[model] = policy
+    for permission in permissions:
+        _permission_policies[(model, permission)] = policy
 
 
 def role_grants(user, permission: Permission) -> bool:
@@ -104,7 +113,14 @@ def can(permission: Permission, obj: Any = None, user=None) -> bool:
         return True
     if obj is None:
         return False
-    policy = next((p for model, p in _policies.items() if isinstance(obj, model)), None)
+    policy = next(
+        (
+            p
+            for (model, granted), p in _permission_policies.items()
+            if granted is permission and isinstance(obj, model)
+        ),
+        None,
+    ) or next((p for model, p in _policies.items() if isinstance(obj, model)), None)
     return bool(policy and policy(user, permission, obj))
 
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from consortium.db import db, utcnow
-from consortium.organisations.countries import LAC_COUNTRY_CODES
 from consortium.organisations.models import Membership, Organisation, OrganisationKind, OrganisationRole
 from consortium.permissions import Role
+from consortium.reference.countries import LAC_COUNTRY_CODES
 from consortium.users.models import User
 from consortium.users.passwords import hash_password
 

@@ -26,8 +26,8 @@ from consortium.i18n import (
 )
 from consortium.mail import public_url
 from consortium.markdown import render_markdown
-from consortium.organisations.countries import country_name
 from consortium.permissions import Permission, can
+from consortium.reference.countries import country_name
 from consortium.text import is_link
 
 

@@ -8,60 +8,16 @@ import sqlalchemy as sa
 
 from consortium.db import db, utcnow
 from consortium.demo import demo_user
+from consortium.reference.systems import ensure_reference_systems
 from safeguards import framework as fw
 from safeguards import services
 from safeguards.models import (
     AnswerStatus,
     Assessment,
     AssessmentState,
-    DpiSystem,
     Pilot,
-    SystemKind,
     TeamRole,
 )
-
-SYSTEMS = [
-    (
-        "pix",
-        "Pix",
-        ["BR"],
-        SystemKind.PAYMENTS,
-        "Banco Central do Brasil (BCB)",
-        "Instant payments with centralised settlement, launched on 16 November 2020.",
-    ),
-    (
-        "gov-br",
-        "gov.br",
-        ["BR"],
-        SystemKind.DIGITAL_ID,
-        "Ministério da Gestão e da Inovação em Serviços Públicos (MGI)",
-        "Single sign-on and identity broker for federal digital services (bronze, silver and gold levels).",
-    ),
-    (
-        "bre-b",
-        "Bre-B",
-        ["CO"],
-        SystemKind.PAYMENTS,
-        "Banco de la República",
-        "Interoperable instant payments; mass operation from 6 October 2025.",
-    ),
-    (
-        "llave-mx",
-        "Llave MX",
-        ["MX"],
-        SystemKind.DIGITAL_ID,
-        "Agencia de Transformación Digital y Telecomunicaciones (ATDT)",
-        "Digital identity and authentication linked to the CURP, with basic and verified levels.",
-    ),
-    (
-        "ciudadano-digital",
-        "Ciudadano Digital",
-        ["UY", "BR", "AR"],
-        SystemKind.DIGITAL_ID,
-        "AGESIC (ID Uruguay), GOV.br and Autenticar, with Red GEALC and the IDB",
-        "Cross-border federation of national identity brokers (Ciudadano Digital Mercosur).",
-    ),
-]
 
 # slug, country, title, lead, contributor, target state, language of the answers
 PILOTS = [
@@ -143,23 +99,6 @@ CONFIDENCE = {
 }
 
 
-def ensure_systems() -> tuple[dict[str, DpiSystem], int]:
-    existing = {s.slug: s for s in db.session.scalars(sa.select(DpiSystem))}
-    created = 0
-    for slug, name, countries, kind, operator, description in SYSTEMS:
-        if slug not in existing:
-            existing[slug] = services.create_system(
-                slug=slug,
-                name=name,
-                countries=countries,
-                kind=kind,
-                operator=operator,
-                description=description,
-            )
-            created += 1
-    return existing, created
-
-
 def fill(assessment: Assessment, rng: random.Random, language: str, share: float, *, reviewed: bool = False):
     idx = fw.index(assessment.framework_id)
     items = [item for item in services.items(assessment, idx) if item.in_scope]
@@ -192,7 +131,7 @@ def load() -> int:
     created = 0
     if fw.latest() is None:
         created += sum(1 for _f, new in fw.load_all() if new)
-    systems, new_systems = ensure_systems()
+    systems, new_systems = ensure_reference_systems()
     created += new_systems
     reviewer = demo_user("ana@ilda.example")
     staff = demo_user("tomas@opendatacharter.example")

@@ -25,9 +25,10 @@ from consortium.forms import (
     SingleLine,
 )
 from consortium.i18n import lazy_gettext as _l
-from consortium.organisations.countries import country_choices
+from consortium.reference.countries import country_choices
+from consortium.reference.systems import SystemKind
 from safeguards.answers import MAX_CONFIDENCE, MAX_TEXT
-from safeguards.models import RATING_LABELS, Answer, AnswerStatus, AssessmentState, SystemKind, TeamRole
+from safeguards.models import RATING_LABELS, Answer, AnswerStatus, AssessmentState, TeamRole
 from safeguards.workflow import MAX_REASON, Decision, ReviewInput
 
 

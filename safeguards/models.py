@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
 from consortium.i18n import LabelledEnum, localised
 from consortium.i18n import lazy_gettext as _l
+from consortium.reference.systems import DpiSystem
 
 # Framework reference data -------------------------------------------------------------------------
 
@@ -169,37 +170,7 @@ class Process(Versioned, db.Model):
     risks: Mapped[list[Risk]] = relationship(secondary=process_risks, order_by="Risk.code")
 
 
-# DPI systems and pilots ---------------------------------------------------------------------------
-
-
-class SystemKind(LabelledEnum):
-    PAYMENTS = "payments"
-    DIGITAL_ID = "digital_id"
-    DATA_EXCHANGE = "data_exchange"
-    OTHER = "other"
-
-    __labels__ = {
-        "payments": _l("Payments"),
-        "digital_id": _l("Digital identity"),
-        "data_exchange": _l("Data exchange"),
-        "other": _l("Other"),
-    }
-
-
-class DpiSystem(Timestamped, db.Model):
-    __tablename__ = "safeguards_systems"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    #: ISO alpha-2 codes; the first is where the system is run from
-    countries: Mapped[list[str]]
-    kind: Mapped[SystemKind] = mapped_column(enum_column(SystemKind))
-    operator: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-
-    def __str__(self) -> str:
-        return self.name
+# Pilots (of the kernel's DPI systems) ----------------------------------------------------------
 
 
 class TeamRole(LabelledEnum):
@@ -218,7 +189,7 @@ class Pilot(Timestamped, db.Model):
     __tablename__ = "safeguards_pilots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    system_id: Mapped[int] = mapped_column(sa.ForeignKey("safeguards_systems.id"), index=True)
+    system_id: Mapped[int] = mapped_column(sa.ForeignKey("dpi_systems.id"), index=True)
     country: Mapped[str] = mapped_column(sa.String(2))
     title: Mapped[str] = mapped_column(sa.String(200))
 

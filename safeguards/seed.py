@@ -7,6 +7,7 @@ import random
 import sqlalchemy as sa
 
 from consortium.db import db, utcnow
+from consortium.reference.systems import ensure_reference_systems
 from consortium.seed import BENCH_MEMBER
 from consortium.users.models import User
 from safeguards import demo, services
@@ -21,7 +22,7 @@ def seed(scale: int, rng: random.Random) -> int:
         return 0
     if fw.latest() is None:
         fw.load_all()
-    systems, created = demo.ensure_systems()
+    systems, created = ensure_reference_systems()
     member = db.session.scalar(sa.select(User).where(User.email == BENCH_MEMBER))
     slugs = sorted(systems)
     for n in range(30 * scale):

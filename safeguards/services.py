@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consortium import transaction
 from consortium.db import db
+from consortium.reference.systems import DpiSystem
 from consortium.signals import state_changed
 from safeguards import framework as fw
 from safeguards import scoring
@@ -18,7 +19,6 @@ from safeguards.models import (
     Answer,
     Assessment,
     AssessmentState,
-    DpiSystem,
     Pilot,
     PilotMember,
     TeamRole,
@@ -35,10 +35,6 @@ class AssessmentLocked(SafeguardsError):
     def __init__(self, state: AssessmentState):
         super().__init__(state.value)
         self.state = state
-
-
-class SystemExists(SafeguardsError):
-    """Another DPI system already uses this short name."""
 
 
 class StaleAnswer(SafeguardsError):
@@ -71,22 +67,7 @@ class NoReviewer(SafeguardsError):
     """Nobody would review the assessment: its pilot has no reviewer yet."""
 
 
-# Systems and pilots ----------------------------------------------------------------------------
-
-
-def create_system(
-    *, slug: str, name: str, countries: list[str], kind, operator: str, description: str = ""
-) -> DpiSystem:
-    system = DpiSystem(
-        slug=slug, name=name, countries=countries, kind=kind, operator=operator, description=description
-    )
-    try:
-        # the unique short name decides, also between two people adding the same system at once
-        with db.session.begin_nested():
-            db.session.add(system)
-    except sa.exc.IntegrityError:
-        raise SystemExists(slug) from None
-    return system
+# Pilots ----------------------------------------------------------------------------
 
 
 def create_pilot(system: DpiSystem, country: str, title: str, *, lead=None, by=None) -> Pilot:

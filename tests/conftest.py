@@ -91,6 +91,7 @@ def app(database_url, tmp_path_factory):
             **TEST_CONFIG,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            "COUNTERS_FOLDER": str(tmp_path_factory.mktemp("counters")),
         }
     )
     app.test_client_class = IsolatedClient

@@ -27,10 +27,10 @@ from consortium.app import create_app
 from consortium.db import db, utcnow
 from consortium.library import services as library
 from consortium.library.models import ResourceKind, VersionStatus
+from consortium.reference.systems import SystemKind, create_system
 from consortium.users import services as users
 from safeguards import framework as fw
 from safeguards import services as safeguards
-from safeguards.models import SystemKind
 from tests.conftest import TEST_CONFIG
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.trainings.factories import make_training
@@ -80,7 +80,7 @@ def world(app):
     library.publish_version(resource.original, by=admin)
 
     framework, _created = fw.load_file(fw.FRAMEWORKS_DIR / "v1.0.json")
-    system = safeguards.create_system(
+    system = create_system(
         slug="bre-b", name="Bre-B", countries=["CO"], kind=SystemKind.PAYMENTS, operator="Banco"
     )
     pilot = safeguards.create_pilot(system, "CO", "Bre-B · Colombia", lead=admin)

@@ -5,7 +5,8 @@ from flask import Flask
 from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, suggestions
 from consortium import seed as kernel_seed
-from consortium.permissions import register_policy
+from consortium.organisations.models import Organisation
+from consortium.permissions import Permission, register_policy
 from trainings import cli, policies, privacy, providers
 from trainings import demo as demo_data
 from trainings import seed as seed_data
@@ -17,6 +18,7 @@ from trainings.views import bp
 def init_app(app: Flask) -> None:
     register_policy(Training, policies.training_policy)
     register_policy(Registration, policies.registration_policy)
+    register_policy(Organisation, policies.dissemination_policy, permissions={Permission.TRAININGS_REPORT})
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(cli.trainings_cli)

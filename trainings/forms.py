@@ -28,10 +28,10 @@ from consortium.forms import (
 )
 from consortium.i18n import LANGUAGES, language_choices, timezone_choices
 from consortium.i18n import lazy_gettext as _l
-from consortium.organisations.countries import country_choices
+from consortium.reference.countries import country_choices
+from consortium.reference.principles import principle_choices
 from consortium.text import WEB_SCHEMES, is_link
 from trainings.models import (
-    PRINCIPLE_CODES,
     ApprovalMode,
     AudienceKind,
     Modality,
@@ -40,10 +40,6 @@ from trainings.models import (
 )
 
 SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
-
-
-def principle_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, code) for code in PRINCIPLE_CODES]
 
 
 def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:

@@ -14,9 +14,6 @@ from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.models import Organisation
 from consortium.users.models import User
 
-#: The UN Universal DPI Safeguards Framework's foundational (F) and operational (O) principles.
-PRINCIPLE_CODES = tuple(f"F{n}" for n in range(1, 10)) + tuple(f"O{n}" for n in range(1, 10))
-
 
 class TrainingTopic(LabelledEnum):
     """What a training is about; stored by value in `trainings.topics` (the library's `Topic` is a table)."""

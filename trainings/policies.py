@@ -1,11 +1,15 @@
-"""Per-object answers, reached through ``can()``: who sees a training, who manages a registration.
+"""Per-object answers, reached through ``can()``: who sees a training, who manages a registration, who
+reports a training their organisation passed on.
 
 Staff hold both permissions through their role, so these policies answer only for everyone else.
 """
 
 from __future__ import annotations
 
-from consortium.organisations.models import OrganisationRole
+import sqlalchemy as sa
+
+from consortium.db import db
+from consortium.organisations.models import Organisation, OrganisationRole
 from consortium.permissions import Permission
 from trainings.models import Registration, Training, TrainingState
 
@@ -26,3 +30,18 @@ def registration_policy(user, permission: Permission, registration: Registration
     if not user or not user.is_authenticated or permission is not Permission.TRAININGS_REGISTRATION_MANAGE:
         return False
     return registration.user_id == user.id or _is_org_admin(user, registration.organisation_id)
+
+
+def dissemination_policy(user, permission: Permission, organisation: Organisation) -> bool:
+    """People of an organisation with someone who completed a training report its own trainings."""
+    if not user or not user.is_authenticated or permission is not Permission.TRAININGS_REPORT:
+        return False
+    if not any(m.organisation_id == organisation.id for m in user.memberships):
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Registration.organisation_id == organisation.id, Registration.completed_at.is_not(None)
+            )
+        )
+    )

@@ -7,9 +7,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from consortium.i18n import LANGUAGES, current_language
 from consortium.inputs import Id
 from consortium.pagination import page_argument
+from consortium.reference import principles
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
-from trainings.models import PRINCIPLE_CODES, ApprovalMode, Modality, TrainingState, TrainingTopic
+from trainings.models import ApprovalMode, Modality, TrainingState, TrainingTopic
 
 
 def _title(training) -> str:
@@ -70,7 +71,7 @@ class TrainingInputSchema(Schema):
     venue = fields.Str(validate=[validate.Length(max=300), SingleLine()])
     online_url = fields.Url(validate=[validate.Length(max=500), Link(WEB_SCHEMES)])
     topics = fields.List(fields.Str(validate=validate.OneOf([t.value for t in TrainingTopic])))
-    principles = fields.List(fields.Str(validate=validate.OneOf(PRINCIPLE_CODES)))
+    principles = fields.List(fields.Str(validate=validate.OneOf(principles.CODES)))
     seats_per_organisation = fields.Int(allow_none=True, validate=validate.Range(min=1, max=10000))
     organiser_id = Id()
 

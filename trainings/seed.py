@@ -8,8 +8,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from consortium.db import db, utcnow
-from consortium.organisations.countries import LAC_COUNTRY_CODES
 from consortium.organisations.models import Membership, Organisation
+from consortium.reference.countries import LAC_COUNTRY_CODES
 from consortium.users.models import User
 from trainings.models import (
     ApprovalMode,

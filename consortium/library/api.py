@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +28,8 @@ from consortium.library.schemas import (
 from consortium.mail import public_url
 from consortium.markdown import render_markdown
 from consortium.permissions import Permission, can, public, require
+from consortium.reference.systems import current_slug
+from consortium.users import current_person
 
 blp = Blueprint("library_api", __name__, url_prefix="/api/v1", description="The resource library")
 
@@ -74,6 +75,8 @@ def _resource_fields(args: dict) -> dict:
     fields = {key: value for key, value in args.items() if key in services.RESOURCE_FIELDS}
     if "kind" in fields:
         fields["kind"] = ResourceKind(fields["kind"])
+    if "systems" in fields:
+        fields["systems"] = list(dict.fromkeys(current_slug(slug) for slug in fields["systems"]))
     if "topics" in args:
         known = set(db.session.scalars(sa.select(Topic.slug).where(Topic.slug.in_(args["topics"]))))
         unknown = sorted(set(args["topics"]) - known)
@@ -109,7 +112,7 @@ def list_resources(args):
             kind=args["kind"],
             topic=args["topic"],
             country=args["country"],
-            system=args["system"],
+            system=current_slug(args["system"]),
             principle=args["principle"],
             available_in=args["available_in"],
             page=args["page"],
@@ -155,7 +158,7 @@ def create_resource(args):
     fields["original_language"] = args["original_language"]
     with _action():
         resource = services.create_resource(
-            by=current_user._get_current_object(),
+            by=current_person(),
             title=args["title"],
             summary=args["summary"],
             body=args["body"],
@@ -175,12 +178,12 @@ def patch_resource(args, resource_id: int):
     if "version" in args and args["version"] != resource.version:
         abort(409)
     with _action():
-        services.update_resource(resource, by=current_user._get_current_object(), **_resource_fields(args))
+        services.update_resource(resource, by=current_person(), **_resource_fields(args))
     return item(resource, resource.original, resource.original_language, detail=True)
 
 
 def _write_version(resource: Resource, language: str, args: dict) -> ResourceVersion:
-    user = current_user._get_current_object()
+    user = current_person()
     existing = resource.version_in(language)
     needed = (
         Permission.LIBRARY_EDIT if language == resource.original_language else Permission.LIBRARY_TRANSLATE

@@ -27,13 +27,19 @@ from consortium.forms import (
 )
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
-from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
-from consortium.organisations.countries import country_choices
+from consortium.library.models import OTHER_SYSTEMS, ResourceKind
+from consortium.reference.countries import country_choices
+from consortium.reference.principles import principle_choices
+from consortium.reference.systems import system_names
 from consortium.text import WEB_SCHEMES
 
 
-def _principle_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, code) for code in PRINCIPLES]
+def _system_choices() -> list[SelectChoice]:
+    """The kernel's DPI systems, then "other systems" for the rest."""
+    return [
+        *(SelectChoice(slug, name) for slug, name in system_names().items()),
+        SelectChoice(OTHER_SYSTEMS, _l("Other systems")),
+    ]
 
 
 class FilterForm(ListFilterForm):
@@ -53,8 +59,8 @@ class FilterForm(ListFilterForm):
             *(SelectChoice(t.slug, t.display_name) for t in topics),
         ]
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
-        self.system.choices = [SelectChoice("", _l("All systems")), *DpiSystem.choices()]
-        self.principle.choices = [SelectChoice("", _l("All principles")), *_principle_choices()]
+        self.system.choices = [SelectChoice("", _l("All systems")), *_system_choices()]
+        self.principle.choices = [SelectChoice("", _l("All principles")), *principle_choices()]
         self.available_in.choices = [SelectChoice("", _l("Any language")), *language_choices()]
 
     def value(self, name: str) -> str | None:
@@ -113,8 +119,8 @@ class ResourceForm(OnceForm):
         self.original_language.choices = language_choices()
         self.topic_slugs.choices = [SelectChoice(t.slug, t.display_name) for t in topics]
         self.countries.choices = country_choices()
-        self.systems.choices = DpiSystem.choices()
-        self.principles.choices = _principle_choices()
+        self.systems.choices = _system_choices()
+        self.principles.choices = principle_choices()
 
     def resource_fields(self) -> dict:
         return {

@@ -33,24 +33,6 @@ class ResourceKind(LabelledEnum):
     }
 
 
-class DpiSystem(LabelledEnum):
-    PIX = "pix"
-    GOVBR = "govbr"
-    BREB = "breb"
-    LLAVEMX = "llavemx"
-    CIUDADANO_DIGITAL = "ciudadano-digital"
-    OTHER = "other"
-
-    __labels__ = {
-        "pix": "Pix",
-        "govbr": "gov.br",
-        "breb": "Bre-B",
-        "llavemx": "Llave MX",
-        "ciudadano-digital": "Ciudadano Digital",
-        "other": _l("Other systems"),
-    }
-
-
 class VersionStatus(LabelledEnum):
     DRAFT = "draft"
     IN_TRANSLATION = "in_translation"
@@ -65,8 +47,9 @@ class VersionStatus(LabelledEnum):
     }
 
 
-#: The safeguards framework's principles: F1-F9 (foundational) and O1-O9 (operational).
-PRINCIPLES = tuple(f"F{n}" for n in range(1, 10)) + tuple(f"O{n}" for n in range(1, 10))
+#: A resource's ``systems`` hold the slugs of the kernel's DPI systems (``consortium.reference.systems``),
+#: or this one for systems the kernel does not list.
+OTHER_SYSTEMS = "other"
 
 #: Facets kept in resource_tags so every filter is one indexed EXISTS, on SQLite and PostgreSQL alike.
 FACET_COUNTRY, FACET_SYSTEM, FACET_PRINCIPLE = "country", "system", "principle"

@@ -5,12 +5,24 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from consortium.i18n import LANGUAGES
-from consortium.library.models import PRINCIPLES, DpiSystem, ResourceKind
+from consortium.i18n import lazy_gettext as _l
+from consortium.library.models import OTHER_SYSTEMS, ResourceKind
 from consortium.pagination import page_argument
+from consortium.reference import principles
+from consortium.reference.systems import FORMER_SLUGS, system_names
 from consortium.schemas import Link, PlainText, SingleLine
 from consortium.text import WEB_SCHEMES
 
 _LANGUAGE = validate.OneOf(list(LANGUAGES))
+
+
+def _known_system(slug: str) -> None:
+    """A slug of the kernel's DPI systems (staff keep that list), a former slug, or "other"."""
+    if slug not in FORMER_SLUGS and slug != OTHER_SYSTEMS and slug not in system_names():
+        raise ValidationError(_l("Unknown DPI system."))
+
+
+_SYSTEM = [validate.Length(max=60), SingleLine(), _known_system]
 
 
 class ResourceQuerySchema(Schema):
@@ -21,8 +33,8 @@ class ResourceQuerySchema(Schema):
     country = fields.Str(
         load_default=None, validate=SingleLine(), metadata={"description": "ISO 3166-1 alpha-2 code"}
     )
-    system = fields.Str(load_default=None, validate=validate.OneOf([s.value for s in DpiSystem]))
-    principle = fields.Str(load_default=None, validate=validate.OneOf(list(PRINCIPLES)))
+    system = fields.Str(load_default=None, validate=_SYSTEM)
+    principle = fields.Str(load_default=None, validate=validate.OneOf(list(principles.CODES)))
     available_in = fields.Str(load_default=None, validate=_LANGUAGE)
     page = page_argument()
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
@@ -73,8 +85,8 @@ class _ResourceFieldsSchema(Schema):
     kind = fields.Str(validate=validate.OneOf([k.value for k in ResourceKind]))
     topics = fields.List(fields.Str(validate=[validate.Length(max=32), SingleLine()]), data_key="topics")
     countries = fields.List(fields.Str(validate=[validate.Length(equal=2), SingleLine()]))
-    systems = fields.List(fields.Str(validate=validate.OneOf([s.value for s in DpiSystem])))
-    principles = fields.List(fields.Str(validate=validate.OneOf(list(PRINCIPLES))))
+    systems = fields.List(fields.Str(validate=_SYSTEM))
+    principles = fields.List(fields.Str(validate=validate.OneOf(list(principles.CODES))))
     authors = fields.List(fields.Str(validate=[validate.Length(max=200), SingleLine()]))
     organisation = fields.Str(validate=[validate.Length(max=200), SingleLine()])
     licence = fields.Str(validate=[validate.Length(max=60), SingleLine()])

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
 
 from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.forms import PostForm
+from consortium.i18n import lazy_gettext as _l
 from consortium.mail.outbox import MailStatus, OutboxMessage
 from consortium.pagination import paginate
 from consortium.permissions import Permission, require
+from consortium.users import current_person
 
 bp = Blueprint("mail", __name__)
 PAGE_SIZE = 50
@@ -48,24 +48,33 @@ def index():
     )
 
 
-def _decide(message_id: int, action: str) -> OutboxMessage:
-    form = PostForm()
-    if not form.validate_on_submit():
+#: decision -> the status it gives a failed or waiting message, and what staff are told once it has it.
+#: The audit records ``mail.message_<decision>``.
+_DECISIONS = {
+    "retried": (MailStatus.PENDING, _l("The message will be sent again within a minute.")),
+    "discarded": (MailStatus.DISCARDED, _l("The message was discarded and will not be sent.")),
+}
+
+
+def _decide(message_id: int, decision: str):
+    """Retry or discard a message under its row lock (the worker may be sending it), then back to the list."""
+    if not PostForm().validate_on_submit():
         abort(400)
+    status, done = _DECISIONS[decision]
     with transaction.action():
         if not _exists(message_id):
             abort(404)
         message = transaction.lock(OutboxMessage, message_id)
-        if message.status not in (MailStatus.FAILED, MailStatus.PENDING):
-            return message  # sent or being sent meanwhile: nothing to do
-        if action == "retried":
-            message.status, message.next_attempt_at, message.attempts = MailStatus.PENDING, utcnow(), 0
-        else:
-            message.status = MailStatus.DISCARDED
-        signals.state_changed.send(
-            message, action=f"mail.message_{action}", by=current_user, summary=message.template
-        )
-    return message
+        if message.status in (MailStatus.FAILED, MailStatus.PENDING):  # else sent or being sent meanwhile
+            message.status = status
+            if status is MailStatus.PENDING:
+                message.next_attempt_at, message.attempts = utcnow(), 0
+            signals.state_changed.send(
+                message, action=f"mail.message_{decision}", by=current_person(), summary=message.template
+            )
+    if message.status is status:
+        flash(str(done), "success")
+    return redirect(url_for("mail.index", show=request.args.get("show", "failed")))
 
 
 def _exists(message_id: int) -> bool:
@@ -75,16 +84,10 @@ def _exists(message_id: int) -> bool:
 @bp.route("/admin/mail/<int:message_id>/retry", methods=["POST"])
 @require(Permission.MAIL_MANAGE)
 def retry(message_id: int):
-    message = _decide(message_id, "retried")
-    if message.status is MailStatus.PENDING:
-        flash(_("The message will be sent again within a minute."), "success")
-    return redirect(url_for("mail.index", show=request.args.get("show", "failed")))
+    return _decide(message_id, "retried")
 
 
 @bp.route("/admin/mail/<int:message_id>/discard", methods=["POST"])
 @require(Permission.MAIL_MANAGE)
 def discard(message_id: int):
-    message = _decide(message_id, "discarded")
-    if message.status is MailStatus.DISCARDED:
-        flash(_("The message was discarded and will not be sent."), "success")
-    return redirect(url_for("mail.index", show=request.args.get("show", "failed")))
+    return _decide(message_id, "discarded")

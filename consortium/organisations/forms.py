@@ -22,8 +22,8 @@ from consortium.forms import (
 )
 from consortium.i18n import lazy_gettext as _l
 from consortium.i18n import timezone_choices
-from consortium.organisations.countries import country_choices
 from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole
+from consortium.reference.countries import country_choices
 from consortium.text import WEB_SCHEMES
 
 

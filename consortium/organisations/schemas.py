@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields
 
-from consortium.organisations.countries import country_name
 from consortium.organisations.models import OrganisationKind
+from consortium.reference.countries import country_name
 from consortium.schemas import SingleLine
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from consortium import transaction
 from consortium.db import db, utcnow
-from consortium.forms import PostForm, first_submission, remember_result, save_edit
+from consortium.forms import PostForm, edit_conflict, first_submission, remember_result, save_edit
 from consortium.organisations import services
 from consortium.organisations.forms import FilterForm, InviteForm, OrganisationForm
 from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
@@ -66,7 +66,11 @@ def create():
 @bp.route("/organisations/<slug>")
 @public
 def detail(slug: str):
-    organisation = _load(slug, Permission.ORGANISATIONS_VIEW)
+    return _detail_page(_load(slug, Permission.ORGANISATIONS_VIEW))
+
+
+def _detail_page(organisation: Organisation, *, invite_form: InviteForm | None = None, status: int = 200):
+    """The organisation's page; after a refused invitation, with that form's errors and what was typed."""
     members = []
     if can(Permission.ORGANISATIONS_EDIT, organisation) or organisation.role_of(current_user):
         members = db.session.scalars(
@@ -83,9 +87,9 @@ def detail(slug: str):
         invitations=services.pending_invitations(organisation) if may_invite else [],
         may_invite=may_invite,
         now=utcnow(),
-        invite_form=InviteForm(),
+        invite_form=invite_form or InviteForm(),
         post_form=PostForm(),
-    )
+    ), status
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
@@ -103,25 +107,19 @@ def edit(slug: str):
 
         saved_by_someone_else = save_edit(form, organisation, apply)
         if saved_by_someone_else is not None:
-            return _conflict(form, saved_by_someone_else)
+            return edit_conflict(
+                form,
+                saved_by_someone_else,
+                _(
+                    "Someone else saved this organisation while you were editing. Your changes are below, "
+                    "next to the saved version; check them and save again."
+                ),
+                "organisations/form.html",
+                organisation=saved_by_someone_else,
+            )
         flash(_("The organisation was saved."), "success")
         return redirect(url_for("organisations.detail", slug=organisation.slug))
     return render_template("organisations/form.html", form=form, organisation=organisation)
-
-
-def _conflict(form: OrganisationForm, organisation: Organisation):
-    """Someone saved in between: keep what this person typed and show the saved version beside it."""
-    form.version.data = organisation.version
-    flash(
-        _(
-            "Someone else saved this organisation while you were editing. Your changes are below, "
-            "next to the saved version; check them and save again."
-        ),
-        "error",
-    )
-    return render_template(
-        "organisations/form.html", form=form, organisation=organisation, conflict=True
-    ), 409
 
 
 @bp.route("/organisations/<slug>/invite", methods=["POST"])
@@ -140,10 +138,7 @@ def invite(slug: str):
             transaction.commit()
         flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("organisations.detail", slug=slug))
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-    return redirect(url_for("organisations.detail", slug=slug))
+    return _detail_page(organisation, invite_form=form, status=422)
 
 
 @bp.route("/organisations/<slug>/members/<int:membership_id>/remove", methods=["POST"])

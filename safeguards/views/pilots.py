@@ -12,11 +12,12 @@ from consortium import transaction
 from consortium.db import db
 from consortium.forms import OnceForm, PostForm, first_submission, remember_result
 from consortium.permissions import Permission, can, require
+from consortium.reference.systems import DpiSystem, SystemExists, SystemKind, all_systems, create_system
 from consortium.users import current_person
 from consortium.users.models import User
 from safeguards import policies, services
 from safeguards.forms import MemberForm, PilotForm, SystemForm
-from safeguards.models import Assessment, DpiSystem, SystemKind, TeamRole
+from safeguards.models import Assessment, TeamRole
 from safeguards.views import bp, presenter
 
 
@@ -30,7 +31,7 @@ def new_system():
             with transaction.action():
                 earlier = first_submission(form)
                 if earlier is None:
-                    services.create_system(
+                    create_system(
                         slug=form.slug.data,
                         name=form.name.data,
                         countries=form.countries.data,
@@ -39,7 +40,7 @@ def new_system():
                         description=form.description.data or "",
                     )
                     remember_result(form, url)
-        except services.SystemExists:
+        except SystemExists:
             form.slug.errors.append(_("Another system already uses this short name."))
         else:
             if earlier is not None:
@@ -52,7 +53,7 @@ def new_system():
 @bp.route("/safeguards/pilots/new", methods=["GET", "POST"])
 @require(Permission.SAFEGUARDS_MANAGE)
 def new_pilot():
-    systems = db.session.scalars(sa.select(DpiSystem).order_by(DpiSystem.name)).all()
+    systems = all_systems()
     form = PilotForm(systems)
     if form.validate_on_submit():
         lead = db.session.scalar(sa.select(User).where(User.email == form.lead_email.data.strip().lower()))
@@ -78,7 +79,11 @@ def new_pilot():
 @bp.route("/safeguards/pilots/<int:pilot_id>")
 @require()
 def pilot(pilot_id: int):
-    pilot = policies.pilot_or_404(pilot_id)
+    return _pilot_page(policies.pilot_or_404(pilot_id))
+
+
+def _pilot_page(pilot, *, member_form: MemberForm | None = None, status: int = 200):
+    """The pilot's page; after a refused addition, with that form's errors and what was typed."""
     assessments = db.session.scalars(
         sa.select(Assessment)
         .where(Assessment.pilot_id == pilot.id, policies.visible_assessments(current_user))
@@ -90,13 +95,13 @@ def pilot(pilot_id: int):
         pilot=pilot,
         assessments=assessments,
         trend=presenter.cycle_scores(assessments),
-        member_form=MemberForm(roles=policies.roles_offered(current_user)),
+        member_form=member_form or MemberForm(roles=policies.roles_offered(current_user)),
         cycle_form=OnceForm(),
         post_form=PostForm(),
         may_manage=policies.may_manage_team(current_user, pilot),
         removable={m.id for m in pilot.members if policies.may_remove(current_user, m)},
         may_start=policies.is_team(current_user, pilot) or can(Permission.SAFEGUARDS_MANAGE),
-    )
+    ), status
 
 
 @bp.route("/safeguards/pilots/<int:pilot_id>/members", methods=["POST"])
@@ -107,16 +112,15 @@ def add_member(pilot_id: int):
         abort(403)
     form = MemberForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
+        return _pilot_page(pilot, member_form=form, status=422)
     role = TeamRole(form.role.data)
     user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
     if user is None:
-        flash(_("Nobody has an account with this e-mail address yet."), "error")
+        form.email.errors.append(_("Nobody has an account with this e-mail address yet."))
     elif user.id == current_user.id:
-        flash(_("You cannot add yourself to a pilot or change your own role. Ask an admin."), "error")
+        form.email.errors.append(
+            _("You cannot add yourself to a pilot or change your own role. Ask an admin.")
+        )
     elif not policies.may_give_role(current_user, pilot, user, role):
         abort(403)
     else:
@@ -124,10 +128,11 @@ def add_member(pilot_id: int):
             with transaction.action():
                 services.add_member(pilot, user, role, by=current_person())
         except services.ReviewerNotStaff:
-            flash(_("Reviewers must be consortium staff."), "error")
+            form.role.errors.append(_("Reviewers must be consortium staff."))
         else:
             flash(_("%(name)s is now on the pilot as %(role)s.", name=user.name, role=role.label), "success")
-    return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
+            return redirect(url_for("safeguards.pilot", pilot_id=pilot.id))
+    return _pilot_page(pilot, member_form=form, status=422)
 
 
 @bp.route("/safeguards/pilots/<int:pilot_id>/members/<int:member_id>/remove", methods=["POST"])

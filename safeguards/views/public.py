@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload
 
 from consortium.db import db
 from consortium.permissions import public
+from consortium.reference.systems import all_systems
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import PUBLIC, Assessment, AssessmentState, DpiSystem, Pilot
+from safeguards.models import PUBLIC, Assessment, AssessmentState, Pilot
 from safeguards.views import bp
 
 
@@ -25,7 +26,7 @@ def index():
         .order_by(Assessment.published_at.desc())
     ).all()
     published = [a for a in public_ if a.state is AssessmentState.PUBLISHED]
-    systems = db.session.scalars(sa.select(DpiSystem).order_by(DpiSystem.name)).all()
+    systems = all_systems()
     return render_template(
         "safeguards/index.html",
         published=published,

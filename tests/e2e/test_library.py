@@ -15,7 +15,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.e2e
 
 GUIDE = (
-    Path(__file__).resolve().parents[2] / "consortium/library/demo/06-digital-identity-basics-for-csos/es.md"
+    Path(__file__).resolve().parents[2]
+    / "consortium/library/demo_content/06-digital-identity-basics-for-csos/es.md"
 )
 
 
@@ -43,14 +44,14 @@ def guide():
         original_language="es",
         kind=ResourceKind.GUIDE,
         countries=["BR", "MX"],
-        systems=["govbr", "llavemx"],
+        systems=["gov-br", "llave-mx"],
         principles=["F1", "F2"],
         authors=["Equipo del consorcio"],
     )
     services.save_version(resource, "en", by=author, title="Digital identity basics", body="In English.")
     for version in resource.versions:
         version.status, version.published_at = VersionStatus.PUBLISHED, utcnow()
-    services._refresh_publication(resource)
+    services.refresh_publication(resource)
     db.session.commit()
     return resource
 

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
 from consortium.db import db
+from consortium.reference.systems import SystemKind, create_system
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import Answer, Process, SystemKind, TeamRole
+from safeguards.models import Answer, Process, TeamRole
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +21,7 @@ def wizard(app):
     framework, _ = fw.load_file(fw.FRAMEWORKS_DIR / "v1.0.json")
     lead = UserFactory(name="Lía Líder")
     colleague = UserFactory(name="Carlos Colega")
-    system = services.create_system(
+    system = create_system(
         slug="bre-b",
         name="Bre-B",
         countries=["CO"],

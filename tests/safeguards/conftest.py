@@ -7,9 +7,10 @@ import itertools
 import pytest
 
 from consortium.db import db
+from consortium.reference.systems import SystemKind, create_system
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import AnswerStatus, SystemKind, TeamRole
+from safeguards.models import AnswerStatus, TeamRole
 from tests.factories import UserFactory
 
 _slugs = itertools.count()
@@ -25,7 +26,7 @@ def framework(app):
 @pytest.fixture
 def make_pilot(framework):
     def make(title="Bre-B · Colombia", *, lead=None, reviewer=None, contributor=None):
-        system = services.create_system(
+        system = create_system(
             slug=f"system-{next(_slugs)}",
             name=title.split(" ·")[0],
             countries=["CO"],

@@ -1,21 +1,21 @@
-"""Fire requests at one database from several OS processes at once, as gunicorn workers would.
+"""Scripted races on assessments from several OS processes at once (the pool is ``tests.race``).
 
-The test signs people in and reads the forms in its own process; each spawned process builds its own
-app on the test database, takes over a browser's session cookie, waits at a barrier with the others
-and replays its requests. Every request in those processes pauses after its first write
-(``SLOW_WRITE_SECONDS``), as a busy server would, so the requests really overlap: a check made before
-another request's commit and a write after it is exactly the race these tests look for.
+The test signs people in and reads the forms in its own process; each server process takes over a
+browser's session cookie, waits at the barrier with the others and replays its rounds of requests.
+Every request in those processes pauses after its first write (``SLOW_WRITE_SECONDS``), as a busy
+server would, so the requests really overlap: a check made before another request's commit and a
+write after it is exactly the race these tests look for.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from consortium.db import db
+from tests.race import ServerProcesses
 
 SLOW_WRITE_SECONDS = 0.3
 
@@ -126,12 +126,7 @@ def _slow_writes(seconds: float) -> None:
     sa.event.listen(sa.orm.Session, "after_flush", pause_once)
 
 
-def _worker(database_url, number, job: Job, barrier, results):
-    from consortium.app import create_app
-    from tests.conftest import TEST_CONFIG
-
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
-    _slow_writes(SLOW_WRITE_SECONDS)
+def _play(app, job: Job, barrier) -> list:
     clients = {}
     outcomes = []
     for step in job.rounds:
@@ -145,26 +140,22 @@ def _worker(database_url, number, job: Job, barrier, results):
             outcomes.append(_send(client, step))
         if job.snapshot is not None:
             outcomes.append(_answer_versions(app, job.snapshot))
-    results.put((number, outcomes))
-    with app.app_context():
-        db.engine.dispose()
+    return outcomes
+
+
+def _slow_every_first_write() -> None:
+    _slow_writes(SLOW_WRITE_SECONDS)
 
 
 def race(database_url: str, jobs: list[Job]) -> list[list]:
     """Run every job in its own process, each round released together; returns each job's outcomes."""
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(len(jobs))
-    results = context.Queue()
-    processes = [
-        context.Process(target=_worker, args=(database_url, number, job, barrier, results))
-        for number, job in enumerate(jobs)
-    ]
-    for process in processes:
-        process.start()
-    answers = dict(results.get(timeout=180) for _ in processes)
-    for process in processes:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+    processes = ServerProcesses(
+        {"SQLALCHEMY_DATABASE_URI": database_url}, len(jobs), setup=_slow_every_first_write
+    )
+    try:
+        outcomes = processes.run(_play, jobs)
+    finally:
+        processes.close()
     db.session.rollback()  # read what the processes wrote, not this session's older snapshot
     db.session.expire_all()
-    return [answers[number] for number in range(len(jobs))]
+    return outcomes

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
+from consortium.reference.systems import DpiSystem
 from consortium.users import services as user_services
 from safeguards import services
-from safeguards.models import Answer, Assessment, AssessmentState, DpiSystem, Pilot, PilotMember, TeamRole
+from safeguards.models import Answer, Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 from tests.conftest import hidden_fields
 from tests.factories import UserFactory
 from tests.safeguards.browser import press

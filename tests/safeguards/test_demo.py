@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import demo, seed
-from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot
+from consortium.reference.systems import DpiSystem
+from safeguards.models import Assessment, AssessmentState, Pilot
 
 
 def test_demo_load_creates_pilots_in_each_state_and_is_idempotent(app, db, client):

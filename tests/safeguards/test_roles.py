@@ -108,7 +108,7 @@ def test_reviewers_must_be_staff(client, login_as, submit, admin, make_pilot, le
     db.session.commit()
     login_as(admin)
     response = _add(submit, pilot, outsider.email, "reviewer")
-    assert response.status_code == 302
+    assert response.status_code == 422 and outsider.email in response.get_data(as_text=True)
     assert outsider.id not in _roles(db, pilot)
 
 
@@ -164,3 +164,13 @@ def _token(html: str) -> str:
     import re
 
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_an_unknown_address_is_shown_on_the_pilot_page_with_what_was_typed(
+    client, login_as, submit, lead, pilot, db
+):
+    login_as(lead)
+    response = _add(submit, pilot, "nadie@example.org", "contributor")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="nadie@example.org"' in html and "Todavía nadie tiene una cuenta" in html

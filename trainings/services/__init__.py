@@ -25,7 +25,7 @@ from trainings.services.catalogue import (
     training_fields,
     update_training,
 )
-from trainings.services.dissemination import can_report_for, create_report, verify_report
+from trainings.services.dissemination import create_report, verify_report
 from trainings.services.documents import certificate_pdf, certificate_url, ics, new_certificate_code
 from trainings.services.notifications import notify, send_reminders
 from trainings.services.reach import Reach, reach
@@ -54,7 +54,6 @@ __all__ = [
     "RegistrationNotOpen",
     "Sessions",
     "approve",
-    "can_report_for",
     "cancel_registration",
     "cancel_training",
     "catalogue_query",

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from consortium import signals
 from consortium.db import db, utcnow
 from consortium.organisations.models import Organisation
 from consortium.users.models import User
 from trainings.models import (
     DisseminationReport,
-    Registration,
 )
-
-
-def can_report_for(user: User, organisation: Organisation) -> bool:
-    """People of an organisation with someone who completed a training report its own trainings."""
-    if not any(m.organisation_id == organisation.id for m in user.memberships):
-        return False
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count()).where(
-                Registration.organisation_id == organisation.id, Registration.completed_at.is_not(None)
-            )
-        )
-    )
 
 
 def create_report(organisation: Organisation, *, by: User, **fields) -> DisseminationReport:

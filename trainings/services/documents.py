@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from consortium.db import utcnow
 from consortium.i18n import normalise_language
 from consortium.mail import public_url
-from consortium.organisations.countries import country_name
+from consortium.reference.countries import country_name
 from trainings.models import (
     Certificate,
     Modality,

@@ -30,7 +30,9 @@ from trainings.views import bp
 
 
 def _reporting_organisations(user: User) -> list[Organisation]:
-    return [m.organisation for m in user.memberships if services.can_report_for(user, m.organisation)]
+    return [
+        m.organisation for m in user.memberships if can(Permission.TRAININGS_REPORT, m.organisation, user)
+    ]
 
 
 @bp.route("/trainings/reports")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from consortium import transaction
 from consortium.db import db
-from consortium.forms import PostForm, first_submission, remember_result, save_edit
+from consortium.forms import PostForm, edit_conflict, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, require, visible_or_404
@@ -110,22 +110,19 @@ def edit(training_id: int):
             ),
         )
         if saved_by_someone_else is not None:
-            return _conflict(form, saved_by_someone_else)
+            return edit_conflict(
+                form,
+                saved_by_someone_else,
+                _(
+                    "Someone else saved this training while you were editing. Your changes are below; "
+                    "check them against the saved training and save again."
+                ),
+                "trainings/form.html",
+                training=saved_by_someone_else,
+            )
         flash(_("The training was saved."), "success")
         return redirect(url_for("trainings.detail", training_id=training.id))
     return render_template("trainings/form.html", form=form, training=training)
-
-
-def _conflict(form: TrainingForm, training: Training):
-    form.version.data = training.version
-    flash(
-        _(
-            "Someone else saved this training while you were editing. Your changes are below; "
-            "check them against the saved training and save again."
-        ),
-        "error",
-    )
-    return render_template("trainings/form.html", form=form, training=training, conflict=True), 409
 
 
 @bp.route("/trainings/<int:training_id>/publish", methods=["POST"])

@@ -12,9 +12,9 @@ from consortium.db import db
 from consortium.forms import PostForm
 from consortium.i18n import current_language
 from consortium.inputs import parse_id
-from consortium.organisations.countries import country_name
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, require, visible_or_404
+from consortium.reference.countries import country_name
 from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services

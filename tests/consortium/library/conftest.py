@@ -15,6 +15,16 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
+def dpi_systems(db):
+    """The kernel's reference DPI systems (the migration adds them; tables are emptied between tests)."""
+    from consortium.reference.systems import ensure_reference_systems
+
+    systems, _ = ensure_reference_systems()
+    db.session.commit()
+    return systems
+
+
+@pytest.fixture
 def make_resource():
     """``make_resource({"es": ("Título", "Texto")}, original="es", published=("es",), **fields)``."""
     author = None
@@ -44,7 +54,7 @@ def make_resource():
             version = resource.version_in(language)
             version.status = VersionStatus.PUBLISHED
             version.published_at = utcnow()
-        services._refresh_publication(resource)
+        services.refresh_publication(resource)
         if commit:
             _db.session.commit()
         return resource

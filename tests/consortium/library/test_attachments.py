@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from consortium import storage
+from consortium import counters, storage
 from consortium.db import db as db_
 from consortium.library.models import Attachment
 
@@ -108,6 +109,9 @@ def test_downloads_are_counted_and_served_as_attachments(client, submit, version
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         response.close()
     db.session.expire_all()
+    assert db.session.get(Attachment, attachment.id).download_count == 0  # noted, not yet added
+    assert counters.flush(now=time.time() + counters.PERIOD) == {"library.downloads": 2}
+    db.session.expire_all()
     assert db.session.get(Attachment, attachment.id).download_count == 2
 
 
@@ -172,3 +176,21 @@ def test_a_committed_replacement_deletes_the_old_file(app, submit, version_page,
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment.filename == "segundo.docx"
     assert old_name not in _files(app) and attachment.stored_name in _files(app)
+
+
+def test_a_download_writes_nothing_to_the_database(client, submit, version_page, db):
+    _upload(submit, version_page, PDF, "informe.pdf")
+    attachment = db.session.scalar(sa.select(Attachment))
+    writes = []
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(sql[:60])
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        response = client.application.test_client().get(f"/library/attachments/{attachment.id}/informe.pdf")
+        response.close()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert response.status_code == 200 and writes == []

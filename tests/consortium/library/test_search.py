@@ -64,7 +64,7 @@ def test_drafts_are_never_found(client, make_resource):
     assert _titles(client, "borrador") == []
 
 
-def test_filters_narrow_the_list(client, make_resource, db):
+def test_filters_narrow_the_list(client, make_resource, db, dpi_systems):
     services.save_topic(None, slug="payments", names={"es": "Pagos", "en": "Payments"})
     make_resource(
         {"es": ("Caso Pix", "Texto.")},
@@ -77,7 +77,7 @@ def test_filters_narrow_the_list(client, make_resource, db):
     make_resource(
         {"es": ("Guía Llave", "Texto."), "en": ("Llave guide", "Text.")},
         countries=["MX"],
-        systems=["llavemx"],
+        systems=["llave-mx"],
     )
     assert _titles(client, "", kind="case_study") == ["Caso Pix"]
     assert _titles(client, "", country="MX") == ["Guía Llave"]
@@ -86,6 +86,20 @@ def test_filters_narrow_the_list(client, make_resource, db):
     assert _titles(client, "", topic="payments") == ["Caso Pix"]
     assert _titles(client, "", available_in="en") == ["Guía Llave"]
     assert _titles(client, "texto", country="BR") == ["Caso Pix"]
+
+
+def test_a_link_with_a_former_system_slug_is_redirected(client, dpi_systems):
+    response = client.get("/library?system=llavemx&q=guia")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/library?system=llave-mx&q=guia"
+
+
+def test_the_api_knows_the_kernels_systems_and_their_former_slugs(client, make_resource, dpi_systems):
+    make_resource({"es": ("Guía Llave", "Texto.")}, systems=["llave-mx"])
+    for slug in ("llave-mx", "llavemx"):
+        items = client.get(f"/api/v1/resources?system={slug}").get_json()["items"]
+        assert [item["title"] for item in items] == ["Guía Llave"]
+    assert client.get("/api/v1/resources?system=nonsense").status_code == 422
 
 
 def test_results_are_paginated(client, make_resource):

@@ -174,7 +174,7 @@ def test_an_assigned_member_translates_that_version_only(
     assert client.get("/library/translations").status_code == 403
 
 
-def test_staff_create_publish_and_unpublish_a_resource(client, submit, login_as, staff, db):
+def test_staff_create_publish_and_unpublish_a_resource(client, submit, login_as, staff, db, dpi_systems):
     login_as(staff)
     response = submit(
         "/library/manage/new",
@@ -366,3 +366,21 @@ def test_a_topic_whose_short_name_exists_is_refused_and_can_be_corrected(client,
     )
     assert corrected.status_code == 302
     assert sorted(db.session.scalars(sa.select(Topic.slug))) == ["inclusion", "inclusion-digital"]
+
+
+def test_an_unknown_translator_address_is_shown_on_the_page_with_what_was_typed(
+    client, submit, login_as, staff, make_resource, db
+):
+    resource = make_resource({"en": ("Guide", "x")})
+    login_as(staff)
+    page = f"/library/manage/{resource.id}/es"
+    submit(page, {"title": "Guía (borrador)"})
+    version = _version(db, resource.id, "es")
+    response = submit(
+        page, {"email": "nadie@example.org"}, action=f"/library/manage/versions/{version.id}/assign"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert (
+        "Nadie tiene una cuenta con ese correo electrónico." in html and 'value="nadie@example.org"' in html
+    )

@@ -178,3 +178,13 @@ def test_only_organisation_admins_resend_or_revoke(
     assert client.post(action, data={"csrf_token": csrf_token(page="/account")}).status_code == 403
     assert len(mail_outbox()) == 1
     assert _invitation(db) is not None
+
+
+def test_a_refused_invitation_is_shown_on_the_page_with_what_was_typed(
+    client, submit, login_as, db, organisation
+):
+    login_as(_org_admin(db, organisation))
+    response = _invite(submit, organisation, "no-es-un-correo")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="no-es-un-correo"' in html and 'aria-invalid="true"' in html

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from safeguards import services
+from consortium.reference.systems import DpiSystem, SystemKind, create_system
 from safeguards.models import AssessmentState
 from tests.factories import UserFactory
 from tests.safeguards.conftest import answer_all
@@ -34,15 +34,15 @@ def test_new_cycle_starts_from_a_copy_of_the_last(client, login_as, submit, lead
 
 def test_staff_create_a_pilot_and_add_a_contributor(client, login_as, submit, staff, lead, framework, db):
     login_as(staff)
-    services.create_system(
-        slug="pix",
+    create_system(
+        slug="pix-test",
         name="Pix",
         countries=["BR"],
-        kind=services.DpiSystem.kind.type.enum_class("payments"),
+        kind=SystemKind.PAYMENTS,
         operator="BCB",
     )
     db.session.commit()
-    system_id = db.session.scalar(sa.select(services.DpiSystem.id))
+    system_id = db.session.scalar(sa.select(DpiSystem.id).where(DpiSystem.slug == "pix-test"))
     response = submit(
         "/safeguards/pilots/new",
         {"system": str(system_id), "country": "BR", "title": "Pix · Brasil", "lead_email": lead.email},

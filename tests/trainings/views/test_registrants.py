@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from consortium.mail import deliver_pending
+from tests.conftest import hidden_fields
 from tests.factories import OrganisationFactory
 from tests.trainings.factories import make_member, make_training, registration_of
 from trainings.models import (
@@ -17,6 +19,22 @@ from trainings.models import (
     RegistrationState,
     Training,
 )
+
+
+@pytest.fixture
+def one_seat_taken(db, login_as, register, staff, mail_outbox):
+    """A one-seat training: ``first`` holds the seat, ``second`` waits; staff are signed in."""
+
+    def make(**names):
+        training = make_training(capacity=1)
+        first, second = make_member(**names.get("first", {})), make_member(**names.get("second", {}))
+        db.session.commit()
+        register(training, first)
+        register(training, second)
+        login_as(staff)
+        return training, first, second
+
+    return make
 
 
 def test_staff_approval_keeps_registrations_pending_until_approved(
@@ -31,8 +49,6 @@ def test_staff_approval_keeps_registrations_pending_until_approved(
     login_as(staff)
     page = client.get(f"/trainings/{training.id}/registrations").get_data(as_text=True)
     assert first.name in page
-    from tests.conftest import hidden_fields
-
     fields = hidden_fields(page, f"/trainings/{training.id}/registrations/bulk")
     ids = [registration_of(training, first).id, registration_of(training, second).id]
     client.post(
@@ -65,8 +81,6 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(
     smtp.clear()
     login_as(first)
     registration = registration_of(training, first)
-    from tests.conftest import hidden_fields
-
     action = f"/registrations/{registration.id}/cancel"
     response = client.post(
         action, data=hidden_fields(client.get("/trainings/mine").get_data(as_text=True), action)
@@ -139,20 +153,13 @@ def test_csv_export_neutralises_formulas_in_the_email_column(
     assert {"'=1+2@example.org", "'+1-555@example.org"} <= emails
 
 
-def test_registrant_list_filters_by_state(client, db, login_as, staff, register, mail_outbox):
-    training = make_training(capacity=1)
-    first, second = make_member(name="Primera Persona"), make_member(name="Segunda Persona")
-    db.session.commit()
-    register(training, first)
-    register(training, second)
-    login_as(staff)
+def test_registrant_list_filters_by_state(client, one_seat_taken):
+    training, _, _ = one_seat_taken(first={"name": "Primera Persona"}, second={"name": "Segunda Persona"})
     html = client.get(f"/trainings/{training.id}/registrations?state=waitlisted").get_data(as_text=True)
     assert "Segunda Persona" in html and "Primera Persona" not in html
 
 
 def _check_in(client, training, session, registration, present=True):
-    from tests.conftest import hidden_fields
-
     url = f"/trainings/{training.id}/sessions/{session.id}/check-in"
     page = client.get(url).get_data(as_text=True)
     action = f"{url}/{registration.id}"
@@ -198,15 +205,8 @@ def test_seats_per_organisation_send_the_extra_colleague_to_the_waiting_list(
     assert registration_of(training, outsider).state is RegistrationState.CONFIRMED
 
 
-def test_staff_cancel_frees_the_seat_for_the_waiting_list(client, db, login_as, staff, register, mail_outbox):
-    from tests.conftest import hidden_fields
-
-    training = make_training(capacity=1)
-    first, second = make_member(), make_member()
-    db.session.commit()
-    register(training, first)
-    register(training, second)
-    login_as(staff)
+def test_staff_cancel_frees_the_seat_for_the_waiting_list(client, one_seat_taken):
+    training, first, second = one_seat_taken()
     page = client.get(f"/trainings/{training.id}/registrations").get_data(as_text=True)
     action = f"/trainings/{training.id}/registrations/bulk"
     client.post(
@@ -221,15 +221,8 @@ def test_staff_cancel_frees_the_seat_for_the_waiting_list(client, db, login_as, 
     assert registration_of(training, second).state is RegistrationState.CONFIRMED
 
 
-def test_only_confirmed_people_can_be_checked_in(client, db, login_as, staff, register, mail_outbox):
-    from tests.conftest import hidden_fields
-
-    training = make_training(capacity=1)
-    first, second = make_member(), make_member()
-    db.session.commit()
-    register(training, first)
-    register(training, second)
-    login_as(staff)
+def test_only_confirmed_people_can_be_checked_in(client, db, one_seat_taken):
+    training, first, second = one_seat_taken()
     url = f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in"
     fields = hidden_fields(
         client.get(url).get_data(as_text=True), f"{url}/{registration_of(training, first).id}"

@@ -1,0 +1,52 @@
+"""What the library offers the kernel's registries: resources suggested for weak safeguards principles.
+
+(The personal-data keeper for ``consortium.personal_data`` lives in ``privacy.py``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import url_for
+
+from consortium.db import db
+from consortium.i18n import current_language
+from consortium.library import search
+from consortium.library.models import FACET_PRINCIPLE, Resource, ResourceTag, ResourceVersion
+from consortium.reference import principles
+from consortium.suggestions import Suggestion
+
+
+def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
+    """Published resources tagged with any of the principles, in the reader's language when possible."""
+    codes = [code for code in principle_codes if code in principles.CODES]
+    if not codes:
+        return []
+    language = current_language()
+    rows = db.session.execute(
+        sa.select(Resource, ResourceVersion)
+        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
+        .where(
+            ResourceVersion.id == search.display_version_id(language),
+            Resource.last_published_at.is_not(None),
+            sa.exists().where(
+                ResourceTag.resource_id == Resource.id,
+                ResourceTag.facet == FACET_PRINCIPLE,
+                ResourceTag.value.in_(codes),
+            ),
+        )
+        .order_by(Resource.last_published_at.desc())
+        .limit(limit)
+        .options(sa.orm.defer(ResourceVersion.body))
+    ).all()
+    return [
+        Suggestion(
+            kind="resource",
+            title=version.title,
+            url=url_for("library.read", lang=version.language, slug=version.slug),
+            principles=tuple(code for code in resource.principles if code in codes),
+            detail=resource.kind.label,
+        )
+        for resource, version in rows
+    ]

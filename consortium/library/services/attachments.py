@@ -1,0 +1,130 @@
+"""Attached files: checked by size and by their real type, kept by ``consortium.storage``, their downloads
+counted (noted by the reading request, added by the counters' flush)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import IO
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_decimal
+
+from consortium import archives, counters, storage, transaction
+from consortium.db import db
+from consortium.i18n import lazy_gettext as _l
+from consortium.library.models import Attachment, ResourceVersion
+from consortium.library.services.errors import InvalidAttachment
+from consortium.library.services.slugs import slugify
+
+#: extension -> content type, checked from the bytes by ``sniff``.
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_OOXML_MAIN = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+}
+
+
+def sniff(stream: IO[bytes]) -> str | None:
+    """The attachment kind read from the content itself ("pdf", "odt", "docx", "pptx"), or None.
+
+    ``stream`` must be seekable (uploads are: werkzeug spools them); it is read from its start.
+    """
+    stream.seek(0)
+    head = stream.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            # bounded reads: the mimetype entry is ~40 bytes, [Content_Types].xml a few KB (archives.py)
+            if (
+                "mimetype" in names
+                and archives.read_entry(archive, "mimetype", 1024).strip() == ATTACHMENT_TYPES["odt"].encode()
+            ):
+                return "odt"
+            if "[Content_Types].xml" in names:
+                mains = {kind: main.encode() for kind, main in _OOXML_MAIN.items()}
+                return archives.first_found(archive, "[Content_Types].xml", mains, limit=1024 * 1024)
+    except archives.ERRORS:
+        return None
+    return None
+
+
+def safe_display_name(filename: str, kind: str) -> str:
+    stem = Path(filename or "").stem
+    return f"{slugify(stem, 80) if stem else 'document'}.{kind}"
+
+
+def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) -> Attachment:
+    """Check an upload's size and real type, then store it (consortium.storage) under a generated key.
+
+    ``stream`` must be seekable (werkzeug's uploads are). The version's previous file stays until the
+    action commits, and the new one goes if it rolls back, so the record always points at a file. The
+    version is locked before its attachment is replaced: of two uploads at once, the second replaces
+    the first.
+    """
+    size = stream.seek(0, io.SEEK_END)
+    if size > float(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024:
+        raise InvalidAttachment(
+            _l("The file is larger than %(mb)s MB.", mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]))
+        )
+    if size == 0:
+        raise InvalidAttachment(_l("The file is empty."))
+    kind = sniff(stream)
+    if kind is None:
+        raise InvalidAttachment
+    stream.seek(0)
+    stored = storage.save(stream, safe_display_name(filename, kind), ATTACHMENT_TYPES[kind])
+    version = transaction.lock(ResourceVersion, version.id)
+    if version.attachment is not None:
+        remove_attachment(version.attachment)
+    attachment = Attachment(
+        version=version,
+        filename=stored.filename,
+        stored_name=stored.key,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploaded_by_id=getattr(by, "id", None),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(attachment: Attachment) -> None:
+    """Delete the record and its stored file (whose bytes go only once the action committed)."""
+    stored = attachment.file
+    attachment.version.attachment = None
+    db.session.delete(attachment)
+    db.session.flush()
+    storage.delete(stored)
+
+
+#: The kernel counter that downloads are noted in (``consortium.counters``).
+DOWNLOADS = "library.downloads"
+
+
+def note_download(attachment: Attachment) -> None:
+    """Note a download without writing to the database: ``add_downloads`` counts it at the next flush."""
+    counters.bump(DOWNLOADS, attachment.id)
+
+
+def add_downloads(counts: dict[str, int]) -> None:
+    """Add the downloads noted since the last flush: one atomic UPDATE per file, so none is lost."""
+    for attachment_id, count in counts.items():
+        db.session.execute(
+            sa.update(Attachment)
+            .where(Attachment.id == int(attachment_id))
+            .values(download_count=Attachment.download_count + count)
+            .execution_options(synchronize_session=False)
+        )
