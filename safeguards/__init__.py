@@ -3,10 +3,11 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data
+from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
-from safeguards import demo, privacy, seed
+from safeguards import demo, privacy, seed, threads
+from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)
+    worklist.register("safeguards.threads", threads.worklist)

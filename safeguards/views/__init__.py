@@ -4,6 +4,7 @@
 - ``pilots``: DPI systems, pilots, their teams and cycles
 - ``wizard``: the team's scope, steps, autosave and submission
 - ``review``: the reviewers' decision and publishing
+- ``items``: one item's thread and answer history, and the threads awaiting a reply
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
@@ -49,4 +50,4 @@ def _helpers():
 
 
 # The routes register themselves on ``bp`` when their modules are imported.
-from safeguards.views import exports, pilots, public, results, review, wizard  # noqa: E402, F401
+from safeguards.views import exports, items, pilots, public, results, review, wizard  # noqa: E402, F401
