@@ -52,8 +52,8 @@ def _back_url(assessment: Assessment, info: fw.ProcessInfo, back: str | None) ->
 
 def _page(assessment, answer, info, *, message_form=None, status=200):
     versions = history.versions_of(answer)
-    previous = [None, *versions[:-1]]
-    timeline = [(v, history.changes(p, v) if p else []) for v, p in zip(versions, previous, strict=True)]
+    previous = [history.BLANK, *versions]  # the first version shows what was entered
+    timeline = [(v, history.changes(previous[n], v)) for n, v in enumerate(versions)]
     return (
         render_template(
             "safeguards/item.html",
