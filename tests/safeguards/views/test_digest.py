@@ -90,3 +90,19 @@ def test_the_resubmission_tells_reviewers_the_replies_once(
     team_mails = mail_outbox()[before:]
     assert team_mails and all("Falta el acta" not in m.body_text for m in team_mails)
     assert db.session.get(type(assessment), assessment.id).state is AssessmentState.APPROVED
+
+
+def test_the_changes_requested_link_leads_to_the_note_and_the_open_items(
+    cycle, submit, lead, assessment, db, mail_outbox
+):
+    first = in_scope_codes(assessment)[0]
+    p1 = f"r{answer_of(db, assessment, first).id}"
+    typed = {f"{p1}-reviewer_comment": "Falta el acta", "note": "Revisen el acta", "request_changes": "1"}
+    _review(submit, cycle["reviewers"], assessment, typed)
+    mail = next(m for m in mail_outbox() if m.to_email == lead.email and "Revisen el acta" in m.body_text)
+    link = next(line for line in mail.body_text.splitlines() if line.endswith(f"s/{assessment.id}"))
+    page = cycle["team"].get(link.replace("http://localhost", ""), follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Revisen el acta" in html and "Falta el acta" in html
+    assert f"#item-{first}" in html
