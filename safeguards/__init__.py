@@ -16,6 +16,7 @@ from safeguards.views import bp
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("SAFEGUARDS_EVIDENCE_MAX_MB", 10)  # per evidence file
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
     app.register_blueprint(bp)

@@ -1,8 +1,11 @@
-"""Forms of an item's page: a message in its thread, resolving it."""
+"""Forms of an item's page: a message in its thread, resolving it, attaching an evidence file."""
 
 from __future__ import annotations
 
-from wtforms import HiddenField, TextAreaField
+from flask import current_app
+from flask_babel import format_decimal
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from consortium.forms import REQUIRED, OnceForm, PlainText
@@ -25,3 +28,13 @@ class MessageForm(OnceForm):
 
 class ResolveForm(OnceForm):
     resolved = HiddenField(validators=[AnyOf(["1", "0"])])
+
+
+class EvidenceForm(OnceForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+    is_public = BooleanField(_l("It may be made public when the results are published"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mb = format_decimal(current_app.config["SAFEGUARDS_EVIDENCE_MAX_MB"])
+        self.file.description = _l("PDF, ODT, DOCX, XLSX, PNG or JPEG, up to %(mb)s MB.", mb=mb)

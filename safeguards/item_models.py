@@ -1,5 +1,5 @@
-"""Tables around one item of an assessment: its conversation, the saved versions of its answer and the
-submissions that cut those versions into rounds."""
+"""Tables around one item of an assessment: its conversation, the saved versions of its answer, the
+submissions that cut those versions into rounds, and its evidence files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consortium.db import Timestamped, db, enum_column, utcnow
 from consortium.i18n import LabelledEnum
 from consortium.i18n import lazy_gettext as _l
+from consortium.storage import StoredFile
 from safeguards.models import Answer, AnswerStatus
 
 
@@ -128,3 +129,26 @@ class AnswerVersion(db.Model):
 
     author: Mapped[User | None] = relationship()  # noqa: F821
     submission: Mapped[Submission | None] = relationship()
+
+
+class EvidenceFile(db.Model):
+    """A document the team attached to an item; its bytes are a ``StoredFile`` (consortium.storage)."""
+
+    __tablename__ = "safeguards_evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("safeguards_answers.id", ondelete="CASCADE"), index=True
+    )
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("safeguards_assessments.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), unique=True)
+    #: the team's proposal, then the publisher's choice: whether everyone may read it once published
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answer: Mapped[Answer] = relationship()
+    file: Mapped[StoredFile] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()  # noqa: F821

@@ -5,6 +5,7 @@
 - ``wizard``: the team's scope, steps, autosave and submission
 - ``review``: the reviewers' decision and publishing
 - ``items``: one item's thread and answer history, and the threads awaiting a reply
+- ``evidence``: an item's evidence files (upload, remove, public or not, download)
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
@@ -50,4 +51,4 @@ def _helpers():
 
 
 # The routes register themselves on ``bp`` when their modules are imported.
-from safeguards.views import exports, items, pilots, public, results, review, wizard  # noqa: E402, F401
+from safeguards.views import evidence, exports, items, pilots, public, results, review, wizard  # noqa: E402, F401

@@ -13,9 +13,9 @@ from consortium.db import db
 from consortium.forms import first_submission, remember_result
 from consortium.permissions import require
 from consortium.users import current_person
+from safeguards import evidence, history, policies, services, threads
 from safeguards import framework as fw
-from safeguards import history, policies, services, threads
-from safeguards.item_forms import MessageForm, ResolveForm
+from safeguards.item_forms import EvidenceForm, MessageForm, ResolveForm
 from safeguards.models import Answer, Assessment
 from safeguards.views import bp
 
@@ -23,7 +23,7 @@ from safeguards.views import bp
 BACK = ("item", "step", "review")
 
 
-def _load(assessment_id: int, process: str) -> tuple[Assessment, Answer, fw.ProcessInfo]:
+def load_item(assessment_id: int, process: str) -> tuple[Assessment, Answer, fw.ProcessInfo]:
     """The assessment and the item; 404 when the item is unknown or its details are not this user's."""
     assessment = policies.assessment_or_404(assessment_id)
     if not policies.may_read_items(current_user, assessment):
@@ -50,7 +50,7 @@ def _back_url(assessment: Assessment, info: fw.ProcessInfo, back: str | None) ->
     return url_for("safeguards.item", assessment_id=assessment.id, process=info.code) + "#thread"
 
 
-def _page(assessment, answer, info, *, message_form=None, status=200):
+def item_page(assessment, answer, info, *, message_form=None, evidence_form=None, status=200):
     versions = history.versions_of(answer)
     previous = [history.BLANK, *versions]  # the first version shows what was entered
     timeline = [(v, history.changes(previous[n], v)) for n, v in enumerate(versions)]
@@ -62,6 +62,9 @@ def _page(assessment, answer, info, *, message_form=None, status=200):
             process=info,
             thread=threads.of_answer(answer),
             message_form=message_form or MessageForm(),
+            files=evidence.of_answer(answer),
+            evidence_form=evidence_form or EvidenceForm(),
+            may_attach=policies.may_edit_answers(current_user, assessment),
             resolve_form=ResolveForm(),
             may_discuss=policies.may_discuss(current_user, assessment),
             timeline=list(reversed(timeline)),
@@ -74,12 +77,12 @@ def _page(assessment, answer, info, *, message_form=None, status=200):
 @bp.route("/safeguards/assessments/<int:assessment_id>/items/<process>")
 @require()
 def item(assessment_id: int, process: str):
-    assessment, answer, info = _load(assessment_id, process)
-    return _page(assessment, answer, info)
+    assessment, answer, info = load_item(assessment_id, process)
+    return item_page(assessment, answer, info)
 
 
 def _discussing(assessment_id: int, process: str):
-    assessment, answer, info = _load(assessment_id, process)
+    assessment, answer, info = load_item(assessment_id, process)
     if not policies.may_discuss(current_user, assessment):
         abort(403)
     return assessment, answer, info
@@ -100,7 +103,7 @@ def post_message(assessment_id: int, process: str):
     form = MessageForm()
     back = _back_url(assessment, info, request.form.get("back"))
     if not form.validate_on_submit():
-        return _page(assessment, answer, info, message_form=form, status=422)
+        return item_page(assessment, answer, info, message_form=form, status=422)
     side = policies.side_of(current_user, assessment)
     try:
         with transaction.action():
@@ -112,7 +115,7 @@ def post_message(assessment_id: int, process: str):
         return _closed(assessment, info, locked)
     except threads.InvalidMessage as invalid:
         form.body.errors = [str(invalid.error)]
-        return _page(assessment, answer, info, message_form=form, status=422)
+        return item_page(assessment, answer, info, message_form=form, status=422)
     if earlier is None:
         flash(_("Your message was added to the thread."), "success")
     return redirect(earlier.result_url if earlier is not None and earlier.result_url else back)

@@ -8,8 +8,8 @@ from functools import cached_property
 from flask import url_for
 from flask_babel import gettext as _
 
+from safeguards import evidence, history, scoring, services, threads
 from safeguards import framework as fw
-from safeguards import history, scoring, services, threads
 from safeguards.models import Assessment, AssessmentState
 
 FEW_ITEMS = 3
@@ -25,9 +25,19 @@ class Wizard:
         self.in_scope = [item for item in self.items if item.in_scope]
 
     @cached_property
+    def _item_records(self) -> tuple[dict, dict]:
+        # read together, so every wizard page runs the same queries whether or not its items show them
+        return threads.of_assessment(self.assessment), evidence.of_assessment(self.assessment)
+
+    @property
     def threads(self) -> dict:
         """The items' threads by answer id, read once per page (``safeguards/_item_thread.html``)."""
-        return threads.of_assessment(self.assessment)
+        return self._item_records[0]
+
+    @property
+    def evidence(self) -> dict:
+        """The items' evidence files by answer id, read once per page."""
+        return self._item_records[1]
 
     @cached_property
     def changes(self) -> tuple[int | None, dict]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from consortium import transaction
 from consortium.db import db
-from safeguards import answers, services, threads, workflow
+from safeguards import answers, evidence, services, threads, workflow
 from safeguards import framework as fw
 from safeguards.item_models import Side
 from safeguards.models import SystemKind
@@ -53,6 +54,8 @@ def _round(assessment, lead, reviewer, *, resubmit: bool):
     )
     data = answers.AnswerInput.from_choice("2", evidence="Acta de la junta directiva de 2024, firmada")
     answers.save_answer(first, data, expected_version=None, by=lead)
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    evidence.attach(first, pdf, "Acta firmada de la junta directiva 2024.pdf", is_public=True, by=lead)
     if resubmit:
         workflow.submit(assessment, by=lead)
     return items[0].process
