@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     SAFEGUARDS_ASSESS = "safeguards:assessment:edit"
     SAFEGUARDS_ASSIGN_REVIEWERS = "safeguards:reviewer:assign"
     SAFEGUARDS_FRAMEWORK_MANAGE = "safeguards:framework:manage"
+    SAFEGUARDS_DISCUSS = "safeguards:thread:write"
+    SAFEGUARDS_ITEMS_READ = "safeguards:item:read"
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"
@@ -71,6 +73,7 @@ _STAFF = _MEMBER | {
     Permission.ORGANISATIONS_VERIFY,
     Permission.ORGANISATIONS_VIEW,
     Permission.SAFEGUARDS_FRAMEWORK_MANAGE,
+    Permission.SAFEGUARDS_ITEMS_READ,  # staff read threads and history of what they may see; they write none
     Permission.SAFEGUARDS_MANAGE,
     Permission.STAFF_DASHBOARD,
     Permission.TRAININGS_MANAGE,

@@ -6,7 +6,8 @@ from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
 from consortium.permissions import register_policy
-from safeguards import demo, privacy, seed
+from safeguards import demo, privacy, seed, threads
+from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
@@ -16,6 +17,7 @@ from safeguards.views.framework import work_for as framework_work
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("SAFEGUARDS_EVIDENCE_MAX_MB", 10)  # per evidence file
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
     app.register_blueprint(bp)
@@ -26,3 +28,4 @@ def init_app(app: Flask) -> None:
     personal_data.register("safeguards", privacy.keeper)
     worklist.register("safeguards", queue.work_items)
     worklist.register("safeguards.framework", framework_work)
+    worklist.register("safeguards.threads", threads.worklist)

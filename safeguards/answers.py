@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from consortium import text
 from consortium.db import db
 from consortium.i18n import lazy_gettext as _l
+from safeguards import history
 from safeguards.models import TEAM_FIELDS, Answer, AnswerStatus
 from safeguards.services import InvalidAnswer, StaleAnswer, lock_team_editable
 
@@ -81,12 +82,14 @@ def save_answer(answer: Answer, data: AnswerInput, *, expected_version: int | No
     errors = answer_problems(data)
     if errors:
         raise InvalidAnswer(errors)
+    before = history.Snapshot.of(answer)
     for field in TEAM_FIELDS:
         setattr(answer, field, getattr(data, field))
     if data.status is not AnswerStatus.RATED:
         answer.rating = None
     answer.updated_by_id = getattr(by, "id", None)
     db.session.flush()
+    history.record(answer, before, by=by)
     return True
 
 

@@ -159,7 +159,9 @@ class ReviewItemForm(FlaskForm):
         validators=[Optional(), AnyOf([str(n) for n in RATING_LABELS], _l("Choose a rating from 0 to 4."))],
     )
     reviewer_comment = TextAreaField(
-        _l("Comment for the team"), validators=[Optional(), Length(max=MAX_TEXT), PlainText()]
+        _l("Comment for the team"),
+        description=_l("Added to the item's conversation when you save or decide."),
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText()],
     )
     version = HiddenField()
 
@@ -198,7 +200,6 @@ class ReviewForm(FlaskForm):
                 prefix=f"r{answer.id}",
                 data={
                     "reviewed_rating": "" if answer.reviewed_rating is None else str(answer.reviewed_rating),
-                    "reviewer_comment": answer.reviewer_comment,
                     "version": answer.version,
                 },
             )

@@ -1,5 +1,6 @@
 """Per-object answers. Drafts: the pilot team, its reviewers and admins; published results and the
 record of a withdrawal: everyone.
+Items' threads and history: the team and its reviewers write, staff read (SAFEGUARDS_ITEMS_READ).
 
 The per-object rules are the two policies below, registered for ``can()``; the ``is_*``/``may_*``
 helpers ask ``can()`` their question. Staff hold SAFEGUARDS_MANAGE by role, a pilot's lead for that
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from consortium.permissions import Permission, can, role_grants, visible_or_404
+from safeguards.item_models import Side
 from safeguards.models import PUBLIC, Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 
 
@@ -46,6 +48,8 @@ def assessment_policy(user, permission: Permission, assessment: Assessment) -> b
         return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
     if permission is Permission.SAFEGUARDS_REVIEW:
         return role is TeamRole.REVIEWER
+    if permission in (Permission.SAFEGUARDS_DISCUSS, Permission.SAFEGUARDS_ITEMS_READ):
+        return role is not None  # the team and its assigned reviewers; staff read by role
     return False
 
 
@@ -96,6 +100,22 @@ def may_review(user, assessment: Assessment) -> bool:
 
 def may_edit_answers(user, assessment: Assessment) -> bool:
     return assessment.is_team_editable and is_team(user, assessment.pilot)
+
+
+def may_read_items(user, assessment: Assessment) -> bool:
+    """Threads, answer history and private evidence: the team, its reviewers, and staff (read only)."""
+    return can(Permission.SAFEGUARDS_ITEMS_READ, assessment, user=user)
+
+
+def may_discuss(user, assessment: Assessment) -> bool:
+    """Writing in the items' threads: the team and its reviewers, until the assessment is approved."""
+    return not assessment.is_final and can(Permission.SAFEGUARDS_DISCUSS, assessment, user=user)
+
+
+def side_of(user, assessment: Assessment):
+    """Which side of a thread ``user`` writes on: the team's, or the reviewers' (admins included)."""
+    on_team = assessment.pilot.role_of(user) in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    return Side.TEAM if on_team else Side.REVIEWERS
 
 
 def may_manage_team(user, pilot: Pilot) -> bool:

@@ -1,6 +1,8 @@
-"""Safeguards' personal data for ``consortium.personal_data``: pilot roles and the answers a person wrote.
+"""Safeguards' personal data for ``consortium.personal_data``: pilot roles, the answers and the thread
+messages a person wrote.
 
-Answers are the team's assessment and stay when an account is deleted; the team membership goes.
+Answers and messages are the team's assessment and stay when an account is deleted (their author
+becomes unknown when the account row goes); the team membership goes.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 
 from consortium.db import db
 from consortium.personal_data import Keeper
+from safeguards.item_models import ItemThread, ThreadMessage
 from safeguards.models import Answer, Assessment, PilotMember
 
 
@@ -25,7 +28,30 @@ def export(user) -> dict:
         )
         .order_by(Answer.id)
     ).all()
+    messages = db.session.scalars(
+        sa.select(ThreadMessage)
+        .where(ThreadMessage.author_id == user.id)
+        .options(
+            sa.orm.joinedload(ThreadMessage.thread).joinedload(ItemThread.answer).joinedload(Answer.process),
+            sa.orm.joinedload(ThreadMessage.thread)
+            .joinedload(ItemThread.answer)
+            .joinedload(Answer.assessment)
+            .joinedload(Assessment.pilot),
+        )
+        .order_by(ThreadMessage.id)
+    ).all()
     return {
+        "thread_messages": [
+            {
+                "assessment": str(m.thread.answer.assessment),
+                "process": m.thread.answer.process.code,
+                "kind": m.kind.value,
+                "body": m.body,
+                "rating": m.rating,
+                "written_at": m.created_at.isoformat(),
+            }
+            for m in messages
+        ],
         "pilot_roles": [
             {"pilot": m.pilot.title, "role": m.role.value, "since": m.created_at.isoformat()} for m in members
         ],

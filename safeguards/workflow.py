@@ -19,7 +19,9 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
+from safeguards import digest, history, threads
 from safeguards.answers import MAX_TEXT
+from safeguards.item_models import Side
 from safeguards.models import TEAM_EDITABLE, Answer, Assessment, AssessmentState
 from safeguards.services import AssessmentLocked, InvalidTransition, NoReviewer, SafeguardsError
 
@@ -100,8 +102,10 @@ def _transition(assessment: Assessment, to: AssessmentState, *, by, note: str = 
         summary=f"{assessment.pilot.title}, cycle {assessment.cycle}: {before.value} → {to.value}",
         note=note,
     )
-    recipients = assessment.pilot.reviewers if to is AssessmentState.SUBMITTED else assessment.pilot.team
+    to_reviewers = to is AssessmentState.SUBMITTED
+    recipients = assessment.pilot.reviewers if to_reviewers else assessment.pilot.team
     url = public_url("safeguards.assessment", assessment_id=assessment.id)
+    summary = digest.for_decision(assessment, Side.REVIEWERS if to_reviewers else Side.TEAM)
     for member in recipients:
         user = member.user
         if by is not None and user.id == by.id:
@@ -116,6 +120,7 @@ def _transition(assessment: Assessment, to: AssessmentState, *, by, note: str = 
             state=to.value,
             note=note,
             url=url,
+            digest=summary,
         )
 
 
@@ -129,6 +134,7 @@ def submit(assessment: Assessment, *, by=None) -> None:
     if not assessment.pilot.reviewers:
         raise NoReviewer(assessment.pilot_id)
     assessment.submitted_at = utcnow()
+    history.cut(assessment, by=by)
     _transition(assessment, AssessmentState.SUBMITTED, by=by)
 
 
@@ -157,6 +163,8 @@ def review(
 
     Approval is ``approve()``, taken on the preview of what becomes final.
 
+    Each new comment and changed rating becomes a reviewers' message in the item's thread (the thread
+    is where comments live; ``Answer.reviewer_comment`` keeps the latest for the report and open data).
     Items whose values are already saved are left alone (a resend is no conflict). Raises
     ``InvalidReview`` when any value cannot be saved, ``StaleReview`` when someone saved a changed item
     after the page showed it, ``AssessmentLocked`` once the assessment is no longer under review (for
@@ -177,11 +185,14 @@ def review(
     }
     problems: dict[int, dict[str, str]] = {}
     conflicts: dict[int, SavedReview] = {}
-    changed: list[tuple[Answer, int | None, str]] = []
+    changed: list[tuple[Answer, int | None, str, bool]] = []
     for change in changes:
         answer = saved[change.answer_id]
         comment = _clean(change.comment)
-        if (answer.reviewed_rating, answer.reviewer_comment) == (change.reviewed_rating, comment):
+        rating_changed = answer.reviewed_rating != change.reviewed_rating
+        # the comment box starts empty: a comment is new text for the item's thread (a resend is not)
+        new_comment = bool(comment) and comment != answer.reviewer_comment
+        if not (rating_changed or new_comment):
             continue
         errors = review_problems(change.reviewed_rating, comment)
         if errors:
@@ -191,7 +202,7 @@ def review(
                 answer.version, answer.reviewed_rating, answer.reviewer_comment
             )
         else:
-            changed.append((answer, change.reviewed_rating, comment))
+            changed.append((answer, change.reviewed_rating, comment if new_comment else "", rating_changed))
     note = _clean(note)
     note_problem = None
     if len(note) > MAX_TEXT:
@@ -202,8 +213,13 @@ def review(
         raise InvalidReview(problems, note_problem)
     if conflicts:
         raise StaleReview(conflicts)
-    for answer, reviewed_rating, comment in changed:
-        answer.reviewed_rating, answer.reviewer_comment = reviewed_rating, comment
+    for answer, reviewed_rating, comment, rating_changed in changed:
+        answer.reviewed_rating = reviewed_rating
+        if comment:
+            answer.reviewer_comment = comment  # the latest, for the report and the open data
+        suggested = reviewed_rating if rating_changed else None
+        if comment or suggested is not None:
+            threads.post(answer, comment, by=by, side=Side.REVIEWERS, rating=suggested)
     db.session.flush()
     if decision is Decision.REQUEST_CHANGES:
         assessment.review_note = note

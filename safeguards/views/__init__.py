@@ -7,6 +7,8 @@
 - ``review``: the reviewers' decision and the approval's preview
 - ``publication``: publishing after its preview, and withdrawing
 - ``queue``: the staff work queue of every assessment by state
+- ``items``: one item's thread and answer history, and the threads awaiting a reply
+- ``evidence``: an item's evidence files (upload, remove, public or not, download)
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
 - ``framework``: staff import, publish and translate framework versions
@@ -54,8 +56,10 @@ def _helpers():
 
 # The routes register themselves on ``bp`` when their modules are imported.
 from safeguards.views import (  # noqa: E402, F401
+    evidence,
     exports,
     framework,
+    items,
     pilots,
     public,
     publication,

@@ -4,12 +4,13 @@ cycle, the weakest items and the chart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import url_for
 from flask_babel import gettext as _
 
+from safeguards import evidence, history, scoring, services, threads
 from safeguards import framework as fw
-from safeguards import scoring, services
 from safeguards.models import AnswerStatus, Assessment, AssessmentState
 
 FEW_ITEMS = 3
@@ -32,6 +33,30 @@ class Wizard:
         self.idx = fw.index(assessment.framework_id)
         self.items = services.items(assessment, self.idx, with_users=with_users)
         self.in_scope = [item for item in self.items if item.in_scope]
+
+    @cached_property
+    def _item_records(self) -> tuple[dict, dict]:
+        # read together, so every wizard page runs the same queries whether or not its items show them
+        return threads.of_assessment(self.assessment), evidence.of_assessment(self.assessment)
+
+    @property
+    def threads(self) -> dict:
+        """The items' threads by answer id, read once per page (``safeguards/_item_thread.html``)."""
+        return self._item_records[0]
+
+    @property
+    def evidence(self) -> dict:
+        """The items' evidence files by answer id, read once per page."""
+        return self._item_records[1]
+
+    @cached_property
+    def changes(self) -> tuple[int | None, dict]:
+        """(submission compared with, what changed by answer id) for this round (``history``)."""
+        return history.since_last_submission(self.assessment)
+
+    def with_open_threads(self, group: list[services.Item] | None = None) -> list[services.Item]:
+        group = self.in_scope if group is None else group
+        return [item for item in group if (t := self.threads.get(item.answer.id)) is not None and t.is_open]
 
     def items_of(self, code: str) -> list[services.Item]:
         return [item for item in self.in_scope if item.process.principle == code]
@@ -58,6 +83,7 @@ class Wizard:
                     "complete": self.assessment.has_scope and bool(group) and answered == len(group),
                     "count": len(group),
                     "answered": answered,
+                    "open_threads": len(self.with_open_threads(group)),
                 }
             )
         steps.append(

@@ -12,10 +12,11 @@ from sqlalchemy.orm import joinedload
 from consortium.db import db, utcnow
 from consortium.pagination import paginate
 from consortium.permissions import Permission, can, require
+from consortium.reference.systems import DpiSystem
 from consortium.users.models import User
 from consortium.worklist import WorkItem
 from safeguards.forms import QueueFilterForm
-from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot, PilotMember, TeamRole
+from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 from safeguards.views import bp
 
 PAGE_SIZE = 25

@@ -52,7 +52,10 @@ def assessment(assessment_id: int):
         if not assessment.has_scope:
             return redirect(url_for("safeguards.scope", assessment_id=assessment.id))
         wizard = presenter.Wizard(assessment)
-        step = next((s for s in wizard.steps()[1:-1] if not s["complete"] and s["count"]), None)
+        # open threads first (the "changes requested" e-mail leads here), then what is unanswered
+        step = next((s for s in wizard.steps()[1:-1] if s["open_threads"]), None) or next(
+            (s for s in wizard.steps()[1:-1] if not s["complete"] and s["count"]), None
+        )
         return redirect(step["url"] if step else url_for("safeguards.submit", assessment_id=assessment.id))
     if assessment.state is AssessmentState.SUBMITTED and policies.may_review(current_user, assessment):
         return redirect(url_for("safeguards.review", assessment_id=assessment.id))

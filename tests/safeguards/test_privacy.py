@@ -33,3 +33,16 @@ def test_export_lists_pilot_roles_and_answers_written_and_deletion_ends_membersh
     assert not db.session.scalars(sa.select(PilotMember).where(PilotMember.user_id == lead.id)).all()
     kept = db.session.get(Answer, item.answer.id)
     assert kept.justification == "Hay un reglamento publicado"  # the team's assessment stays
+
+
+def test_export_lists_the_messages_a_person_wrote_in_threads(client, submit, login_as, lead, assessment, db):
+    from safeguards import threads
+    from safeguards.item_models import Side
+
+    item = next(i for i in services.items(assessment, fw.index(assessment.framework_id)) if i.in_scope)
+    with transaction.writing(), transaction.action():
+        threads.post(item.answer, "Adjuntamos el acta", by=lead, side=Side.TEAM)
+    login_as(lead)
+    data = json.loads(submit("/account", {}, action="/account/export").get_data(as_text=True))
+    [message] = data["safeguards"]["thread_messages"]
+    assert (message["process"], message["body"]) == (item.process.code, "Adjuntamos el acta")

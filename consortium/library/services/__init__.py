@@ -14,14 +14,11 @@ keeps working (and tests can replace one); new code may import from the module t
 """
 
 from consortium.library.services.attachments import (
-    ATTACHMENT_TYPES,
     DOWNLOADS,
     add_downloads,
     attach,
     note_download,
     remove_attachment,
-    safe_display_name,
-    sniff,
 )
 from consortium.library.services.demand import BoardRow, board, coverage, demand, request_translation
 from consortium.library.services.errors import (
@@ -52,7 +49,6 @@ from consortium.library.services.versions import (
 )
 
 __all__ = [
-    "ATTACHMENT_TYPES",
     "CONTENT_FIELDS",
     "DOWNLOADS",
     "RESOURCE_FIELDS",
@@ -76,11 +72,9 @@ __all__ = [
     "remove_attachment",
     "request_translation",
     "return_to_translation",
-    "safe_display_name",
     "save_topic",
     "save_version",
     "slugify",
-    "sniff",
     "submit_for_review",
     "sync_tags",
     "tag_values",

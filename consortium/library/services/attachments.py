@@ -4,65 +4,20 @@ counted (noted by the reading request, added by the counters' flush)."""
 from __future__ import annotations
 
 import io
-import zipfile
-from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_decimal
 
-from consortium import archives, counters, storage, transaction
+from consortium import counters, filetypes, storage, transaction
 from consortium.db import db
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import Attachment, ResourceVersion
 from consortium.library.services.errors import InvalidAttachment
-from consortium.library.services.slugs import slugify
 
-#: extension -> content type, checked from the bytes by ``sniff``.
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-_OOXML_MAIN = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-}
-
-
-def sniff(stream: IO[bytes]) -> str | None:
-    """The attachment kind read from the content itself ("pdf", "odt", "docx", "pptx"), or None.
-
-    ``stream`` must be seekable (uploads are: werkzeug spools them); it is read from its start.
-    """
-    stream.seek(0)
-    head = stream.read(8)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            # bounded reads: the mimetype entry is ~40 bytes, [Content_Types].xml a few KB (archives.py)
-            if (
-                "mimetype" in names
-                and archives.read_entry(archive, "mimetype", 1024).strip() == ATTACHMENT_TYPES["odt"].encode()
-            ):
-                return "odt"
-            if "[Content_Types].xml" in names:
-                mains = {kind: main.encode() for kind, main in _OOXML_MAIN.items()}
-                return archives.first_found(archive, "[Content_Types].xml", mains, limit=1024 * 1024)
-    except archives.ERRORS:
-        return None
-    return None
-
-
-def safe_display_name(filename: str, kind: str) -> str:
-    stem = Path(filename or "").stem
-    return f"{slugify(stem, 80) if stem else 'document'}.{kind}"
+#: the kinds an attachment may be, checked from its bytes (``consortium.filetypes``)
+ATTACHMENT_KINDS = ("pdf", "odt", "docx", "pptx")
 
 
 def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) -> Attachment:
@@ -80,11 +35,11 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
         )
     if size == 0:
         raise InvalidAttachment(_l("The file is empty."))
-    kind = sniff(stream)
+    kind = filetypes.sniff(stream, ATTACHMENT_KINDS)
     if kind is None:
         raise InvalidAttachment
     stream.seek(0)
-    stored = storage.save(stream, safe_display_name(filename, kind), ATTACHMENT_TYPES[kind])
+    stored = storage.save(stream, filetypes.download_name(filename, kind), filetypes.CONTENT_TYPES[kind])
     version = transaction.lock(ResourceVersion, version.id)
     if version.attachment is not None:
         remove_attachment(version.attachment)
