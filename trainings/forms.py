@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -224,6 +225,14 @@ class RegistrantFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         self.state.choices = [SelectChoice("", _l("All states")), *RegistrationState.choices()]
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+
+
+class RevokeForm(FlaskForm):
+    reason = StringField(
+        _l("Why is it revoked?"),
+        validators=[DataRequired(REQUIRED), Length(max=500), SingleLine()],
+        description=_l("Shown to anyone who checks the certificate."),
+    )
 
 
 class CatalogueFilterForm(ListFilterForm):

@@ -11,6 +11,7 @@ from tests.trainings.factories import make_member, make_training
 from trainings.models import Modality, Registration, RegistrationState
 
 pytestmark = pytest.mark.e2e
+STARTED_MINUTES_AGO = 15  # attendance is marked from a session's start
 
 
 def _sign_in(context, live_server, user):
@@ -27,7 +28,9 @@ def _sign_in(context, live_server, user):
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_check_in_list_on_a_phone_keeps_attendance_after_reload(browser, live_server, javascript):
-    training = make_training(title={"es": "Taller en el teléfono", "en": "Phone workshop"})
+    training = make_training(
+        days_ahead=-STARTED_MINUTES_AGO / 1440, title={"es": "Taller en el teléfono", "en": "Phone workshop"}
+    )
     person = make_member(name="Rosa Presente")
     db.session.add(
         Registration(training_id=training.id, user_id=person.id, state=RegistrationState.CONFIRMED)
@@ -77,7 +80,9 @@ def test_staff_and_form_pages_fit_a_phone_without_serious_accessibility_problems
     from tests.factories import OrganisationFactory
 
     organisation = OrganisationFactory(is_consortium_member=True)
-    training = make_training(organiser=organisation, modality=Modality.IN_PERSON)
+    training = make_training(
+        organiser=organisation, modality=Modality.IN_PERSON, days_ahead=-STARTED_MINUTES_AGO / 1440
+    )
     person = make_member(organisation, name="Rosa Presente")
     db.session.add(
         Registration(training_id=training.id, user_id=person.id, state=RegistrationState.CONFIRMED)
