@@ -219,18 +219,23 @@ def cancel_registration(registration: Registration, *, by: User, hold: bool = Fa
     _leave(registration, RegistrationState.CANCELLED, by=by, hold=hold)
 
 
-def undo_cancel(registration: Registration, *, by: User) -> None:
-    """Take back a seat given up less than ``UNDO_WINDOW`` ago; the waiting list never had it."""
+def undo_cancel(registration: Registration, *, by: User) -> bool:
+    """Take back a seat given up less than ``UNDO_WINDOW`` ago; the waiting list never had it.
+
+    Returns False when it is too late: the hold has ended and (committed with this action) the seat has
+    gone to the next person in line.
+    """
     _lock(registration)
     if registration.training.state is not TrainingState.PUBLISHED:
         raise TooLateToUndo(_("This training is not open for registration."))
     if registration.state is not RegistrationState.CANCELLED or registration.seat_held_until is None:
-        raise TooLateToUndo(_("It is too late to undo: the seat went to the next person in line."))
+        return False
     registration.state = RegistrationState.CONFIRMED
     registration.seat_held_until = registration.cancelled_at = None
     db.session.flush()
     notify(registration, "confirmed")
     signals.state_changed.send(registration, action="trainings.cancellation_undone", by=by)
+    return True
 
 
 LEAVING = {

@@ -159,11 +159,14 @@ def undo_cancel(registration_id: int):
     if PostForm().validate_on_submit():
         try:
             with transaction.action():
-                services.undo_cancel(registration, by=current_person())
+                undone = services.undo_cancel(registration, by=current_person())
         except services.RegistrationError as error:
             flash(error.message, "error")
         else:
-            flash(_("Undone: your place is confirmed again."), "success")
+            if undone:
+                flash(_("Undone: your place is confirmed again."), "success")
+            else:
+                flash(_("It is too late to undo: the seat went to the next person in line."), "error")
     return redirect(url_for("trainings.detail", training_id=registration.training_id))
 
 
