@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     TRAININGS_ENROL = "trainings:registration:create"
     TRAININGS_MANAGE = "trainings:training:manage"
     TRAININGS_REGISTRATION_MANAGE = "trainings:registration:manage"
+    TRAININGS_REPORT_EDIT = "trainings:report:edit"
     TRAININGS_VIEW = "trainings:training:view"
 
 

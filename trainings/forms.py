@@ -16,7 +16,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from consortium.forms import (
     REQUIRED,
@@ -37,10 +37,19 @@ from trainings.models import (
     AudienceKind,
     Modality,
     RegistrationState,
+    ReportStatus,
     TrainingTopic,
 )
 
 SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
+
+
+def _optional_int(value):
+    """A select's value as a number, or None for "all" (an empty choice) and anything unreadable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def principle_choices() -> list[SelectChoice]:
@@ -251,7 +260,7 @@ class CatalogueFilterForm(ListFilterForm):
 
 class ReportForm(OnceForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    held_on = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
+    held_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
     language = SelectField(_l("Language"), validators=[DataRequired(REQUIRED)])
     audience_kind = SelectField(_l("Audience"), validators=[DataRequired(REQUIRED)])
@@ -265,14 +274,22 @@ class ReportForm(OnceForm):
         description=_l("One per line: a title, or a title and its address separated by |"),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000), PlainText()])
+    version = HiddenField()
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), date_error=None, **kwargs):
+        """``date_error(organisation_id, held_on)`` says why a date cannot be the report's, or None."""
         super().__init__(*args, **kwargs)
+        self.date_error = date_error
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
         self.language.choices = language_choices()
         self.audience_kind.choices = AudienceKind.choices()
         self.topics.choices = TrainingTopic.choices()
+
+    def validate_held_on(self, field):
+        error = self.date_error and field.data and self.date_error(self.organisation_id.data, field.data)
+        if error:
+            raise ValidationError(error)
 
     def resource_list(self) -> list[dict[str, str]]:
         resources = []
@@ -285,3 +302,34 @@ class ReportForm(OnceForm):
                 url = ""
             resources.append({"title": title.strip()[:300], "url": url[:500]})
         return resources
+
+
+class RejectReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the report rejected?"),
+        validators=[DataRequired(REQUIRED), Length(max=2000), PlainText()],
+        description=_l("The organisation reads this and can correct the report."),
+    )
+
+
+class ReportListForm(ListFilterForm):
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [SelectChoice("", _l("All reports")), *ReportStatus.choices()]
+
+
+class ReachFilterForm(ListFilterForm):
+    year = SelectField(_l("Year"), validators=[Optional()], coerce=_optional_int)
+    country = SelectField(_l("Country"), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()], coerce=_optional_int)
+
+    def __init__(self, *args, years=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [SelectChoice("", _l("All years")), *(SelectChoice(y, str(y)) for y in years)]
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+        self.organisation.choices = [
+            SelectChoice("", _l("All organisations")),
+            *(SelectChoice(o.id, o.name) for o in organisations),
+        ]

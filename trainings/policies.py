@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from consortium.organisations.models import OrganisationRole
 from consortium.permissions import Permission
-from trainings.models import Registration, Training, TrainingState
+from trainings.models import DisseminationReport, Registration, Training, TrainingState
 
 
 def training_policy(user, permission: Permission, training: Training) -> bool:
@@ -26,3 +26,10 @@ def registration_policy(user, permission: Permission, registration: Registration
     if not user or not user.is_authenticated or permission is not Permission.TRAININGS_REGISTRATION_MANAGE:
         return False
     return registration.user_id == user.id or _is_org_admin(user, registration.organisation_id)
+
+
+def report_policy(user, permission: Permission, report: DisseminationReport) -> bool:
+    """The reporting organisation's people edit and delete its report (the service refuses once verified)."""
+    if not user or not user.is_authenticated or permission is not Permission.TRAININGS_REPORT_EDIT:
+        return False
+    return any(m.organisation_id == report.organisation_id for m in user.memberships)

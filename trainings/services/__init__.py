@@ -27,10 +27,21 @@ from trainings.services.catalogue import (
     update_training,
 )
 from trainings.services.certificates import issue_due_certificates, revoke, send_certificate
-from trainings.services.dissemination import can_report_for, create_report, verify_report
+from trainings.services.dissemination import (
+    ReportLocked,
+    can_report_for,
+    create_report,
+    delete_report,
+    first_completed_on,
+    reject_report,
+    report_date_error,
+    reports_to_check,
+    update_report,
+    verify_report,
+)
 from trainings.services.documents import certificate_pdf, certificate_url, ics, new_certificate_code
 from trainings.services.notifications import notify, send_reminders
-from trainings.services.reach import Reach, reach
+from trainings.services.reach import Reach, ReachFilters, reach, years_with_data
 from trainings.services.registrations import (
     BULK_ACTIONS,
     UNDO_WINDOW,
@@ -58,8 +69,10 @@ __all__ = [
     "AttendanceNotOpen",
     "NotAllowed",
     "Reach",
+    "ReachFilters",
     "RegistrationError",
     "RegistrationNotOpen",
+    "ReportLocked",
     "Sessions",
     "TooLateToUndo",
     "approve",
@@ -72,7 +85,9 @@ __all__ = [
     "create_report",
     "create_training",
     "decide",
+    "delete_report",
     "fill_free_seats",
+    "first_completed_on",
     "ics",
     "issue_due_certificates",
     "may_register_for",
@@ -82,14 +97,19 @@ __all__ = [
     "reach",
     "register",
     "reject",
+    "reject_report",
     "release_expired_holds",
+    "report_date_error",
+    "reports_to_check",
     "revoke",
     "send_certificate",
     "send_reminders",
     "set_attendance",
     "training_fields",
     "undo_cancel",
+    "update_report",
     "update_training",
     "verify_report",
     "waitlist_position",
+    "years_with_data",
 ]

@@ -41,6 +41,7 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
         .options(
             sa.orm.contains_eager(Registration.user),
             sa.orm.contains_eager(Registration.organisation),
+            sa.orm.selectinload(Registration.certificate),
         )
         .order_by(Registration.created_at, Registration.id)
     )

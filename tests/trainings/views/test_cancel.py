@@ -91,9 +91,7 @@ def test_after_the_window_the_seat_goes_to_the_waiting_list_and_undo_explains(
     assert db.session.get(Training, training.id).confirmed_count == 1
 
 
-def test_the_held_seat_counts_against_the_organisation_limit(
-    client, db, login_as, register, mail_outbox
-):
+def test_the_held_seat_counts_against_the_organisation_limit(client, db, login_as, register, mail_outbox):
     from tests.factories import OrganisationFactory
 
     organisation = OrganisationFactory()
