@@ -1,5 +1,6 @@
 """``flask trainings remind`` and ``flask trainings certificates``: run by cron, e.g. hourly;
-``flask trainings release-seats``: every few minutes (held seats are also released by the next action)."""
+``flask trainings release-seats``: every minute or so (held seats are also released by the next action
+on their training, so a late cron never gives a held seat away twice)."""
 
 from __future__ import annotations
 
@@ -48,14 +49,13 @@ def certificates():
 
 @trainings_cli.command("release-seats")
 def release_seats():
-    """Give seats held past their undo window to the waiting list, one training per transaction."""
+    """Give seats held past their undo window to the waiting list (each training under its row lock)."""
     now = utcnow()
-    trainings = db.session.scalars(
-        sa.select(Registration.training_id).where(Registration.seat_held_until <= now).distinct()
-    ).all()
-    db.session.rollback()  # end the read, so each release below starts its own writing transaction
     released = 0
-    for training_id in trainings:
-        with _one_action():
+    with _one_action():
+        trainings = db.session.scalars(
+            sa.select(Registration.training_id).where(Registration.seat_held_until <= now).distinct()
+        ).all()
+        for training_id in trainings:
             released += len(release_expired_holds(transaction.lock(Training, training_id), now))
     click.echo(f"Released {released} seats.")
