@@ -15,7 +15,7 @@ from consortium.users import services as user_services
 from tests.conftest import hidden_fields
 from tests.factories import OrganisationFactory, UserFactory
 from tests.trainings.factories import make_member, make_training
-from tests.trainings.workers import PROCESSES, Workers
+from tests.trainings.workers import PROCESSES
 from trainings.models import (
     ApprovalMode,
     DisseminationReport,
@@ -26,25 +26,6 @@ from trainings.models import (
 
 THREADS = 6
 CAPACITY = 3
-
-
-@pytest.fixture(scope="module")
-def workers(app, database_url):
-    workers = Workers(database_url)
-    workers.fire([])  # wait until every process has built its app
-    yield workers
-    workers.close()
-
-
-@pytest.fixture
-def fire(workers):
-    def fire(calls):
-        answers = workers.fire(calls)
-        db.session.rollback()  # read what the processes committed, not this session's older snapshot
-        db.session.expire_all()
-        return answers
-
-    return fire
 
 
 def _bearer(person) -> dict:
