@@ -6,10 +6,12 @@ released together by a barrier, then reads what they committed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.forms import FormSubmission
 from consortium.users import services as user_services
 from tests.conftest import hidden_fields
@@ -274,7 +276,7 @@ def _report_form(app, login_as):
     db.session.commit()
     answers = {
         "organisation_id": organisation.id,
-        "held_on": "2026-10-01",
+        "held_on": (utcnow() - timedelta(days=1)).date().isoformat(),  # after the training, before today
         "country": "PE",
         "language": "es",
         "audience_kind": "community",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from trainings.models import (
     TrainingSession,
 )
 
-TODAY = utcnow().date()
+TODAY = datetime.now(ZoneInfo("America/Bogota")).date()  # the test users' zone: their today
 
 
 @pytest.fixture
