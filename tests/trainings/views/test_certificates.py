@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
 from consortium.audit.models import AuditEvent
-from consortium.db import utcnow
+from consortium.db import db, utcnow
 from tests.conftest import field_error, hidden_fields
 from tests.trainings.factories import make_member, make_training, registration_of
 from trainings.models import Attendance, Certificate, Registration, RegistrationState
 from trainings.services.documents import certificate_text
+
+
+@pytest.fixture
+def staff():
+    from tests.factories import UserFactory
+
+    user = UserFactory(staff=True, locale="en")
+    db.session.commit()
+    return user
 
 
 def _check_in(client, training, session, registration, present=True):
@@ -39,16 +49,12 @@ def _confirmed(training, person) -> Registration:
         state=RegistrationState.CONFIRMED,
     )
     training.confirmed_count += 1
-    from consortium.db import db
-
     db.session.add(registration)
     db.session.commit()
     return registration
 
 
 def _certificate(registration) -> Certificate | None:
-    from consortium.db import db
-
     db.session.expire_all()
     return db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
 

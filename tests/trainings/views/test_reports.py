@@ -27,6 +27,15 @@ TODAY = datetime.now(ZoneInfo("America/Bogota")).date()  # the test users' zone:
 
 
 @pytest.fixture
+def staff():
+    from tests.factories import UserFactory
+
+    user = UserFactory(staff=True, locale="en")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def reporter():
     """A member of a Peruvian organisation whose people completed a training that ended 20 days ago."""
     organisation = OrganisationFactory(country="PE", name="Red Peruana")
