@@ -122,8 +122,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.image(qr, x=25, y=150, w=35, h=35)
     pdf.set_xy(65, 160)
     pdf.set_font(family, size=10)
-    pdf.cell(0, 6, lines["code"], new_x="LEFT", new_y="NEXT")
-    pdf.cell(0, 6, lines["check"])
+    # Beside the QR code and left of the signature (x 180): a long address wraps instead of running under it.
+    pdf.multi_cell(110, 6, lines["code"], new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(110, 6, lines["check"])
     return bytes(pdf.output())
 
 
