@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     TRAININGS_MANAGE = "trainings:training:manage"
     TRAININGS_REGISTRATION_MANAGE = "trainings:registration:manage"
     TRAININGS_REPORT = "trainings:report:create"
+    TRAININGS_REPORT_EDIT = "trainings:report:edit"
     TRAININGS_VIEW = "trainings:training:view"
 
 

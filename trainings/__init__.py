@@ -3,7 +3,7 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, suggestions
+from consortium import extensions, personal_data, suggestions, worklist
 from consortium import seed as kernel_seed
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, register_policy
@@ -11,7 +11,7 @@ from trainings import cli, policies, privacy, providers
 from trainings import demo as demo_data
 from trainings import seed as seed_data
 from trainings.api import blp as api_blp
-from trainings.models import Registration, Training
+from trainings.models import DisseminationReport, Registration, Training
 from trainings.views import bp
 
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     register_policy(Training, policies.training_policy)
     register_policy(Registration, policies.registration_policy)
     register_policy(Organisation, policies.dissemination_policy, permissions={Permission.TRAININGS_REPORT})
+    register_policy(DisseminationReport, policies.report_policy)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(cli.trainings_cli)
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     kernel_seed.register(seed_data.seed)
     suggestions.register("trainings", providers.suggest)
     personal_data.register("trainings", privacy.keeper)
+    worklist.register("trainings", providers.work_for)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -15,7 +17,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from consortium.forms import (
     REQUIRED,
@@ -36,29 +38,66 @@ from trainings.models import (
     AudienceKind,
     Modality,
     RegistrationState,
+    ReportStatus,
     TrainingTopic,
 )
 
 SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
 
 
+def _optional_int(value):
+    """A select's value as a number, or None for "all" (an empty choice) and anything unreadable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+class ScheduleError(ValueError):
+    """A schedule that cannot be; the message is translated and names the line at fault."""
+
+
 def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:
-    """Lines like ``2026-12-01 14:00-16:00`` in the training's zone, to UTC-aware pairs."""
+    """Lines like ``2026-12-01 14:00-16:00`` in the training's zone, to UTC-aware pairs, sorted.
+
+    Refuses, with a translated message naming the line: a line in another shape, a date or time that does
+    not exist (2026-13-01, 25:00), a session that ends before it starts, and sessions that repeat or overlap.
+    """
     tz = ZoneInfo(zone)
-    sessions = []
+    sessions: list[tuple[datetime, datetime, str]] = []
     for line in (text or "").splitlines():
         if not line.strip():
             continue
+        line = line.strip()
         match = SESSION_LINE.match(line)
         if not match:
-            raise ValueError(line.strip())
+            raise ScheduleError(
+                _l("Write each session as 2026-12-01 14:00-16:00 (this line is not: %(line)s)", line=line)
+            )
         day, start, end = match.groups()
-        starts = datetime.fromisoformat(f"{day} {start:0>5}").replace(tzinfo=tz)
-        ends = datetime.fromisoformat(f"{day} {end:0>5}").replace(tzinfo=tz)
+        try:
+            starts = datetime.fromisoformat(f"{day} {start:0>5}").replace(tzinfo=tz)
+            ends = datetime.fromisoformat(f"{day} {end:0>5}").replace(tzinfo=tz)
+        except ValueError:
+            raise ScheduleError(_l("This date or time does not exist: %(line)s", line=line)) from None
         if ends <= starts:
-            raise ValueError(line.strip())
-        sessions.append((starts, ends))
-    return sorted(sessions)
+            raise ScheduleError(_l("This session ends before it starts: %(line)s", line=line))
+        sessions.append((starts, ends, line))
+    sessions.sort()
+    for (_start, previous_end, previous), (start, _end, line) in pairwise(sessions):
+        if start < previous_end:
+            raise ScheduleError(
+                _l("These sessions overlap or repeat: %(first)s and %(second)s", first=previous, second=line)
+            )
+    return [(start, end) for start, end, _line in sessions]
+
+
+def format_sessions_pair(start: datetime, end: datetime) -> str:
+    return f"{start.date().isoformat()} {start:%H:%M}-{end:%H:%M}"
 
 
 def format_sessions(sessions, zone: str) -> str:
@@ -66,7 +105,7 @@ def format_sessions(sessions, zone: str) -> str:
     lines = []
     for session in sessions:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        lines.append(f"{start.date().isoformat()} {start:%H:%M}-{end:%H:%M}")
+        lines.append(format_sessions_pair(start, end))
     return "\n".join(lines)
 
 
@@ -133,8 +172,9 @@ class TrainingForm(OnceForm):
     )
     version = HiddenField()
 
-    def __init__(self, *args, organisers=(), **kwargs):
+    def __init__(self, *args, organisers=(), existing_sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.existing_sessions = {(_minute(s.starts_at), _minute(s.ends_at)) for s in existing_sessions}
         self.language.choices = language_choices()
         self.instruction_language.choices = language_choices()
         self.topics.choices = TrainingTopic.choices()
@@ -153,19 +193,36 @@ class TrainingForm(OnceForm):
     def validate_sessions(self, field):
         try:
             self.parsed_sessions = parse_sessions(field.data, self.timezone.data or "UTC")
-        except ValueError as error:
-            raise ValidationError(
-                _l(
-                    "Write each session as 2026-12-01 14:00-16:00 (this line is not: %(line)s)",
-                    line=str(error),
-                )
-            ) from None
+        except ScheduleError as error:
+            raise ValidationError(str(error.args[0])) from None
         if not self.parsed_sessions:
             raise ValidationError(REQUIRED)
+        now = datetime.now(UTC)
+        for start, end in self.parsed_sessions:  # sessions already held may stay when a training is edited
+            if start < now and (start, end) not in self.existing_sessions:  # the form has minutes only
+                raise ValidationError(
+                    _l(
+                        "A new session cannot start in the past: %(line)s",
+                        line=format_sessions_pair(start, end),
+                    )
+                )
+
+    def validate_registration_opens_at(self, field):
+        self._before_first_session(field, _l("Registration must open before the first session starts."))
 
     def validate_registration_closes_at(self, field):
         if field.data and self.registration_opens_at.data and field.data <= self.registration_opens_at.data:
             raise ValidationError(_l("Registration must close after it opens."))
+        self._before_first_session(
+            field,
+            _l("Registration closes when the first session starts at the latest; choose an earlier time."),
+        )
+
+    def _before_first_session(self, field, message):
+        # Sessions are validated first (declared earlier), so parsed_sessions is set when they are valid.
+        moment = self.local_to_utc(field.data)
+        if moment and self.parsed_sessions and moment > self.parsed_sessions[0][0]:
+            raise ValidationError(message)
 
     def local_to_utc(self, value: datetime | None) -> datetime | None:
         if value is None:
@@ -222,6 +279,14 @@ class RegistrantFilterForm(ListFilterForm):
         self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
 
 
+class RevokeForm(FlaskForm):
+    reason = StringField(
+        _l("Why is it revoked?"),
+        validators=[DataRequired(REQUIRED), Length(max=500), SingleLine()],
+        description=_l("Shown to anyone who checks the certificate."),
+    )
+
+
 class CatalogueFilterForm(ListFilterForm):
     topic = SelectField(_l("Topic"), validators=[Optional()])
     modality = SelectField(_l("Modality"), validators=[Optional()])
@@ -238,7 +303,7 @@ class CatalogueFilterForm(ListFilterForm):
 
 class ReportForm(OnceForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    held_on = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
+    held_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
     language = SelectField(_l("Language"), validators=[DataRequired(REQUIRED)])
     audience_kind = SelectField(_l("Audience"), validators=[DataRequired(REQUIRED)])
@@ -252,14 +317,22 @@ class ReportForm(OnceForm):
         description=_l("One per line: a title, or a title and its address separated by |"),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000), PlainText()])
+    version = HiddenField()
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), date_error=None, **kwargs):
+        """``date_error(organisation_id, held_on)`` says why a date cannot be the report's, or None."""
         super().__init__(*args, **kwargs)
+        self.date_error = date_error
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
         self.language.choices = language_choices()
         self.audience_kind.choices = AudienceKind.choices()
         self.topics.choices = TrainingTopic.choices()
+
+    def validate_held_on(self, field):
+        error = self.date_error and field.data and self.date_error(self.organisation_id.data, field.data)
+        if error:
+            raise ValidationError(error)
 
     def resource_list(self) -> list[dict[str, str]]:
         resources = []
@@ -272,3 +345,34 @@ class ReportForm(OnceForm):
                 url = ""
             resources.append({"title": title.strip()[:300], "url": url[:500]})
         return resources
+
+
+class RejectReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the report rejected?"),
+        validators=[DataRequired(REQUIRED), Length(max=2000), PlainText()],
+        description=_l("The organisation reads this and can correct the report."),
+    )
+
+
+class ReportListForm(ListFilterForm):
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [SelectChoice("", _l("All reports")), *ReportStatus.choices()]
+
+
+class ReachFilterForm(ListFilterForm):
+    year = SelectField(_l("Year"), validators=[Optional()], coerce=_optional_int)
+    country = SelectField(_l("Country"), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()], coerce=_optional_int)
+
+    def __init__(self, *args, years=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [SelectChoice("", _l("All years")), *(SelectChoice(y, str(y)) for y in years)]
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+        self.organisation.choices = [
+            SelectChoice("", _l("All organisations")),
+            *(SelectChoice(o.id, o.name) for o in organisations),
+        ]

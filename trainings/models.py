@@ -74,6 +74,30 @@ class RegistrationState(LabelledEnum):
     }
 
 
+class Revocation(LabelledEnum):
+    """Why a certificate no longer holds: the attendance behind it was corrected, or staff revoked it."""
+
+    ATTENDANCE_CORRECTED = "attendance_corrected"
+    STAFF_DECISION = "staff_decision"
+
+    __labels__ = {
+        "attendance_corrected": _l("the attendance was corrected"),
+        "staff_decision": _l("revoked by consortium staff"),
+    }
+
+
+class ReportStatus(LabelledEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+    __labels__ = {
+        "pending": _l("Awaiting verification"),
+        "verified": _l("Verified"),
+        "rejected": _l("Rejected"),
+    }
+
+
 ACTIVE_STATES = (RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
 
 
@@ -130,6 +154,7 @@ class Training(Timestamped, Versioned, db.Model):
     starts_at: Mapped[datetime | None]  # first session, kept in step by the services
     ends_at: Mapped[datetime | None]  # last session's end
     reminder_sent_at: Mapped[datetime | None]
+    certificates_issued_at: Mapped[datetime | None]  # when the certificates due at the end went out
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     organiser: Mapped[Organisation] = relationship(lazy="joined")
@@ -202,6 +227,8 @@ class Registration(db.Model):
     decided_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    # A confirmed seat given up is held this long for its person to undo; then it goes to the waiting list.
+    seat_held_until: Mapped[datetime | None]
 
     training: Mapped[Training] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -242,11 +269,20 @@ class Certificate(db.Model):
     )
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A revoked certificate stays, so its public check says "revoked on ... (why)" instead of "not found".
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    revocation: Mapped[Revocation | None] = mapped_column(enum_column(Revocation))
+    revoked_reason: Mapped[str] = mapped_column(sa.String(500), default="")
 
     registration: Mapped[Registration] = relationship(back_populates="certificate")
 
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
-class DisseminationReport(Timestamped, db.Model):
+
+class DisseminationReport(Timestamped, Versioned, db.Model):
     """A training that an organisation gave in turn, after its people completed one of ours."""
 
     __tablename__ = "dissemination_reports"
@@ -267,9 +303,18 @@ class DisseminationReport(Timestamped, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    rejected_at: Mapped[datetime | None]
+    rejected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def status(self) -> ReportStatus:
+        if self.verified_at is not None:
+            return ReportStatus.VERIFIED
+        return ReportStatus.REJECTED if self.rejected_at is not None else ReportStatus.PENDING

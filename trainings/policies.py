@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from consortium.db import db
 from consortium.organisations.models import Organisation, OrganisationRole
 from consortium.permissions import Permission
-from trainings.models import Registration, Training, TrainingState
+from trainings.models import DisseminationReport, Registration, Training, TrainingState
 
 
 def training_policy(user, permission: Permission, training: Training) -> bool:
@@ -45,3 +45,10 @@ def dissemination_policy(user, permission: Permission, organisation: Organisatio
             )
         )
     )
+
+
+def report_policy(user, permission: Permission, report: DisseminationReport) -> bool:
+    """The reporting organisation's people edit and delete its report (the service refuses once verified)."""
+    if not user or not user.is_authenticated or permission is not Permission.TRAININGS_REPORT_EDIT:
+        return False
+    return any(m.organisation_id == report.organisation_id for m in user.memberships)

@@ -1,4 +1,5 @@
-"""What trainings offer the kernel's registries: suggestions of trainings for weak safeguards principles.
+"""What trainings offer the kernel's registries: suggestions of trainings for weak safeguards principles,
+and staff's work (disseminator reports to check) for ``consortium.worklist``.
 
 (The personal-data keeper for ``consortium.personal_data`` lives in ``privacy.py``.)
 """
@@ -12,8 +13,14 @@ from flask import url_for
 
 from consortium.db import db, utcnow
 from consortium.i18n import current_language
+from consortium.i18n import lazy_gettext as _l
+from consortium.permissions import Permission, can
 from consortium.suggestions import Suggestion
-from trainings.models import Training, TrainingState
+from consortium.worklist import WorkItem
+from trainings.models import ReportStatus, Training, TrainingState
+from trainings.services.dissemination import reports_to_check
+
+AREA = _l("Trainings")
 
 
 def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
@@ -43,3 +50,17 @@ def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
             )
         )
     return suggestions
+
+
+def work_for(user) -> list[WorkItem]:
+    """Staff check disseminator reports that are neither verified nor rejected."""
+    if not can(Permission.TRAININGS_MANAGE, user=user):
+        return []
+    return [
+        WorkItem(
+            label=str(_l("Reports to check")),
+            count=reports_to_check(),
+            url=url_for("trainings.reports", status=ReportStatus.PENDING.value),
+            area=str(AREA),
+        )
+    ]

@@ -12,6 +12,28 @@ def _english(app, monkeypatch):
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
 
 
+@pytest.fixture(scope="module")
+def workers(app, database_url):
+    """Server processes for the race tests (``tests.trainings.workers``), one set per test module."""
+    from tests.trainings.workers import Workers
+
+    workers = Workers(database_url)
+    workers.fire([])  # wait until every process has built its app
+    yield workers
+    workers.close()
+
+
+@pytest.fixture
+def fire(workers):
+    def fire(calls):
+        answers = workers.fire(calls)
+        db.session.rollback()  # read what the processes committed, not this session's older snapshot
+        db.session.expire_all()
+        return answers
+
+    return fire
+
+
 @pytest.fixture
 def training():
     training = make_training()

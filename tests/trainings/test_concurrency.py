@@ -6,16 +6,18 @@ released together by a barrier, then reads what they committed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.forms import FormSubmission
 from consortium.users import services as user_services
 from tests.conftest import hidden_fields
 from tests.factories import OrganisationFactory, UserFactory
 from tests.trainings.factories import make_member, make_training
-from tests.trainings.workers import PROCESSES, Workers
+from tests.trainings.workers import PROCESSES
 from trainings.models import (
     ApprovalMode,
     DisseminationReport,
@@ -26,25 +28,6 @@ from trainings.models import (
 
 THREADS = 6
 CAPACITY = 3
-
-
-@pytest.fixture(scope="module")
-def workers(app, database_url):
-    workers = Workers(database_url)
-    workers.fire([])  # wait until every process has built its app
-    yield workers
-    workers.close()
-
-
-@pytest.fixture
-def fire(workers):
-    def fire(calls):
-        answers = workers.fire(calls)
-        db.session.rollback()  # read what the processes committed, not this session's older snapshot
-        db.session.expire_all()
-        return answers
-
-    return fire
 
 
 def _bearer(person) -> dict:
@@ -293,7 +276,7 @@ def _report_form(app, login_as):
     db.session.commit()
     answers = {
         "organisation_id": organisation.id,
-        "held_on": "2026-10-01",
+        "held_on": (utcnow() - timedelta(days=1)).date().isoformat(),  # after the training, before today
         "country": "PE",
         "language": "es",
         "audience_kind": "community",

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -44,11 +45,8 @@ def _font_path() -> Path | None:
     return None
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """A one-page A4 landscape certificate in the participant's language, with its code, URL and QR."""
-    import segno
-    from fpdf import FPDF
-
+def certificate_text(certificate: Certificate) -> dict[str, str]:
+    """What the certificate says, in the participant's language (the PDF lays it out)."""
     registration = certificate.registration
     training = registration.training
     person = registration.user
@@ -56,15 +54,32 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     url = certificate_url(certificate)
     with force_locale(language):
         title, _lang = training.text("title", language)
-        lines = {
+        return {
             "heading": _("Certificate of completion"),
             "certifies": _("This certifies that"),
+            "name": person.name,
             "completed": _("completed the training"),
+            "title": title,
             "dates": _sessions_text(training, language),
+            "hours": _(
+                "%(hours)s hours of training", hours=format_decimal(training_hours(training), locale=language)
+            ),
             "organiser": _("Organised by %(organiser)s", organiser=training.organiser.name),
+            "signer": training.trainers or training.organiser.name,
+            "signature": _("Signature, for %(organiser)s", organiser=training.organiser.name),
             "code": _("Verification code: %(code)s", code=certificate.code),
             "check": _("Check it at %(url)s", url=url),
+            "url": url,
         }
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """A one-page A4 landscape certificate in the participant's language: code, URL, QR and signature."""
+    import segno
+    from fpdf import FPDF
+
+    lines = certificate_text(certificate)
+    url = lines.pop("url")
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(lines["heading"])
     pdf.add_page()
@@ -75,7 +90,6 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     else:  # core fonts know Latin-1 only
         family = "helvetica"
         lines = {k: v.encode("latin-1", "replace").decode("latin-1") for k, v in lines.items()}
-        title = title.encode("latin-1", "replace").decode("latin-1")
     pdf.set_draw_color(11, 85, 102)
     pdf.set_line_width(1.5)
     pdf.rect(10, 10, 277, 190)
@@ -86,24 +100,38 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.ln(6)
     pdf.cell(0, 8, lines["certifies"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=24)
-    name = person.name if font else person.name.encode("latin-1", "replace").decode("latin-1")
-    pdf.cell(0, 14, name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, lines["name"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=14)
     pdf.cell(0, 8, lines["completed"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=18)
-    pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 10, lines["title"], align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=12)
-    pdf.cell(0, 8, lines["dates"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"{lines['dates']} \u00b7 {lines['hours']}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 8, lines["organiser"], align="C", new_x="LMARGIN", new_y="NEXT")
+    # The signature line, bottom right: who answers for the training, above what the line is for.
+    pdf.set_line_width(0.4)
+    pdf.line(180, 178, 267, 178)
+    pdf.set_font(family, size=10)
+    pdf.set_xy(180, 170)
+    pdf.cell(87, 6, lines["signer"], align="C")
+    pdf.set_xy(180, 180)
+    pdf.cell(87, 6, lines["signature"], align="C")
     qr = io.BytesIO()
     segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
     qr.seek(0)
     pdf.image(qr, x=25, y=150, w=35, h=35)
     pdf.set_xy(65, 160)
     pdf.set_font(family, size=10)
-    pdf.cell(0, 6, lines["code"], new_x="LEFT", new_y="NEXT")
-    pdf.cell(0, 6, lines["check"])
+    # Beside the QR code and left of the signature (x 180): a long address wraps instead of running under it.
+    pdf.multi_cell(110, 6, lines["code"], new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(110, 6, lines["check"])
     return bytes(pdf.output())
+
+
+def training_hours(training: Training) -> float:
+    """The hours of all sessions together, to the quarter hour."""
+    seconds = sum((s.ends_at - s.starts_at).total_seconds() for s in training.sessions)
+    return round(seconds / 900) / 4
 
 
 def _sessions_text(training: Training, language: str) -> str:

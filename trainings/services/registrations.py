@@ -9,6 +9,7 @@ take their turn, on PostgreSQL (``SELECT … FOR UPDATE``) and on SQLite (one wr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,7 +27,19 @@ from trainings.models import (
     TrainingState,
 )
 from trainings.services.notifications import notify
-from trainings.services.seats import confirm, organisation_full, release_seat, seat_or_waitlist, take_seat
+from trainings.services.seats import (
+    confirm,
+    end_hold,
+    expired_holds,
+    hold_seat,
+    organisation_full,
+    release_seat,
+    seat_or_waitlist,
+    take_seat,
+)
+
+#: How long a person who gave up a confirmed seat may take it back; the seat is held for them meanwhile.
+UNDO_WINDOW = timedelta(minutes=10)
 
 # Errors ----------------------------------------------------------------------------------------
 
@@ -49,6 +62,20 @@ class AlreadyRegistered(RegistrationError):
 
 class NotAllowed(RegistrationError):
     pass
+
+
+class TooLateToUndo(RegistrationError):
+    pass
+
+
+def release_expired_holds(training: Training, now: datetime | None = None) -> list[Registration]:
+    """Seats held past their undo window go to the waiting list. Call with the training locked."""
+    held = expired_holds(training, now or utcnow())
+    for registration in held:
+        end_hold(registration)
+    if held:
+        fill_free_seats(training)
+    return held
 
 
 def fill_free_seats(training: Training) -> list[Registration]:
@@ -111,6 +138,7 @@ def register(
     """Register ``person``: confirmed while seats last, then waitlisted; pending under staff approval."""
     training = transaction.lock(Training, training.id)
     now = utcnow()
+    release_expired_holds(training, now)
     if training.state is not TrainingState.PUBLISHED:
         raise RegistrationNotOpen(_("This training is not open for registration."))
     if training.registration_opens_at and now < training.registration_opens_at:
@@ -144,6 +172,8 @@ def register(
     if registration is not None:
         if registration.state is not RegistrationState.CANCELLED:
             raise AlreadyRegistered(_("%(name)s is already registered for this training.", name=person.name))
+        if registration.seat_held_until is not None:  # registering again instead of undoing: same result
+            end_hold(registration)
         for name, value in answers.items():  # a cancelled registration comes back, at the end of the queue
             setattr(registration, name, value)
         registration.state, registration.created_at = RegistrationState.PENDING, now
@@ -163,8 +193,9 @@ def register(
 
 
 def _lock(registration: Registration) -> None:
-    """Lock the registration's training, then read the registration's state as it is now."""
-    transaction.lock(Training, registration.training_id)
+    """Lock the registration's training, let expired holds go, then read the registration as it is now."""
+    training = transaction.lock(Training, registration.training_id)
+    release_expired_holds(training)
     db.session.refresh(registration)
 
 
@@ -183,8 +214,28 @@ def reject(registration: Registration, *, by: User) -> None:
     _leave(registration, RegistrationState.REJECTED, by=by)
 
 
-def cancel_registration(registration: Registration, *, by: User) -> None:
-    _leave(registration, RegistrationState.CANCELLED, by=by)
+def cancel_registration(registration: Registration, *, by: User, hold: bool = False) -> None:
+    """Cancel; with ``hold`` a confirmed seat stays theirs for ``UNDO_WINDOW`` (see ``undo_cancel``)."""
+    _leave(registration, RegistrationState.CANCELLED, by=by, hold=hold)
+
+
+def undo_cancel(registration: Registration, *, by: User) -> bool:
+    """Take back a seat given up less than ``UNDO_WINDOW`` ago; the waiting list never had it.
+
+    Returns False when it is too late: the hold has ended and (committed with this action) the seat has
+    gone to the next person in line.
+    """
+    _lock(registration)
+    if registration.training.state is not TrainingState.PUBLISHED:
+        raise TooLateToUndo(_("This training is not open for registration."))
+    if registration.state is not RegistrationState.CANCELLED or registration.seat_held_until is None:
+        return False
+    registration.state = RegistrationState.CONFIRMED
+    registration.seat_held_until = registration.cancelled_at = None
+    db.session.flush()
+    notify(registration, "confirmed")
+    signals.state_changed.send(registration, action="trainings.cancellation_undone", by=by)
+    return True
 
 
 LEAVING = {
@@ -193,7 +244,7 @@ LEAVING = {
 }
 
 
-def _leave(registration: Registration, state: RegistrationState, *, by: User) -> None:
+def _leave(registration: Registration, state: RegistrationState, *, by: User, hold: bool = False) -> None:
     """End an active registration (rejected by staff, or cancelled) and give its seat to the next in line."""
     _lock(registration)
     if registration.state not in ACTIVE_STATES:
@@ -205,7 +256,9 @@ def _leave(registration: Registration, state: RegistrationState, *, by: User) ->
     registration.cancelled_at = now if state is RegistrationState.CANCELLED else None
     registration.waitlisted_at = None
     db.session.flush()
-    if was_confirmed:
+    if was_confirmed and hold:
+        hold_seat(registration, now + UNDO_WINDOW)
+    elif was_confirmed:
         release_seat(registration.training_id)
     kind, action = LEAVING[state]
     notify(registration, kind)

@@ -1,5 +1,8 @@
 """Seats and the waiting list: the counters that stop overbooking, and each person's place in the queue.
 
+A confirmed seat that its person gives up is held for them for a few minutes (``hold_seat``), still
+counted, so they can undo; when the hold ends the seat goes to the waiting list as any freed seat.
+
 Everything that changes a seat runs with the training's row locked (``transaction.lock``) by its caller in
 ``registrations`` or ``catalogue``. Seats are counted in ``trainings.confirmed_count``, changed by
 conditional UPDATEs (``... WHERE confirmed_count < capacity``) that bypass the training's version counter,
@@ -9,6 +12,7 @@ so taking a seat never makes a staff edit look stale.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -52,16 +56,44 @@ def release_seat(training_id: int) -> None:
 
 
 def organisation_full(training: Training, organisation_id: int | None) -> bool:
+    """The organisation's confirmed seats, and those held for someone who may still undo, reach its limit."""
     if not training.seats_per_organisation or organisation_id is None:
         return False
     confirmed = db.session.scalar(
         sa.select(sa.func.count()).where(
             Registration.training_id == training.id,
             Registration.organisation_id == organisation_id,
-            Registration.state == RegistrationState.CONFIRMED,
+            sa.or_(
+                Registration.state == RegistrationState.CONFIRMED, Registration.seat_held_until.is_not(None)
+            ),
         )
     )
     return confirmed >= training.seats_per_organisation
+
+
+def hold_seat(registration: Registration, until: datetime) -> None:
+    """Keep a given-up seat counted for its person until ``until`` (they may undo until then)."""
+    registration.seat_held_until = until
+    db.session.flush()
+
+
+def end_hold(registration: Registration) -> None:
+    """The person will not undo: the held seat is free again (the caller fills it from the waiting list)."""
+    registration.seat_held_until = None
+    db.session.flush()
+    release_seat(registration.training_id)
+
+
+def expired_holds(training: Training, now: datetime) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration).where(
+                Registration.training_id == training.id,
+                Registration.seat_held_until.is_not(None),
+                Registration.seat_held_until <= now,
+            )
+        )
+    )
 
 
 def confirm(registration: Registration) -> None:

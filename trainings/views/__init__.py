@@ -4,7 +4,8 @@
 - ``registration``   participants: registering, cancelling, "my registrations", certificates and their check
 - ``manage``         staff: creating, editing, publishing and cancelling trainings
 - ``registrants``    staff: a training's registrants, their export, the check-in list per session
-- ``dissemination``  organisations' dissemination reports, and the reach pages
+- ``dissemination``  organisations' dissemination reports and staff's verification of them
+- ``reach``          the public reach page, staff's dashboard (filters, CSV export)
 """
 
 from __future__ import annotations
@@ -36,6 +37,6 @@ def _topic_labels(codes):
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.
-from trainings.views import catalogue, dissemination, manage, registrants, registration  # noqa: E402
+from trainings.views import catalogue, dissemination, manage, reach, registrants, registration  # noqa: E402
 
-__all__ = ["bp", "catalogue", "dissemination", "manage", "registrants", "registration"]
+__all__ = ["bp", "catalogue", "dissemination", "manage", "reach", "registrants", "registration"]

@@ -1,4 +1,4 @@
-"""Dissemination reports by organisations, their verification, and the reach pages."""
+"""Dissemination reports: organisations report, edit and delete them; staff verify or reject them."""
 
 from __future__ import annotations
 
@@ -6,27 +6,24 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consortium import transaction
-from consortium.db import db, utcnow
-from consortium.forms import PostForm, first_submission, remember_result
+from consortium.db import db
+from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import current_language
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, can, public, require
+from consortium.permissions import Permission, can, require, visible_or_404
 from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services
-from trainings.forms import (
-    ReportForm,
-)
-from trainings.models import (
-    DisseminationReport,
-    Training,
-    TrainingState,
-)
+from trainings.forms import RejectReportForm, ReportForm, ReportListForm
+from trainings.models import DisseminationReport, ReportStatus
 from trainings.views import bp
+
+REPORT_FIELDS = ("held_on", "country", "language", "audience_kind", "participants", "topics", "notes")
 
 
 def _reporting_organisations(user: User) -> list[Organisation]:
@@ -35,9 +32,30 @@ def _reporting_organisations(user: User) -> list[Organisation]:
     ]
 
 
+def _report_form(organisations, **kwargs) -> ReportForm:
+    today = datetime.now(get_timezone()).date()  # the reporter's today, in their time zone
+    return ReportForm(
+        organisations=organisations,
+        date_error=lambda organisation_id, held_on: services.report_date_error(
+            organisation_id, held_on, today
+        ),
+        **kwargs,
+    )
+
+
+def _report_fields(form: ReportForm) -> dict:
+    fields = {name: getattr(form, name).data for name in REPORT_FIELDS}
+    fields["topics"] = fields["topics"] or []
+    fields["notes"] = fields["notes"] or ""
+    fields["resources"] = form.resource_list()
+    return fields
+
+
 @bp.route("/trainings/reports")
 @require()
 def reports():
+    filters = ReportListForm(request.args)
+    filters.validate()
     query = sa.select(DisseminationReport).order_by(
         DisseminationReport.held_on.desc(), DisseminationReport.id
     )
@@ -45,9 +63,21 @@ def reports():
         query = query.where(
             DisseminationReport.organisation_id.in_([m.organisation_id for m in current_user.memberships])
         )
+    status = filters.status.data
+    if status == ReportStatus.VERIFIED:
+        query = query.where(DisseminationReport.verified_at.is_not(None))
+    elif status == ReportStatus.REJECTED:
+        query = query.where(
+            DisseminationReport.verified_at.is_(None), DisseminationReport.rejected_at.is_not(None)
+        )
+    elif status == ReportStatus.PENDING:
+        query = query.where(
+            DisseminationReport.verified_at.is_(None), DisseminationReport.rejected_at.is_(None)
+        )
     return render_template(
         "trainings/reports.html",
         reports=db.session.scalars(query.limit(500)).all(),
+        filters=filters,
         may_report=bool(_reporting_organisations(current_person())),
         post_form=PostForm(),
     )
@@ -57,9 +87,10 @@ def reports():
 @require()
 def new_report():
     organisations = _reporting_organisations(current_person())
-    if not organisations:
-        abort(403)
-    form = ReportForm(organisations=organisations)
+    if not organisations:  # say why, and what to do, instead of a bare "Access denied"
+        memberships = current_person().memberships
+        return render_template("trainings/report_not_yet.html", has_organisation=bool(memberships)), 403
+    form = _report_form(organisations)
     if request.method == "GET":
         form.country.data = organisations[0].country
         form.language.data = current_language()
@@ -69,22 +100,61 @@ def new_report():
             earlier = first_submission(form)
             if earlier is not None:
                 return redirect(earlier.result_url or url_for("trainings.reports"))
-            services.create_report(
-                organisation,
-                by=current_person(),
-                held_on=form.held_on.data,
-                country=form.country.data,
-                language=form.language.data,
-                audience_kind=form.audience_kind.data,
-                participants=form.participants.data,
-                topics=form.topics.data or [],
-                resources=form.resource_list(),
-                notes=form.notes.data or "",
-            )
+            services.create_report(organisation, by=current_person(), **_report_fields(form))
             remember_result(form, url_for("trainings.reports"))
         flash(_("Thank you: the report was saved. Staff will verify it."), "success")
         return redirect(url_for("trainings.reports"))
-    return render_template("trainings/report_form.html", form=form)
+    return render_template("trainings/report_form.html", form=form, report=None)
+
+
+def _editable(report_id: int) -> DisseminationReport:
+    report = visible_or_404(DisseminationReport, report_id, Permission.TRAININGS_REPORT_EDIT)
+    if report.is_verified:
+        flash(_("This report is verified: it can no longer be changed."), "error")
+        abort(redirect(url_for("trainings.reports")))
+    return report
+
+
+@bp.route("/trainings/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@require()
+def edit_report(report_id: int):
+    report = _editable(report_id)
+    form = _report_form([report.organisation], obj=report)
+    if request.method == "GET":
+        form.resources.data = "\n".join(
+            " | ".join(part for part in (r.get("title", ""), r.get("url", "")) if part)
+            for r in report.resources
+        )
+        form.version.data = report.version
+    if form.validate_on_submit():
+        fields = _report_fields(form)
+        try:
+            newer = save_edit(
+                form, report, lambda: services.update_report(report, by=current_person(), **fields)
+            )
+        except services.ReportLocked as error:
+            flash(error.message, "error")
+            return redirect(url_for("trainings.reports"))
+        if newer is not None:
+            form.version.data = newer.version
+            flash(
+                _("Someone else saved this report while you were editing. Check it and save again."), "error"
+            )
+            return render_template("trainings/report_form.html", form=form, report=newer), 409
+        flash(_("The report was saved. Staff will verify it."), "success")
+        return redirect(url_for("trainings.reports"))
+    return render_template("trainings/report_form.html", form=form, report=report, post_form=PostForm())
+
+
+@bp.route("/trainings/reports/<int:report_id>/delete", methods=["POST"])
+@require()
+def delete_report(report_id: int):
+    report = _editable(report_id)
+    if PostForm().validate_on_submit():
+        with transaction.action():
+            services.delete_report(report, by=current_person())
+        flash(_("The report was deleted."), "success")
+    return redirect(url_for("trainings.reports"))
 
 
 @bp.route("/trainings/reports/<int:report_id>/verify", methods=["POST"])
@@ -100,30 +170,20 @@ def verify_report(report_id: int):
     return redirect(url_for("trainings.reports"))
 
 
-@bp.route("/trainings/reach")
-@public
-def reach():
-    return render_template("trainings/reach.html", reach=services.reach(verified_only=True), staff_view=False)
-
-
-@bp.route("/trainings/reach/staff")
-@require(Permission.STAFF_DASHBOARD)
-def dashboard():
-    upcoming = db.session.scalars(
-        sa.select(Training)
-        .where(Training.state != TrainingState.CANCELLED, Training.starts_at > utcnow())
-        .order_by(Training.starts_at)
-        .limit(20)
-    ).all()
-    unverified = db.session.scalar(
-        sa.select(sa.func.count()).where(DisseminationReport.verified_at.is_(None))
-    )
-    return render_template(
-        "trainings/reach.html",
-        reach=services.reach(verified_only=False),
-        staff_view=True,
-        upcoming=upcoming,
-        unverified=unverified,
-        language=current_language(),
-        now=datetime.now,
+@bp.route("/trainings/reports/<int:report_id>/reject", methods=["GET", "POST"])
+@require(Permission.TRAININGS_MANAGE)
+def reject_report(report_id: int):
+    report = db.session.get(DisseminationReport, report_id)
+    if report is None:
+        abort(404)
+    if report.is_verified:
+        return redirect(url_for("trainings.reports"))
+    form = RejectReportForm()
+    if form.validate_on_submit():
+        with transaction.action():
+            services.reject_report(report, reason=form.reason.data.strip(), by=current_person())
+        flash(_("The report is rejected; the organisation can correct it."), "success")
+        return redirect(url_for("trainings.reports"))
+    return render_template("trainings/report_reject.html", report=report, form=form), (
+        422 if form.errors else 200
     )

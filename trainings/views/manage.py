@@ -98,7 +98,7 @@ def create():
 @require(Permission.TRAININGS_MANAGE)
 def edit(training_id: int):
     training = visible_or_404(Training, training_id, Permission.TRAININGS_VIEW)
-    form = TrainingForm(obj=training, organisers=_organisers())
+    form = TrainingForm(obj=training, organisers=_organisers(), existing_sessions=training.sessions)
     if request.method == "GET":
         _fill(form, training)
     if form.validate_on_submit():

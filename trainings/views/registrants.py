@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 
 from consortium import transaction
 from consortium.csvexport import csv_response
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.forms import PostForm
 from consortium.i18n import current_language
 from consortium.inputs import parse_id
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, require, visible_or_404
 from consortium.reference.countries import country_name
+from consortium.sqlfunctions import contains_folded
 from consortium.users import current_person
 from consortium.users.models import User
 from trainings import services
@@ -40,6 +41,7 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
         .options(
             sa.orm.contains_eager(Registration.user),
             sa.orm.contains_eager(Registration.organisation),
+            sa.orm.selectinload(Registration.certificate),
         )
         .order_by(Registration.created_at, Registration.id)
     )
@@ -47,10 +49,18 @@ def _registrants_query(training: Training, filters: RegistrantFilterForm):
         query = query.where(Registration.state == filters.state.data)
     if filters.country.data:
         query = query.where(Organisation.country == filters.country.data)
-    if filters.q.data:
-        like = f"%{filters.q.data.strip()}%"
-        query = query.where(sa.or_(User.name.ilike(like), Organisation.name.ilike(like)))
+    if filters.q.data and filters.q.data.strip():
+        query = query.where(_matching(filters.q.data.strip()))
     return query
+
+
+def _matching(text: str):
+    """A person's name or e-mail, or their organisation's name, ignoring case and accents."""
+    return sa.or_(
+        contains_folded(User.name, text),
+        contains_folded(User.email, text),
+        contains_folded(Organisation.name, text),
+    )
 
 
 @bp.route("/trainings/<int:training_id>/registrations")
@@ -146,11 +156,12 @@ def checkin(training_id: int, session_id: int):
         sa.select(Registration)
         .where(Registration.training_id == training.id, Registration.state == RegistrationState.CONFIRMED)
         .join(User, User.id == Registration.user_id)
-        .options(sa.orm.contains_eager(Registration.user), sa.orm.joinedload(Registration.organisation))
-        .order_by(User.name)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .options(sa.orm.contains_eager(Registration.user), sa.orm.contains_eager(Registration.organisation))
+        .order_by(User.name, Registration.id)
     )
     if search:
-        query = query.where(User.name.ilike(f"%{search}%"))
+        query = query.where(_matching(search))
     registrations = db.session.scalars(query).all()
     present = set(
         db.session.scalars(sa.select(Attendance.registration_id).where(Attendance.session_id == session.id))
@@ -162,6 +173,7 @@ def checkin(training_id: int, session_id: int):
         registrations=registrations,
         present=present,
         search=search,
+        started=session.starts_at <= utcnow(),
         language=current_language(),
     )
 
@@ -181,10 +193,13 @@ def mark(training_id: int, session_id: int, registration_id: int):
     ):
         abort(404)
     if PostForm().validate_on_submit():
-        with transaction.action():
-            services.set_attendance(
-                registration, session, request.form.get("present") == "1", by=current_person()
-            )
+        try:
+            with transaction.action():
+                services.set_attendance(
+                    registration, session, request.form.get("present") == "1", by=current_person()
+                )
+        except services.AttendanceNotOpen as error:
+            flash(error.message, "error")
     return redirect(
         url_for("trainings.checkin", training_id=training.id, session_id=session.id) + f"#r{registration.id}"
     )

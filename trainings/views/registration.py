@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,11 +19,13 @@ from consortium.users.models import User
 from trainings import services
 from trainings.forms import (
     RegistrationForm,
+    RevokeForm,
 )
 from trainings.models import (
     Certificate,
     Registration,
     RegistrationState,
+    Revocation,
     Training,
 )
 from trainings.views import bp
@@ -117,14 +120,53 @@ def _state_message(registration: Registration, person: User, user: User) -> str:
     return _("Registration received for %(name)s; staff will review it.", name=name)
 
 
-@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @require()
 def cancel_registration(registration_id: int):
+    """GET asks "are you sure?" (a page, so it works without JavaScript); POST cancels, holding the seat."""
+    registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
+    back = url_for("trainings.detail", training_id=registration.training_id)
+    if not registration.is_active:
+        return redirect(back)
+    form = PostForm()
+    if form.validate_on_submit():
+        with transaction.action():
+            services.cancel_registration(registration, by=current_person(), hold=True)
+        if registration.seat_held_until is not None:
+            flash(
+                _(
+                    "The registration was cancelled. Changed your mind? You can undo until %(time)s.",
+                    time=format_time(registration.seat_held_until, "short"),
+                ),
+                "success",
+            )
+        else:
+            flash(_("The registration was cancelled."), "success")
+        return redirect(back)
+    return render_template(
+        "trainings/cancel.html",
+        registration=registration,
+        form=form,
+        minutes=int(services.UNDO_WINDOW.total_seconds() // 60),
+        language=current_language(),
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/undo-cancel", methods=["POST"])
+@require()
+def undo_cancel(registration_id: int):
     registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
     if PostForm().validate_on_submit():
-        with transaction.action():
-            services.cancel_registration(registration, by=current_person())
-        flash(_("The registration was cancelled."), "success")
+        try:
+            with transaction.action():
+                undone = services.undo_cancel(registration, by=current_person())
+        except services.RegistrationError as error:
+            flash(error.message, "error")
+        else:
+            if undone:
+                flash(_("Undone: your place is confirmed again."), "success")
+            else:
+                flash(_("It is too late to undo: the seat went to the next person in line."), "error")
     return redirect(url_for("trainings.detail", training_id=registration.training_id))
 
 
@@ -155,7 +197,7 @@ def mine():
 @require()
 def certificate(registration_id: int):
     registration = visible_or_404(Registration, registration_id, Permission.TRAININGS_REGISTRATION_MANAGE)
-    if registration.certificate is None:
+    if registration.certificate is None or registration.certificate.is_revoked:
         abort(404)
     pdf = services.certificate_pdf(registration.certificate)
     return Response(
@@ -167,10 +209,8 @@ def certificate(registration_id: int):
     )
 
 
-@bp.route("/certificates/<code>")
-@public
-def verify_certificate(code: str):
-    found = db.session.scalar(
+def _certificate(code: str) -> Certificate | None:
+    return db.session.scalar(
         sa.select(Certificate)
         .where(Certificate.code == code.strip().upper())
         .options(
@@ -178,7 +218,41 @@ def verify_certificate(code: str):
             sa.orm.joinedload(Certificate.registration).joinedload(Registration.training),
         )
     )
-    status = 200 if found else 404
+
+
+@bp.route("/certificates/<code>")
+@public
+def verify_certificate(code: str):
+    """Genuine, revoked (when and why) or unknown: the page a certificate's QR code opens."""
+    found = _certificate(code)
     return render_template(
-        "trainings/certificate.html", certificate=found, code=code, language=current_language()
-    ), status
+        "trainings/certificate.html",
+        certificate=found,
+        code=code,
+        form=RevokeForm(),
+        language=current_language(),
+    ), (200 if found else 404)
+
+
+@bp.route("/certificates/<code>/revoke", methods=["POST"])
+@require(Permission.TRAININGS_MANAGE)
+def revoke_certificate(code: str):
+    certificate = _certificate(code)
+    if certificate is None:
+        abort(404)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "trainings/certificate.html",
+            certificate=certificate,
+            code=code,
+            form=form,
+            language=current_language(),
+        ), 422
+    if not certificate.is_revoked:
+        with transaction.action():
+            services.revoke(
+                certificate, Revocation.STAFF_DECISION, by=current_person(), reason=form.reason.data.strip()
+            )
+        flash(_("The certificate is revoked; its check page says so."), "success")
+    return redirect(url_for("trainings.verify_certificate", code=certificate.code))

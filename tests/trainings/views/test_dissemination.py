@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from consortium.db import utcnow
@@ -34,7 +36,7 @@ def test_completed_organisation_reports_and_staff_verify(client, db, login_as, s
         "/trainings/reports/new",
         {
             "organisation_id": organisation.id,
-            "held_on": "2026-10-01",
+            "held_on": (utcnow() - timedelta(days=5)).date().isoformat(),
             "country": "PE",
             "language": "es",
             "audience_kind": "community",
@@ -63,11 +65,14 @@ def test_completed_organisation_reports_and_staff_verify(client, db, login_as, s
     assert ">40<" in public and "<svg" in public
 
 
-def test_member_without_a_completed_training_cannot_report(client, db, login_as):
+def test_member_without_a_completed_training_is_told_what_to_do_next(client, db, login_as):
     person = make_member()
     db.session.commit()
     login_as(person)
-    assert client.get("/trainings/reports/new").status_code == 403
+    response = client.get("/trainings/reports/new")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "What to do next" in html and 'href="/trainings"' in html and "Access denied" not in html
 
 
 def test_reach_counts_trainings_people_and_attendance(client, db, login_as, staff):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from consortium.db import utcnow
 from consortium.mail import deliver_pending
 from tests.conftest import hidden_fields
 from tests.factories import OrganisationFactory
@@ -19,6 +22,7 @@ from trainings.models import (
     RegistrationState,
     Training,
 )
+from trainings.services import UNDO_WINDOW
 
 
 @pytest.fixture
@@ -67,8 +71,8 @@ def test_staff_approval_keeps_registrations_pending_until_approved(
     assert any("was not accepted" in s for s in kinds) and any("A place opened up" in s for s in kinds)
 
 
-def test_cancelling_promotes_the_first_waitlisted_and_tells_them(
-    client, db, register, login_as, csrf_token, smtp
+def test_cancelling_promotes_the_first_waitlisted_once_the_undo_window_ends(
+    client, db, register, login_as, submit, smtp
 ):
     training = make_training(capacity=1, title={"es": "Taller", "pt_BR": "Oficina", "en": "Workshop"})
     first = make_member(locale="es")
@@ -81,16 +85,19 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(
     smtp.clear()
     login_as(first)
     registration = registration_of(training, first)
-    action = f"/registrations/{registration.id}/cancel"
-    response = client.post(
-        action, data=hidden_fields(client.get("/trainings/mine").get_data(as_text=True), action)
-    )
+    response = submit(f"/registrations/{registration.id}/cancel", {})
     assert response.status_code == 302
     assert registration_of(training, first).state is RegistrationState.CANCELLED
+    assert registration_of(training, second).state is RegistrationState.WAITLISTED  # the seat is held
+    with time_machine.travel(utcnow() + UNDO_WINDOW + timedelta(seconds=1)):
+        assert (
+            "Released 1 seats"
+            in client.application.test_cli_runner().invoke(args=["trainings", "release-seats"]).output
+        )
+        deliver_pending()
     assert registration_of(training, second).state is RegistrationState.CONFIRMED
     assert registration_of(training, third).state is RegistrationState.WAITLISTED
     assert db.session.get(Training, training.id).confirmed_count == 1
-    deliver_pending()
     by_recipient = {m["To"].addresses[0].addr_spec: m for m in smtp}
     promoted = by_recipient[second.email]
     assert "Oficina" in promoted["Subject"]
@@ -166,7 +173,7 @@ def _check_in(client, training, session, registration, present=True):
     return client.post(action, data={**hidden_fields(page, action), "present": "1" if present else "0"})
 
 
-def test_check_in_marks_attendance_and_completion_issues_a_certificate(
+def test_check_in_marks_attendance_and_the_certificate_follows_after_the_end(
     client, db, login_as, staff, register, mail_outbox
 ):
     training = make_training(sessions=2, completion_percent=50)
@@ -174,20 +181,22 @@ def test_check_in_marks_attendance_and_completion_issues_a_certificate(
     db.session.commit()
     register(training, person)
     registration = registration_of(training, person)
-    login_as(staff)
-    response = _check_in(client, training, training.sessions[0], registration)
-    assert response.status_code == 302
-    db.session.expire_all()
-    registration = registration_of(training, person)
-    assert registration.completed_at is not None and registration.certificate is not None
-    html = client.get(f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in").get_data(
-        as_text=True
-    )
-    assert "1 de 1 presentes" in html
-    _check_in(client, training, training.sessions[0], registration, present=False)
-    registration = registration_of(training, person)
-    assert registration.completed_at is None and registration.certificate is None
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+    first = training.sessions[0]
+    with time_machine.travel(first.starts_at + timedelta(minutes=5), tick=False):
+        login_as(staff)
+        response = _check_in(client, training, first, registration)
+        assert response.status_code == 302
+        registration = registration_of(training, person)
+        assert registration.completed_at is None and registration.certificate is None  # not over yet
+        html = client.get(f"/trainings/{training.id}/sessions/{first.id}/check-in").get_data(as_text=True)
+        assert "1 de 1 presentes" in html
+        _check_in(client, training, first, registration, present=False)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+    with time_machine.travel(training.ends_at + timedelta(minutes=5), tick=False):
+        login_as(staff)
+        _check_in(client, training, first, registration)
+        registration = registration_of(training, person)
+        assert registration.completed_at is not None and registration.certificate is not None
 
 
 def test_seats_per_organisation_send_the_extra_colleague_to_the_waiting_list(
@@ -221,13 +230,23 @@ def test_staff_cancel_frees_the_seat_for_the_waiting_list(client, one_seat_taken
     assert registration_of(training, second).state is RegistrationState.CONFIRMED
 
 
-def test_only_confirmed_people_can_be_checked_in(client, db, one_seat_taken):
-    training, first, second = one_seat_taken()
-    url = f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in"
-    fields = hidden_fields(
-        client.get(url).get_data(as_text=True), f"{url}/{registration_of(training, first).id}"
-    )
-    response = client.post(f"{url}/{registration_of(training, second).id}", data={**fields, "present": "1"})
+def test_only_confirmed_people_can_be_checked_in(client, db, login_as, staff, register, mail_outbox):
+    from tests.conftest import hidden_fields
+
+    training = make_training(capacity=1)
+    first, second = make_member(), make_member()
+    db.session.commit()
+    register(training, first)
+    register(training, second)
+    with time_machine.travel(training.sessions[0].starts_at, tick=False):
+        login_as(staff)
+        url = f"/trainings/{training.id}/sessions/{training.sessions[0].id}/check-in"
+        fields = hidden_fields(
+            client.get(url).get_data(as_text=True), f"{url}/{registration_of(training, first).id}"
+        )
+        response = client.post(
+            f"{url}/{registration_of(training, second).id}", data={**fields, "present": "1"}
+        )
     assert response.status_code == 404
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
@@ -249,8 +268,9 @@ def test_certificate_pdf_and_public_check(client, db, login_as, staff, register,
     db.session.commit()
     register(training, person)
     registration = registration_of(training, person)
-    login_as(staff)
-    _check_in(client, training, training.sessions[0], registration)
+    with time_machine.travel(training.ends_at + timedelta(minutes=5), tick=False):
+        login_as(staff)
+        _check_in(client, training, training.sessions[0], registration)
     code = db.session.scalar(sa.select(Certificate.code))
     participant_client = client.application.test_client()
     login_as(person, on=participant_client)
