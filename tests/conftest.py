@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import os
 import re
+import shutil
 import socket
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,7 +108,7 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _app_context(app):
-    """Each test runs in an app context and leaves empty tables and fresh rate limits behind."""
+    """Each test runs in an app context and leaves empty tables, fresh rate limits and no noted counts."""
     with app.app_context():
         yield
         _db.session.rollback()
@@ -116,6 +117,8 @@ def _app_context(app):
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+        # Ids start again in the next test: a download noted here must not count for its row there.
+        shutil.rmtree(app.config["COUNTERS_FOLDER"], ignore_errors=True)
 
 
 @pytest.fixture
