@@ -5,8 +5,9 @@ from flask import Flask
 from consortium import demo as kernel_demo
 from consortium import extensions, personal_data
 from consortium import seed as kernel_seed
+from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
-from safeguards import demo, privacy, seed
+from safeguards import audit_labels, demo, privacy, seed
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
@@ -15,6 +16,7 @@ from safeguards.views import bp
 
 
 def init_app(app: Flask) -> None:
+    register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
     app.register_blueprint(bp)

@@ -18,7 +18,7 @@ from flask_babel import format_decimal
 
 from consortium import archives, transaction
 from consortium.db import db, utcnow
-from consortium.i18n import LANGUAGES
+from consortium.i18n import LANGUAGES, language_name
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import (
     FACET_COUNTRY,
@@ -251,7 +251,7 @@ def assign_translator(version: ResourceVersion, translator, *, by) -> None:
             to_name=translator.name,
             locale=translator.locale,
             title=original.title if original else version.title,
-            language=LANGUAGES[version.language],
+            language=language_name(version.language, translator.locale),
             url=current_app.config["PUBLIC_URL"].rstrip("/")
             + url_for("library.edit_version", resource_id=version.resource_id, lang=version.language),
         )

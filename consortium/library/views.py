@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consortium import pagination, transaction
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
-from consortium.i18n import LANGUAGES, current_language
+from consortium.i18n import LANGUAGES, current_language, language_label, language_name
 from consortium.library import search, services
 from consortium.library.forms import (
     AssignForm,
@@ -168,7 +168,7 @@ def request_translation(resource_id: int):
             _(
                 "Thank you: we counted your request for a %(language)s version. The most requested "
                 "translations are done first.",
-                language=LANGUAGES[language],
+                language=language_name(language),
             ),
             "success",
         )
@@ -367,7 +367,7 @@ def edit_version(resource_id: int, lang: str):
             saved_by_someone_else = save_edit(form, version, lambda: _save_version(form, found, lang))
         if saved_by_someone_else is not None:
             return _version_conflict(form, saved_by_someone_else.resource, saved_by_someone_else, lang)
-        flash(_("The %(language)s version was saved.", language=LANGUAGES[lang]), "success")
+        flash(_("The %(language)s version was saved.", language=language_label(lang)), "success")
         return redirect(url_for("library.edit_version", resource_id=resource_id, lang=lang))
     return _version_page(form, found, version, lang)
 
@@ -603,8 +603,8 @@ def library_body(text: str) -> Markup:
 
 
 @bp.app_template_filter("library_language_name")
-def language_name(code: str) -> str:
-    return LANGUAGES.get(code, code)
+def library_language_name(code: str) -> str:
+    return language_label(code)
 
 
 @bp.app_template_filter("library_dpi_system")

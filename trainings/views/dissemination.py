@@ -56,7 +56,14 @@ def reports():
 def new_report():
     organisations = _reporting_organisations(current_person())
     if not organisations:
-        abort(403)
+        abort(
+            403,
+            _(
+                "Only an organisation whose people completed one of the consortium's trainings can report "
+                "the trainings it gave in turn. Register your people for a training in the catalogue; once "
+                "one of them completes it, come back here."
+            ),
+        )
     form = ReportForm(organisations=organisations)
     if request.method == "GET":
         form.country.data = organisations[0].country
