@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_date, format_decimal, format_percent
 
 from consortium import dates
@@ -39,6 +39,14 @@ def when(value: datetime | None, format: str = "medium", zone: str | None = None
     return _STYLES.get(format, dates.moment)(value, zone)
 
 
+def zone_named(now: bool = False) -> bool:
+    """Whether this page already said which zone its times are in (``macros/time.html``); the footer
+    says it only on pages that did not, so a page names its zone once."""
+    if now:
+        g.zone_named = True
+    return g.get("zone_named", False)
+
+
 def init_app(app: Flask) -> None:
     # Templates call gettext dozens of times per page: a cached catalogue per language halves the
     # cost of rendering a page (measured with make bench). Formatting stays Jinja's (newstyle).
@@ -52,6 +60,7 @@ def init_app(app: Flask) -> None:
         viewer_timezone=select_timezone,
         visitor_zone=visitor_zone,
         zone_name=zone_name,
+        zone_named=zone_named,
         language_name=language_name,
         language_label=language_label,
         localised=localised,

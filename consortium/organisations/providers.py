@@ -30,10 +30,12 @@ def to_verify(user) -> list[WorkItem]:
     ]
 
 
-def my_organisations(user) -> Section:
+def my_organisations(user) -> Section | None:
     memberships = db.session.scalars(
         sa.select(Membership).where(Membership.user_id == user.id).order_by(Membership.created_at)
     ).all()  # the organisation comes joined (Membership.organisation is lazy="joined")
+    if not memberships and user.is_staff:
+        return None  # staff need not belong to one: no nudge to register an organisation
     return Section(
         title=_("My organisations"),
         entries=[
