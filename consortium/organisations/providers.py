@@ -9,7 +9,7 @@ from flask import url_for
 from consortium.db import db, utcnow
 from consortium.i18n import fast_gettext as _
 from consortium.organisations.countries import country_name
-from consortium.organisations.models import Invitation, Membership, Organisation
+from consortium.organisations.models import Invitation, Organisation
 from consortium.permissions import Permission, role_grants
 from consortium.worklist import Entry, Section, WorkItem
 
@@ -31,9 +31,9 @@ def to_verify(user) -> list[WorkItem]:
 
 
 def my_organisations(user) -> Section | None:
-    memberships = db.session.scalars(
-        sa.select(Membership).where(Membership.user_id == user.id).order_by(Membership.created_at)
-    ).all()  # the organisation comes joined (Membership.organisation is lazy="joined")
+    # The user's memberships are often loaded already (their organisation's time zone); the organisation
+    # comes joined (Membership.organisation is lazy="joined").
+    memberships = sorted(user.memberships, key=lambda m: m.created_at)
     if not memberships and user.is_staff:
         return None  # staff need not belong to one: no nudge to register an organisation
     return Section(
