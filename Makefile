@@ -49,7 +49,7 @@ demo: migrate ## Load the demo data (idempotent)
 run: compile-translations demo ## Install, migrate, load demo data; serve on http://127.0.0.1:$(PORT) with the workers
 	@echo "Serving on http://127.0.0.1:$(PORT) (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"
 	@# The mail and counters workers run beside the server and stop with it (Ctrl-C stops all).
-	export CONSORTIUM_ENV=development CONSORTIUM_PUBLIC_URL=http://127.0.0.1:$(PORT); \
+	export CONSORTIUM_ENV=development CONSORTIUM_PUBLIC_URL=$${CONSORTIUM_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) mail worker & worker=$$!; $(FLASK) counters flush --every 10 >/dev/null & counter=$$!; \
 	trap 'kill $$worker $$counter 2>/dev/null; wait $$worker $$counter' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

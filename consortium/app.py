@@ -31,7 +31,8 @@ from consortium import (
     users,
 )
 from consortium.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-from consortium.i18n import select_locale, select_timezone
+from consortium.i18n import select_locale
+from consortium.timezones import select_timezone
 
 FEATURES = (library, trainings, safeguards)
 

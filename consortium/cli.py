@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from consortium import counters, demo, seed, transaction
 from consortium.db import db
+from consortium.digest import digest_cli
 from consortium.organisations.models import Membership, Organisation, OrganisationRole
 from consortium.permissions import Role
 from consortium.users import services as user_services
@@ -94,5 +95,5 @@ def seed_bench(scale):
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bench_cli, counters.counters_cli):
+    for group in (users_cli, demo_cli, bench_cli, counters.counters_cli, digest_cli):
         app.cli.add_command(group)

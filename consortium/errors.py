@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: _l("The request could not be understood. Please go back, reload the page and try again."),
     401: _l("Please log in to continue."),
-    403: _l("You do not have permission to do this."),
+    403: _l("Your account is not allowed to do this: it needs a role or a membership you do not have."),
     404: _l("We could not find this page. It may have moved, or you may not have access to it."),
     405: _l("This address does not accept that kind of request."),
     409: _l("Someone else changed this in the meantime. Reload to see the latest version."),

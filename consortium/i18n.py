@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from zoneinfo import available_timezones
 
-from flask import current_app, g, has_app_context, request
+from babel.core import Locale
+from flask import current_app, has_app_context, request
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -40,14 +40,6 @@ def select_locale() -> str:
     )
 
 
-def select_timezone() -> str:
-    if "timezone" not in g:
-        g.timezone = "UTC"
-        if current_user and current_user.is_authenticated:
-            g.timezone = current_user.effective_timezone
-    return g.timezone
-
-
 def html_lang() -> str:
     """The BCP 47 tag for <html lang> ('pt-BR', not Babel's 'pt_BR')."""
     return str(get_locale()).replace("_", "-")
@@ -65,24 +57,33 @@ def localised(values: dict[str, str] | None, language: str | None = None) -> str
     return values.get(language) or values.get("es") or next(iter(values.values()), "")
 
 
-# The Americas first (most users live between UTC-3 and UTC-6), then places staff travel to; the full
-# IANA list would add 20 KB to every form that offers a zone.
-_PREFERRED_ZONES = ("America/", "UTC", "Europe/", "Africa/", "Asia/")
+def language_name(code: str | None, language: str | None = None) -> str:
+    """A language as the reader calls it, placed in a sentence: "Traducido del portugués",
+    "You are reading it in Spanish" (Spanish and Portuguese write language names in lower case).
 
-
-def language_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
-
-
-def timezone_choices() -> list[SelectChoice]:
-    return [SelectChoice(zone, zone.replace("_", " ")) for zone in _ordered_zones()]
+    ``LANGUAGES`` holds each language's own name, for the switcher only.
+    """
+    if not code:
+        return ""
+    return _language_name(code.replace("-", "_").split("_")[0], language or current_language())
 
 
 @functools.cache
-def _ordered_zones() -> tuple[str, ...]:
-    """Reading the zone database takes tens of milliseconds; it does not change while the app runs."""
-    zones = sorted(available_timezones() - {"localtime", "Factory"})
-    return tuple(zone for prefix in _PREFERRED_ZONES for zone in zones if zone.startswith(prefix))
+def _language_name(base: str, reader: str) -> str:
+    return Locale.parse(reader).languages.get(base, base)
+
+
+def language_label(code: str | None, language: str | None = None) -> str:
+    """The same name standing alone (a table cell, a choice): "Portugués", "Portuguese"."""
+    name = language_name(code, language)
+    return name[:1].upper() + name[1:]
+
+
+def language_choices(*, native: bool = False) -> list[SelectChoice]:
+    """Languages to pick from: in the reader's language, or (``native``) each in its own, as a switcher."""
+    if native:
+        return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
+    return [SelectChoice(code, LazyString(language_label, code)) for code in LANGUAGES]
 
 
 # Why not Flask-Babel's gettext: it finds the catalogue again on every call (domain, locale, directory

@@ -2,13 +2,14 @@
 
 Anonymous readers on slow phones make most of the traffic to the catalogue, the library and the home
 page, and those pages are the same for everyone who asks for the same address (scheme, host, path and
-query) in the same language; anonymous visitors have no time-zone choice (they read UTC), so the key
-holds nothing else. Links in pages come from ``PUBLIC_URL`` and other hosts are refused
-(``consortium.hosts``), so the host in the key is only a second guard. A page is stored only
-when it is a 200 HTML answer to an anonymous GET that embedded no CSRF token and left the session
-untouched, and it is served only to visitors without a signed-in session or pending messages. It
-lives ``PAGE_CACHE_SECONDS`` (10 by default; 0 turns the cache off), so an edit shows within seconds,
-as behind any HTTP cache. gunicorn's threaded workers share one cache, so a lock guards the dict.
+query) in the same language and time zone (the browser's, sent in a cookie by ``timezone.js``, or none
+yet: then the page carries that script), so the key holds nothing else. Links in pages come from
+``PUBLIC_URL`` and other hosts are refused (``consortium.hosts``), so the host in the key is only a
+second guard. A page is stored only when it is a 200 HTML answer to an anonymous GET that embedded no
+CSRF token and left the session untouched, and it is served only to visitors without a signed-in session
+or pending messages. It lives ``PAGE_CACHE_SECONDS`` (10 by default; 0 turns the cache off), so an edit
+shows within seconds, as behind any HTTP cache. gunicorn's threaded workers share one cache, so a lock
+guards the dict.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from flask import Flask, Response, g, request, session
 
 from consortium.i18n import select_locale
+from consortium.timezones import visitor_zone
 
 MAX_ENTRIES = 1024
 
@@ -63,7 +65,7 @@ def _cacheable_request() -> bool:
 
 def _key() -> tuple:
     """Everything a public page depends on; the query string is part of ``full_path``."""
-    return request.scheme, request.host, request.full_path, select_locale()
+    return request.scheme, request.host, request.full_path, select_locale(), visitor_zone()
 
 
 def init_app(app: Flask) -> None:

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     def cache_policy(response):
         if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
             if request.args.get("v"):  # fingerprinted URL: the content behind it never changes
+                response.cache_control.no_cache = None  # send_file's default, which would revalidate
                 response.cache_control.public = True
                 response.cache_control.max_age = 31536000
                 response.cache_control.immutable = True

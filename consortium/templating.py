@@ -3,41 +3,48 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, request
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_percent,
-    get_locale,
-)
+from flask import Flask, g, request
+from flask_babel import format_date, format_decimal, format_percent
 
+from consortium import dates
 from consortium.i18n import (
     LANGUAGES,
     current_language,
     fast_gettext,
     fast_ngettext,
     html_lang,
+    language_label,
+    language_name,
     localised,
-    select_timezone,
 )
 from consortium.mail import public_url
 from consortium.markdown import render_markdown
 from consortium.permissions import Permission, can
 from consortium.reference.countries import country_name
 from consortium.text import is_link
+from consortium.timezones import select_timezone, visitor_zone, zone_name
+
+_STYLES = {
+    "short": dates.short_moment,
+    "medium": dates.moment,
+    "long": dates.long_moment,
+    "full": dates.long_moment,
+}
 
 
 def when(value: datetime | None, format: str = "medium", zone: str | None = None) -> str:
-    """A moment in the viewer's time zone (or ``zone``), in their language."""
-    if value is None:
-        return ""
-    if zone:
-        return babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())
-    return format_datetime(value, format)
+    """A moment in the viewer's time zone (or ``zone``), in their language, in one of the styles of
+    ``consortium.dates`` (no seconds, no zone: the page names it once)."""
+    return _STYLES.get(format, dates.moment)(value, zone)
+
+
+def zone_named(now: bool = False) -> bool:
+    """Whether this page already said which zone its times are in (``macros/time.html``); the footer
+    says it only on pages that did not, so a page names its zone once."""
+    if now:
+        g.zone_named = True
+    return g.get("zone_named", False)
 
 
 def init_app(app: Flask) -> None:
@@ -51,12 +58,19 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
         current_language=current_language,
         viewer_timezone=select_timezone,
+        visitor_zone=visitor_zone,
+        zone_name=zone_name,
+        zone_named=zone_named,
+        language_name=language_name,
+        language_label=language_label,
         localised=localised,
         country_name=country_name,
         public_url=public_url,  # absolute links (canonical, feeds) never come from the request's host
     )
     app.jinja_env.filters.update(
         when=when,
+        span=dates.span,
+        iso=dates.iso,
         day=format_date,
         number=format_decimal,
         percent=format_percent,

@@ -1,14 +1,17 @@
-"""What waits for a person: a registry that features fill so the kernel's /home can list it.
+"""What waits for a person, and what is theirs: registries that features fill so the kernel's /home can
+list them without importing a feature.
 
-Each feature registers a provider at init_app; a provider answers for one signed-in user with the
-items that wait for them (submissions to review, reports to check, translations in review...).
-The kernel never imports a feature to count its work.
+Each feature registers providers at init_app, answering for one signed-in user:
+- ``register``: work waiting for them, as counts (submissions to review, reports to check...); staff's
+  queue on /home and the daily digest (``flask digest staff``) read it through ``waiting_for``;
+- ``register_section``: what is theirs, as a short list (registrations, certificates...), read through
+  ``sections_for``. A section provider runs one query whatever the user holds, so /home stays cheap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,14 +22,45 @@ class WorkItem:
     area: str = ""  # the feature's translated name, to group items on the page
 
 
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    url: str
+    detail: str = ""  # translated, e.g. "Fri, Dec 11, 2026, 3:00 PM · 2nd on the waiting list"
+    badge: str = ""  # a translated state, e.g. "Confirmed"
+    action: str = ""  # a translated button label: then ``url`` takes a POST (with CSRF) instead of a link
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str  # translated, e.g. "My registrations"
+    entries: list[Entry] = field(default_factory=list)
+    more_url: str = ""  # the feature's full list
+    empty: str = ""  # translated: what to do when there is nothing yet
+    empty_url: str = ""
+    order: int = 50  # lower comes first on the page
+
+
 Provider = Callable[[object], list[WorkItem]]
+SectionProvider = Callable[[object], Section | None]
 _providers: dict[str, Provider] = {}
+_section_providers: dict[str, SectionProvider] = {}
 
 
 def register(name: str, provider: Provider) -> None:
     _providers[name] = provider
 
 
+def register_section(name: str, provider: SectionProvider) -> None:
+    _section_providers[name] = provider
+
+
 def waiting_for(user) -> list[WorkItem]:
     """Every item that waits for ``user``, features in registration order; empty counts left out."""
     return [item for provider in _providers.values() for item in provider(user) if item.count]
+
+
+def sections_for(user) -> list[Section]:
+    """The sections of ``user``'s home, in their ``order``; a provider returns None to show nothing."""
+    sections = [section for provider in _section_providers.values() if (section := provider(user))]
+    return sorted(sections, key=lambda section: section.order)

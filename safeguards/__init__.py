@@ -5,8 +5,9 @@ from flask import Flask
 from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
+from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
-from safeguards import demo, privacy, seed, threads
+from safeguards import audit_labels, demo, privacy, seed, threads
 from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
@@ -18,6 +19,7 @@ from safeguards.views.framework import work_for as framework_work
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SAFEGUARDS_EVIDENCE_MAX_MB", 10)  # per evidence file
+    register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
     app.register_blueprint(bp)

@@ -28,11 +28,12 @@ from consortium.forms import (
     PlainText,
     SingleLine,
 )
-from consortium.i18n import LANGUAGES, language_choices, timezone_choices
+from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
 from consortium.reference.principles import principle_choices
 from consortium.text import WEB_SCHEMES, is_link
+from consortium.timezones import canonical_zone, main_zone, timezone_choices
 from trainings.models import (
     ApprovalMode,
     AudienceKind,
@@ -181,7 +182,10 @@ class TrainingForm(OnceForm):
         self.principles.choices = principle_choices()
         self.modality.choices = Modality.choices()
         self.country.choices = [SelectChoice("", _l("No country (online)")), *country_choices()]
-        self.timezone.choices = timezone_choices()
+        first = organisers[0] if organisers else None
+        if not self.timezone.data and first is not None:  # a new training starts in its organiser's zone
+            self.timezone.data = canonical_zone(first.timezone) or main_zone(first.country)
+        self.timezone.choices = timezone_choices(first.country if first else None, current=self.timezone.data)
         self.approval.choices = ApprovalMode.choices()
         self.organiser_id.choices = [SelectChoice(o.id, o.name) for o in organisers]
         self.parsed_sessions: list[tuple[datetime, datetime]] = []

@@ -1,5 +1,6 @@
 """What trainings offer the kernel's registries: suggestions of trainings for weak safeguards principles,
-and staff's work (disseminator reports to check) for ``consortium.worklist``.
+and staff's work (disseminator reports to check) and the registrations and certificates on a person's
+/home (``consortium.worklist``).
 
 (The personal-data keeper for ``consortium.personal_data`` lives in ``privacy.py``.)
 """
@@ -10,17 +11,29 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 
+from consortium.dates import moment
 from consortium.db import db, utcnow
 from consortium.i18n import current_language
 from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can
 from consortium.suggestions import Suggestion
-from consortium.worklist import WorkItem
-from trainings.models import ReportStatus, Training, TrainingState
+from consortium.worklist import Entry, Section, WorkItem
+from trainings.models import (
+    ACTIVE_STATES,
+    Certificate,
+    Registration,
+    RegistrationState,
+    ReportStatus,
+    Training,
+    TrainingState,
+)
 from trainings.services.dissemination import reports_to_check
 
 AREA = _l("Trainings")
+HOME_LIMIT = 10  # the full lists are a link away
 
 
 def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
@@ -64,3 +77,88 @@ def work_for(user) -> list[WorkItem]:
             area=str(AREA),
         )
     ]
+
+
+def _waitlist_position():
+    """A registration's place on its waiting list, as a correlated subquery: one query for the page."""
+    ahead = sa.orm.aliased(Registration)
+    return (
+        sa.select(sa.func.count() + 1)
+        .where(
+            ahead.training_id == Registration.training_id,
+            ahead.state == RegistrationState.WAITLISTED,
+            sa.or_(
+                ahead.waitlisted_at < Registration.waitlisted_at,
+                sa.and_(ahead.waitlisted_at == Registration.waitlisted_at, ahead.id < Registration.id),
+            ),
+        )
+        .scalar_subquery()
+    )
+
+
+def my_registrations(user) -> Section:
+    """The user's registrations for trainings that have not ended, with their waiting-list places."""
+    now = utcnow()
+    rows = db.session.execute(
+        sa.select(Registration, _waitlist_position())
+        .join(Registration.training)
+        .where(
+            Registration.user_id == user.id,
+            Registration.state.in_(ACTIVE_STATES),
+            sa.func.coalesce(Training.ends_at, Training.starts_at) >= now,
+        )
+        .options(sa.orm.contains_eager(Registration.training))
+        .order_by(Training.starts_at)
+        .limit(HOME_LIMIT)
+    ).all()
+    language = current_language()
+    entries = []
+    for registration, position in rows:
+        training = registration.training
+        detail = [moment(training.starts_at)] if training.starts_at else []
+        if registration.state is RegistrationState.WAITLISTED:
+            detail.append(_("place %(position)s on the waiting list", position=position))
+        entries.append(
+            Entry(
+                title=training.text("title", language)[0],
+                url=url_for("trainings.detail", training_id=training.id),
+                detail=" · ".join(detail),
+                badge=registration.state.label,
+            )
+        )
+    return Section(
+        title=_("My registrations"),
+        entries=entries,
+        more_url=url_for("trainings.mine"),
+        empty=_("You have no upcoming trainings. Find one in the catalogue."),
+        empty_url=url_for("trainings.index"),
+        order=20,
+    )
+
+
+def my_certificates(user) -> Section | None:
+    rows = db.session.scalars(
+        sa.select(Certificate)
+        .join(Certificate.registration)
+        .join(Registration.training)
+        .where(Registration.user_id == user.id)
+        .options(sa.orm.contains_eager(Certificate.registration).contains_eager(Registration.training))
+        .order_by(Certificate.issued_at.desc())
+        .limit(HOME_LIMIT)
+    ).all()
+    if not rows:
+        return None
+    language = current_language()
+    return Section(
+        title=_("My certificates"),
+        entries=[
+            Entry(
+                title=c.registration.training.text("title", language)[0],
+                url=url_for("trainings.certificate", registration_id=c.registration_id),
+                detail=_("Issued on %(date)s", date=format_date(c.issued_at, "medium")),
+            )
+            for c in rows
+        ],
+        more_url=url_for("trainings.mine"),
+        order=30,
+    )

@@ -4,12 +4,13 @@ from flask import Flask
 from sqlalchemy import event
 
 from consortium import signals
-from consortium.audit import recorder
+from consortium.audit import labels, recorder
 from consortium.audit.views import bp
 from consortium.db import db
 
 
 def init_app(app: Flask) -> None:
+    labels.register(actions=labels.KERNEL_ACTIONS, objects=labels.KERNEL_OBJECTS)
     app.register_blueprint(bp)
     # Every flush of every model is recorded, so no view can forget to audit a change.
     if not event.contains(db.session, "after_flush", recorder.record_flush):

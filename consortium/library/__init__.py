@@ -3,10 +3,11 @@ workflow and their attachments. ``init_app`` registers its pages, API, policy an
 
 from flask import Flask
 
-from consortium import counters, extensions, personal_data, suggestions
+from consortium import counters, extensions, personal_data, suggestions, worklist
 from consortium import demo as kernel_demo
 from consortium import seed as kernel_seed
-from consortium.library import demo, privacy, providers, seed, services
+from consortium.audit.labels import register as register_audit_labels
+from consortium.library import audit_labels, demo, notifications, privacy, providers, seed, services
 from consortium.library.api import blp as api_blp
 from consortium.library.models import ResourceVersion
 from consortium.library.policies import version_policy
@@ -15,6 +16,7 @@ from consortium.permissions import register_policy
 
 
 def init_app(app: Flask) -> None:
+    register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
     register_policy(ResourceVersion, version_policy)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
@@ -23,3 +25,5 @@ def init_app(app: Flask) -> None:
     suggestions.register("library", providers.suggest)
     personal_data.register("library", privacy.keeper)
     counters.register(services.DOWNLOADS, services.add_downloads)
+    worklist.register("library", providers.translations_in_review)
+    notifications.init_app()

@@ -1,4 +1,6 @@
-"""What the library offers the kernel's registries: resources suggested for weak safeguards principles.
+"""What the library offers the kernel's registries: resources suggested for weak safeguards principles
+(``consortium.suggestions``), and the translations waiting for review on staff's /home and daily digest
+(``consortium.worklist``; a translator's own version waits for someone else, so it is not counted).
 
 (The personal-data keeper for ``consortium.personal_data`` lives in ``privacy.py``.)
 """
@@ -12,10 +14,13 @@ from flask import url_for
 
 from consortium.db import db
 from consortium.i18n import current_language
+from consortium.i18n import fast_gettext as _
 from consortium.library import search
-from consortium.library.models import FACET_PRINCIPLE, Resource, ResourceTag, ResourceVersion
+from consortium.library.models import FACET_PRINCIPLE, Resource, ResourceTag, ResourceVersion, VersionStatus
+from consortium.permissions import Permission, role_grants
 from consortium.reference import principles
 from consortium.suggestions import Suggestion
+from consortium.worklist import WorkItem
 
 
 def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
@@ -49,4 +54,25 @@ def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
             detail=resource.kind.label,
         )
         for resource, version in rows
+    ]
+
+
+def translations_in_review(user) -> list[WorkItem]:
+    if not role_grants(user, Permission.LIBRARY_EDIT):
+        return []
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ResourceVersion)
+        .where(
+            ResourceVersion.status == VersionStatus.IN_REVIEW,
+            sa.or_(ResourceVersion.translator_id.is_(None), ResourceVersion.translator_id != user.id),
+        )
+    )
+    return [
+        WorkItem(
+            label=_("Translations to review"),
+            count=count or 0,
+            url=url_for("library.board", status=VersionStatus.IN_REVIEW.value),
+            area=_("Library"),
+        )
     ]

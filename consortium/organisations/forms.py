@@ -21,17 +21,23 @@ from consortium.forms import (
     SingleLine,
 )
 from consortium.i18n import lazy_gettext as _l
-from consortium.i18n import timezone_choices
 from consortium.organisations.models import FocusArea, OrganisationKind, OrganisationRole
 from consortium.reference.countries import country_choices
 from consortium.text import WEB_SCHEMES
+from consortium.timezones import main_zone, timezone_choices
 
 
 class OrganisationForm(OnceForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200), SingleLine()])
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120), SingleLine()])
-    timezone = SelectField(_l("Time zone"), validators=[DataRequired(REQUIRED)])
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[Optional()],
+        description=_l(
+            "Leave it on the first choice to use the main time zone of the organisation's country."
+        ),
+    )
     kind = SelectField(_l("Kind of organisation"), validators=[DataRequired(REQUIRED)])
     focus_areas = MultiCheckboxField(_l("Focus areas"), validators=[Optional()])
     website = URLField(
@@ -48,9 +54,19 @@ class OrganisationForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = {
+            str(_l("Default")): [SelectChoice("", _l("The country's main time zone"))],
+            **timezone_choices(self.country.data, current=self.timezone.data),
+        }
         self.kind.choices = [SelectChoice("", _l("Choose a kind")), *OrganisationKind.choices()]
         self.focus_areas.choices = FocusArea.choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.timezone.data:  # "the country's main time zone"
+            self.timezone.data = main_zone(self.country.data)
+        return True
 
 
 class InviteForm(OnceForm):

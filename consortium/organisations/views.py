@@ -245,3 +245,24 @@ def accept_invitation(token: str):
         flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
         return redirect(url_for("organisations.detail", slug=invitation.organisation.slug))
     return render_template("organisations/invitation.html", invitation=invitation, form=form)
+
+
+@bp.route("/invitations/<int:invitation_id>/accept", methods=["POST"])
+@require()
+def accept_my_invitation(invitation_id: int):
+    """Accept from /home: the invitation is to this account's own confirmed address, so no link needed."""
+    invitation = db.session.get(Invitation, invitation_id)
+    user = current_user._get_current_object()
+    if invitation is None or not services.may_accept(invitation, user):
+        abort(404)
+    form = PostForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with transaction.action():
+            services.accept_invitation(invitation, user)
+    except services.InvitationGone:
+        flash(_("This invitation is invalid, was withdrawn or already used, or has expired."), "error")
+        return redirect(url_for("main.my_home"))
+    flash(_("You joined %(name)s.", name=invitation.organisation.name), "success")
+    return redirect(url_for("organisations.detail", slug=invitation.organisation.slug))

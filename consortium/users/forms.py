@@ -5,8 +5,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from consortium.forms import REQUIRED, OnceForm, SingleLine
-from consortium.i18n import language_choices, timezone_choices
+from consortium.i18n import language_choices
 from consortium.i18n import lazy_gettext as _l
+from consortium.timezones import select_timezone, timezone_choices
 from consortium.users.passwords import password_problem
 
 
@@ -44,7 +45,7 @@ class SignupForm(OnceForm):
         description=_l("At least 10 characters. A phrase of several unrelated words is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
-    timezone = SelectField(_l("Time zone"), choices=[], default="America/Bogota")
+    timezone = SelectField(_l("Time zone"), choices=[])
     accept_terms = BooleanField(
         _l("I agree that the consortium stores my name and e-mail to run this platform."),
         validators=[DataRequired(_l("Please accept to continue."))],
@@ -53,6 +54,8 @@ class SignupForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+        if not self.timezone.data:
+            self.timezone.data = select_timezone()  # what the visitor's browser reported
 
 
 class LoginForm(FlaskForm):
@@ -98,12 +101,12 @@ class ChangePasswordForm(ResetPasswordForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=120), SingleLine()])
-    locale = SelectField(_l("Preferred language"), choices=language_choices())
+    locale = SelectField(_l("Preferred language"), choices=language_choices(native=True))
     timezone = SelectField(_l("Time zone"), choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = timezone_choices(current=self.timezone.data)
 
 
 class EnableTotpForm(FlaskForm):

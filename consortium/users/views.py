@@ -56,7 +56,7 @@ def finish_login(user: User, how: str, next_url: str):
     if user.needs_totp:
         flash(_("Staff accounts must use two-factor log-in. Set it up to continue."), "warning")
         return redirect(url_for("users.two_factor"))
-    return redirect(next_url or url_for("main.home"))
+    return redirect(next_url or url_for("main.my_home"))  # their own page, not the marketing one
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -64,7 +64,7 @@ def finish_login(user: User, how: str, next_url: str):
 @public
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(url_for("main.my_home"))
     form = SignupForm()
     if form.validate_on_submit():
         with transaction.action():
@@ -109,7 +109,7 @@ def verify_email(token: str):
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("main.home")))
+        return redirect(safe_next(url_for("main.my_home")))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)

@@ -112,3 +112,20 @@ def test_the_cache_is_safe_for_threads_sharing_it(monkeypatch):
     finally:
         sys.setswitchinterval(interval)
     assert not errors and len(cache._entries) <= 8
+
+
+def test_the_cache_keeps_one_page_per_time_zone(cached_app, db):
+    from tests.trainings.factories import make_training
+
+    training = make_training(timezone="America/Lima")
+    db.session.commit()
+    lima, tokyo, unknown = (cached_app.test_client() for _ in range(3))
+    lima.set_cookie("tz", "America/Lima")
+    tokyo.set_cookie("tz", "Asia/Tokyo")
+    path = f"/trainings/{training.id}"
+    lima_page = lima.get(path).get_data(as_text=True)
+    tokyo_page = tokyo.get(path).get_data(as_text=True)
+    guess_page = unknown.get(path).get_data(as_text=True)
+    assert "hora de Perú" in lima_page and "hora de Japón" in tokyo_page
+    assert "data-timezone-guess" in guess_page and "data-timezone-guess" not in lima_page
+    assert lima.get(path).get_data(as_text=True) == lima_page  # served from the cache, still Lima's

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from consortium import transaction
 from consortium.csvexport import csv_response
+from consortium.dates import iso
 from consortium.db import db, utcnow
 from consortium.forms import PostForm
 from consortium.i18n import current_language
@@ -115,7 +116,7 @@ def export(training_id: int):
         _("Organisation"),
         _("Country"),
         _("State"),
-        _("Registered"),
+        _("Registered (UTC)"),
         _("Motivation"),
         _("Accessibility needs"),
         _("Dietary needs"),
@@ -128,7 +129,7 @@ def export(training_id: int):
             r.organisation.name if r.organisation else "",
             country_name(r.organisation.country) if r.organisation else "",
             r.state.label,
-            r.created_at.isoformat(timespec="minutes"),
+            iso(r.created_at),  # ISO 8601 with its +00:00 offset: spreadsheets and scripts read the zone
             r.motivation,
             r.accessibility_needs,
             r.dietary_needs,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consortium.db import db, utcnow
-from consortium.i18n import LANGUAGES
+from consortium.i18n import language_name
 from consortium.i18n import lazy_gettext as _l
 from consortium.library.models import Resource, ResourceVersion, VersionStatus
 from consortium.library.services.errors import LibraryError, ReviewRequired, SameReviewer
@@ -27,7 +27,7 @@ def assign_translator(version: ResourceVersion, translator, *, by) -> None:
             to_name=translator.name,
             locale=translator.locale,
             title=original.title if original else version.title,
-            language=LANGUAGES[version.language],
+            language=language_name(version.language, translator.locale),
             url=public_url("library.edit_version", resource_id=version.resource_id, lang=version.language),
         )
     state_changed.send(

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from consortium.db import db, utcnow
-from consortium.i18n import LANGUAGES
+from consortium.i18n import language_label
 from consortium.library.models import OTHER_SYSTEMS, Topic, VersionStatus
 from consortium.markdown import render_markdown
 from consortium.reference.systems import system_name
@@ -52,8 +52,8 @@ def library_body(text: str) -> Markup:
 
 
 @bp.app_template_filter("library_language_name")
-def language_name(code: str) -> str:
-    return LANGUAGES.get(code, code)
+def library_language_name(code: str) -> str:
+    return language_label(code)
 
 
 @bp.app_template_filter("library_dpi_system")

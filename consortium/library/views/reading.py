@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from consortium import pagination, storage, transaction
 from consortium.db import db
-from consortium.i18n import LANGUAGES, current_language
+from consortium.i18n import current_language, language_name
 from consortium.library import search, services
 from consortium.library.forms import FilterForm, RequestTranslationForm
 from consortium.library.models import Attachment, Resource, ResourceVersion, VersionStatus
@@ -128,7 +128,7 @@ def request_translation(resource_id: int):
             _(
                 "Thank you: we counted your request for a %(language)s version. The most requested "
                 "translations are done first.",
-                language=LANGUAGES[language],
+                language=language_name(language),
             ),
             "success",
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consortium import pagination, transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, save_edit
-from consortium.i18n import LANGUAGES
+from consortium.i18n import language_label
 from consortium.library import services
 from consortium.library.forms import AssignForm, AttachmentForm, VersionForm
 from consortium.library.models import Resource, ResourceVersion
@@ -100,7 +100,7 @@ def edit_version(resource_id: int, lang: str):
                 "library/version_form.html",
                 **_version_context(saved.resource, saved, lang),
             )
-        flash(_("The %(language)s version was saved.", language=LANGUAGES[lang]), "success")
+        flash(_("The %(language)s version was saved.", language=language_label(lang)), "success")
         return redirect(url_for("library.edit_version", resource_id=resource_id, lang=lang))
     return _version_page(form, found, version, lang)
 

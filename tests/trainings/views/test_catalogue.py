@@ -73,8 +73,8 @@ def test_dates_are_shown_in_the_viewers_zone_and_language(client, db, login_as):
     db.session.commit()
     login_as(person)
     html = client.get(f"/trainings/{training.id}").get_data(as_text=True)
-    assert "Japan Standard Time" in html
-    assert "Local time at the training" in html
+    assert "Times are shown in Japan Time." in html and "Standard Time" not in html  # named once
+    assert "At the training: " in html and "(Colombia Time)" in html
 
 
 def test_training_shown_in_its_own_language_with_a_notice(client, db):
