@@ -19,7 +19,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from consortium.i18n import lazy_gettext as _l
-from consortium.organisations.countries import LAC_COUNTRY_CODES, country_name
+from consortium.reference.countries import LAC_COUNTRY_CODES, country_name
 
 TIMEZONE_COOKIE = "tz"
 _UTC_NAMES = frozenset(("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Zulu"))
