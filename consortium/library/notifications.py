@@ -29,6 +29,8 @@ def tell_requesters(version: ResourceVersion, *, action: str, **_details) -> Non
             TranslationRequest.language == version.language,
         )
     ).all()
+    if not rows:
+        return  # nobody asked (and a publication from the command line builds no link)
     url = public_url("library.read", lang=version.language, slug=version.slug)
     for request, reader in rows:
         if reader.is_active and not reader.is_deleted:

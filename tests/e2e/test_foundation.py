@@ -51,6 +51,6 @@ def test_log_in_works_without_javascript(browser, live_server, member):
     page.get_by_label("Correo electrónico").fill(member.email)
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
-    assert page.url == live_server + "/"
+    assert page.url == live_server + "/home"  # log-in lands on the person's own page
     assert page.get_by_role("link", name=member.name).is_visible()
     context.close()

@@ -50,7 +50,7 @@ def _login(page, live_server, user):
     page.get_by_label("Correo electrónico").fill(user.email)
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(live_server + "/home")
 
 
 def _saved(wizard) -> Answer:
