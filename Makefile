@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 PORT ?= 5000
 
 .PHONY: help run serve install install-test translations extract update-translations compile-translations \
-        migrate demo test test-sqlite test-postgresql lint browser bench clean
+        migrate demo test test-sqlite test-postgresql test-cluster lint browser nginx bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-22s %s\n", $$1, $$2}'
@@ -78,6 +78,16 @@ test-postgresql: install-test compile-translations
 	elif [ "$$CI" = "true" ]; then \
 	  echo "FAIL: CI=true requires PostgreSQL at $(PG_TEST_URL), which did not answer." >&2; exit 1; \
 	else echo "SKIPPED the PostgreSQL leg: nothing answers at $(PG_TEST_URL) (set PG_TEST_URL, or start PostgreSQL)."; fi
+
+nginx: ## Install Debian's nginx for the cluster test, where possible
+	@if command -v nginx >/dev/null; then echo "nginx: $$(command -v nginx)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else echo "No nginx and no root apt: install Debian's nginx package first." >&2; exit 1; fi
+
+test-cluster: install-test compile-translations nginx ## Two app hosts behind nginx in network namespaces (root)
+	@[ "$$(id -u)" = 0 ] || { echo "make test-cluster builds network namespaces: run it as root." >&2; exit 1; }
+	timeout 600 $(PY) -m tests.cluster
 
 bench: install-test compile-translations ## Benchmark pages against a bare Flask app under gunicorn (wrk)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }

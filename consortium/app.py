@@ -25,6 +25,7 @@ from consortium import (
     pagecache,
     privacy,
     security,
+    storage,
     templating,
     transaction,
     users,
@@ -63,6 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     users.init_app(app)
     organisations.init_app(app)
     privacy.init_app(app)
+    storage.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
     errors.init_app(app)

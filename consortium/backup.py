@@ -3,11 +3,14 @@
 An archive is a tar file with
 - ``database.dump`` (PostgreSQL: ``pg_dump`` in its custom format) or ``database.sqlite`` (SQLite: a copy
   made with SQLite's online backup API), each consistent while the site keeps running;
-- ``files/…``: every stored file under ``UPLOAD_FOLDER``;
+- ``files/<key>``: the bytes of every stored file kept in the folder (``consortium.storage``'s local
+  backend), checked against their recorded SHA-256 while they are archived; files kept in the database
+  are in the dump already;
 - ``manifest.json``: when and from which kind of database, each table's row count as the dump saw it, and
-  each file's SHA-256.
-A restore refuses a database that already has tables, and checks every count and checksum against the
-manifest before it says it is done, so a backup is known to restore, not hoped to.
+  every stored file's key and SHA-256, whichever backend holds it.
+A restore refuses a database that already has tables, and before it says it is done checks every count
+against the manifest and reads every stored file back (from the folder or the database) to compare its
+checksum, so a backup is known to restore, not hoped to.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from consortium import transaction
 from consortium.db import db, utcnow
+from consortium.storage import Backend, StoredFile, is_intact
 
 backup_cli = AppGroup("backup", help="Create and restore backups of the database and stored files.")
-CHUNK = 1024 * 1024
 
 
 class BackupError(click.ClickException):
@@ -51,14 +55,6 @@ def _libpq_url(url: sa.engine.URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _table_counts(connection) -> dict[str, int]:
     names = sa.inspect(connection).get_table_names()
     return {
@@ -67,14 +63,45 @@ def _table_counts(connection) -> dict[str, int]:
     }
 
 
-def _stored_files(folder: Path) -> dict[str, str]:
-    if not folder.is_dir():
-        return {}
-    return {
-        str(path.relative_to(folder)): _sha256(path)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.name.endswith(".part")  # an upload still arriving
-    }
+def _stored_files(connection) -> dict[str, tuple[str, str]]:
+    """key -> (backend, SHA-256) of every stored file, as the dump's snapshot has them."""
+    rows = connection.execute(sa.select(StoredFile.key, StoredFile.backend, StoredFile.sha256))
+    return {key: (str(backend), sha256) for key, backend, sha256 in rows}
+
+
+class _Hashing:
+    """A file read by tarfile, hashed on the way."""
+
+    def __init__(self, stream):
+        self.stream, self.digest = stream, hashlib.sha256()
+
+    def read(self, size=-1) -> bytes:
+        data = self.stream.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _archive_files(archive: tarfile.TarFile, folder: Path, files: dict[str, tuple[str, str]]) -> None:
+    problems = []
+    for key, (backend, sha256) in files.items():
+        if backend != Backend.LOCAL:
+            continue
+        path = folder / key
+        try:
+            with path.open("rb") as stream:
+                member = archive.gettarinfo(fileobj=stream, arcname=f"files/{key}")
+                hashing = _Hashing(stream)
+                archive.addfile(member, hashing)
+        except FileNotFoundError:
+            problems.append(f"{key}: missing")
+            continue
+        if hashing.digest.hexdigest() != sha256:
+            problems.append(f"{key}: checksum differs")
+    if problems:
+        raise BackupError(
+            "Stored files do not match their records (deleted meanwhile? run the backup again; "
+            "`flask storage verify` checks them all): " + "; ".join(problems)
+        )
 
 
 def create(output: Path) -> Outcome:
@@ -84,42 +111,45 @@ def create(output: Path) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="backup-") as work:
         work_dir = Path(work)
         if url.get_backend_name() == "postgresql":
-            dump, counts = work_dir / "database.dump", _dump_postgresql(url, work_dir / "database.dump")
+            dump = work_dir / "database.dump"
+            counts, files = _dump_postgresql(url, dump)
         else:
             dump = work_dir / "database.sqlite"
             _copy_sqlite(Path(url.database), dump)
             engine = sa.create_engine(f"sqlite:///{dump}", poolclass=sa.pool.NullPool)
             with engine.connect() as connection:
-                counts = _table_counts(connection)
+                counts, files = _table_counts(connection), _stored_files(connection)
             engine.dispose()
-        files = _stored_files(folder)
         manifest = {
             "created_at": utcnow().isoformat(),
             "database": url.get_backend_name(),
             "tables": counts,
-            "files": files,
+            "files": {key: sha256 for key, (_backend, sha256) in files.items()},
         }
         (work_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".part")
-        with tarfile.open(partial, "w") as archive:
-            archive.add(work_dir / "manifest.json", "manifest.json")
-            archive.add(dump, dump.name)
-            for name in files:
-                archive.add(folder / name, f"files/{name}")
+        try:
+            with tarfile.open(partial, "w") as archive:
+                archive.add(work_dir / "manifest.json", "manifest.json")
+                archive.add(dump, dump.name)
+                _archive_files(archive, folder, files)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(output)  # a half-written archive never carries the final name
     return Outcome(output, len(counts), sum(counts.values()), len(files), time.monotonic() - started)
 
 
-def _dump_postgresql(url: sa.engine.URL, target: Path) -> dict[str, int]:
-    """pg_dump and the row counts read from one exported snapshot, so they describe the same moment."""
+def _dump_postgresql(url: sa.engine.URL, target: Path) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """pg_dump, the row counts and the stored files, read from one exported snapshot: the same moment."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
         snapshot = connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
-        counts = _table_counts(connection)
+        counts, files = _table_counts(connection), _stored_files(connection)
         _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}", _libpq_url(url)])
     engine.dispose()
-    return counts
+    return counts, files
 
 
 def _run(command: list[str]) -> None:
@@ -165,10 +195,11 @@ def restore(archive_path: Path) -> Outcome:
             )
         else:
             _copy_sqlite(work_dir / "database.sqlite", Path(url.database))
-        for name in manifest["files"]:
-            destination = folder / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(work_dir / "files" / name, destination)
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith("files/"):
+                destination = folder / member.name.removeprefix("files/")
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(work_dir / member.name, destination)
     with db.engine.connect() as connection:
         counts = _table_counts(connection)
     problems = [
@@ -176,16 +207,25 @@ def restore(archive_path: Path) -> Outcome:
         for t, n in manifest["tables"].items()
         if counts.get(t) != n
     ]
-    problems += [
-        f"file {name}: checksum differs"
-        for name, digest in manifest["files"].items()
-        if _sha256(folder / name) != digest
-    ]
+    problems += _file_problems(manifest["files"])
     if problems:
         raise BackupError("The restored copy does not match the backup: " + "; ".join(problems))
     return Outcome(
         archive_path, len(counts), sum(counts.values()), len(manifest["files"]), time.monotonic() - started
     )
+
+
+def _file_problems(expected: dict[str, str]) -> list[str]:
+    """Every stored file read back from wherever the restored rows say it is, against the manifest."""
+    problems = []
+    found = {}
+    for stored in db.session.scalars(sa.select(StoredFile)):
+        found[stored.key] = stored.sha256
+        if expected.get(stored.key) != stored.sha256 or not is_intact(stored):
+            problems.append(f"file {stored.key}: checksum differs")
+    problems += [f"file {key}: missing" for key in expected.keys() - found.keys()]
+    transaction.rollback()  # end the read
+    return problems
 
 
 @backup_cli.command("create")

@@ -85,6 +85,9 @@ class Defaults:
     PAGE_CACHE_SECONDS = 10  # anonymous public pages, per worker; 0 turns it off (consortium.pagecache)
 
     UPLOAD_FOLDER = None  # instance/uploads unless set
+    # Where uploaded files' bytes go (consortium.storage): "local" (UPLOAD_FOLDER, one host) or "database"
+    # (every host sees every file). None: "database" on PostgreSQL, "local" on SQLite.
+    STORAGE_BACKEND = None
     MAX_UPLOAD_MB = 20
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024
 
@@ -93,6 +96,8 @@ def load(app, overrides: dict | None = None) -> None:
     """Fill ``app.config`` from defaults, then the environment, then ``overrides``, then derive the rest."""
     app.config.from_object(Defaults)
     app.config.from_prefixed_env("CONSORTIUM")
+    if "STORAGE" in app.config:  # CONSORTIUM_STORAGE=database|local
+        app.config["STORAGE_BACKEND"] = app.config.pop("STORAGE")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):
@@ -127,6 +132,7 @@ def _derive(app) -> None:
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if not config.get("UPLOAD_FOLDER"):
         config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    config["STORAGE_BACKEND"] = _storage_backend(config)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite needs a busy wait so concurrent writers queue instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -134,6 +140,15 @@ def _derive(app) -> None:
             "connect_args": {"timeout": 30},
         }
     app.debug = config["ENV"] == "development" and bool(config.get("DEBUG"))
+
+
+def _storage_backend(config) -> str:
+    backend = config.get("STORAGE_BACKEND") or (
+        "local" if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "database"
+    )
+    if backend not in ("local", "database"):
+        raise ConfigurationError(f'STORAGE_BACKEND is "local" or "database", not "{backend}"')
+    return backend
 
 
 def _trusted_hosts(config) -> list[str]:

@@ -38,6 +38,7 @@ class Permission(enum.StrEnum):
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"
+    SAFEGUARDS_WITHDRAW = "safeguards:assessment:withdraw"
     STAFF_DASHBOARD = "admin:dashboard:view"
     TRAININGS_ENROL = "trainings:registration:create"
     TRAININGS_MANAGE = "trainings:training:manage"
@@ -59,6 +60,7 @@ _MEMBER = {
 }
 # Not SAFEGUARDS_ASSIGN_REVIEWERS: admins choose reviewers, so staff cannot pick the drafts they read.
 # Not SAFEGUARDS_REVIEW: the safeguards policy grants it per assessment to its pilot's assigned reviewers.
+# Not SAFEGUARDS_WITHDRAW: taking published results back is an admin's decision.
 _STAFF = _MEMBER | {
     Permission.AUDIT_READ,
     Permission.LIBRARY_EDIT,

@@ -11,7 +11,7 @@ from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
-from safeguards.views import bp
+from safeguards.views import bp, queue
 from safeguards.views.framework import work_for as framework_work
 
 
@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)
     personal_data.register("safeguards", privacy.keeper)
+    worklist.register("safeguards", queue.work_items)
     worklist.register("safeguards.framework", framework_work)

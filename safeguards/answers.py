@@ -13,6 +13,7 @@ from safeguards.models import TEAM_FIELDS, Answer, AnswerStatus
 from safeguards.services import InvalidAnswer, StaleAnswer, lock_team_editable
 
 MAX_TEXT = 5000
+MAX_CONFIDENCE = 500
 
 
 def parse_choice(choice: str) -> tuple[AnswerStatus, int | None]:
@@ -64,8 +65,8 @@ def answer_problems(data: AnswerInput) -> dict[str, str]:
             errors[field] = _l("Keep this under %(n)s characters.", n=MAX_TEXT)
     if not text.is_single_line(data.confidence):
         errors["confidence"] = text.LINE_ERROR
-    if len(data.confidence) > 500:
-        errors["confidence"] = _l("Keep this under %(n)s characters.", n=500)
+    if len(data.confidence) > MAX_CONFIDENCE:
+        errors["confidence"] = _l("Keep this under %(n)s characters.", n=MAX_CONFIDENCE)
     return errors
 
 

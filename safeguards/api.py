@@ -72,7 +72,8 @@ def get_framework(version: str):
 @public
 @blp.response(200, AssessmentSummarySchema(many=True))
 def list_assessments():
-    """The assessments the caller may see: published ones, and drafts for their teams and reviewers."""
+    """The assessments the caller may see: published ones and the records of withdrawn ones, and drafts for
+    their teams and reviewers."""
     query = (
         sa.select(Assessment)
         .where(policies.visible_assessments(current_user))

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -12,13 +13,22 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import (
+    REQUIRED,
+    Link,
+    ListFilterForm,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    SingleLine,
+)
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.countries import country_choices
-from safeguards.models import RATING_LABELS, Answer, AnswerStatus, SystemKind, TeamRole
-from safeguards.workflow import Decision, ReviewInput
+from safeguards.answers import MAX_CONFIDENCE, MAX_TEXT
+from safeguards.models import RATING_LABELS, Answer, AnswerStatus, AssessmentState, SystemKind, TeamRole
+from safeguards.workflow import MAX_REASON, Decision, ReviewInput
 
 
 class SystemForm(OnceForm):
@@ -64,7 +74,8 @@ class MemberForm(FlaskForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(REQUIRED), Email(message=_l("Enter a valid e-mail address."))]
     )
-    role = SelectField(_l("Role"), choices=TeamRole.choices(), validators=[DataRequired(REQUIRED)])
+    # a callable: the labels are read per form, in the reader's language, not once at import
+    role = SelectField(_l("Role"), choices=TeamRole.choices, validators=[DataRequired(REQUIRED)])
 
     def __init__(self, *args, roles=None, **kwargs):
         """``roles`` narrows the choices shown; the view checks the role actually sent against the policy."""
@@ -111,22 +122,22 @@ class AnswerForm(FlaskForm):
     justification = TextAreaField(
         _l("Why it does not apply"),
         description=_l("Required for “not applicable”."),
-        validators=[Optional(), PlainText()],
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText()],
     )
     evidence = TextAreaField(
         _l("Evidence"),
         description=_l("Required for ratings 3 and 4: what shows it is in place."),
-        validators=[Optional(), PlainText()],
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText()],
     )
     links = TextAreaField(
         _l("Links to the evidence"),
         description=_l("One address per line. Required for ratings 3 and 4."),
-        validators=[Optional(), PlainText(), Link(many=True)],
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText(), Link(many=True)],
     )
     confidence = StringField(
         _l("How sure are you?"),
-        description=_l("Optional: what you are unsure about."),
-        validators=[Optional(), SingleLine()],
+        description=_l("Optional: what you are unsure about, in up to 500 characters."),
+        validators=[Optional(), Length(max=MAX_CONFIDENCE), SingleLine()],
     )
     version = HiddenField()
 
@@ -147,7 +158,7 @@ class ReviewItemForm(FlaskForm):
         validators=[Optional(), AnyOf([str(n) for n in RATING_LABELS], _l("Choose a rating from 0 to 4."))],
     )
     reviewer_comment = TextAreaField(
-        _l("Comment for the team"), validators=[Optional(), Length(max=5000), PlainText()]
+        _l("Comment for the team"), validators=[Optional(), Length(max=MAX_TEXT), PlainText()]
     )
     version = HiddenField()
 
@@ -172,11 +183,11 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(
         _l("Note to the team"),
         description=_l("Sent to the team with your decision."),
-        validators=[Optional(), Length(max=5000), PlainText()],
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText()],
     )
     save = SubmitField(_l("Save the review"))
     request_changes = SubmitField(_l("Request changes"))
-    approve = SubmitField(_l("Approve"))
+    approve = SubmitField(_l("Approve…"))  # saves the review, then shows what becomes final to confirm
 
     def __init__(self, answers: list[Answer], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,3 +239,53 @@ class ReviewForm(FlaskForm):
                 self.items[answer_id][field].errors = [str(message)]
         if note:
             self.note.errors = [str(note)]
+
+
+class ApproveForm(FlaskForm):
+    """The approval's confirmation: the note to the team, and the preview the reviewer saw."""
+
+    note = TextAreaField(
+        _l("Note to the team"),
+        description=_l("Sent to the team with your decision, and shown with the results."),
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText()],
+    )
+    seen = HiddenField()
+    confirm = SubmitField(_l("Approve the assessment"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Public reason for the withdrawal"),
+        description=_l("Shown on the assessment's page and kept in its open data."),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_REASON), PlainText()],
+    )
+    confirm = SubmitField(_l("Withdraw the assessment"))
+
+
+#: How long an assessment has been in its state, for the work queue: days -> label.
+WAITING = {1: _l("More than a day"), 7: _l("More than a week"), 30: _l("More than a month")}
+
+
+class QueueFilterForm(ListFilterForm):
+    """The staff work queue's filters; ``systems`` and ``reviewers`` are (id, name) pairs."""
+
+    state = SelectField(_l("State"), validators=[Optional()])
+    system = SelectField(_l("DPI system"), coerce=int, validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    cycle = IntegerField(_l("Cycle"), validators=[Optional(), NumberRange(min=1, max=999)])
+    reviewer = SelectField(_l("Reviewer"), coerce=int, validators=[Optional()])
+    waiting = SelectField(_l("Waiting"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, systems=(), reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = [SelectChoice("", _l("All states")), *AssessmentState.choices()]
+        self.system.choices = [SelectChoice(0, _l("All systems")), *(SelectChoice(i, n) for i, n in systems)]
+        self.country.choices = [SelectChoice("", _l("All countries")), *country_choices()]
+        self.reviewer.choices = [
+            SelectChoice(0, _l("Any reviewer")),
+            *(SelectChoice(i, n) for i, n in reviewers),
+        ]
+        self.waiting.choices = [
+            SelectChoice(0, _l("Any time")),
+            *(SelectChoice(d, t) for d, t in WAITING.items()),
+        ]

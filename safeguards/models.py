@@ -269,6 +269,7 @@ class AssessmentState(LabelledEnum):
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
 
     __labels__ = {
         "draft": _l("Draft"),
@@ -276,13 +277,16 @@ class AssessmentState(LabelledEnum):
         "changes_requested": _l("Changes requested"),
         "approved": _l("Approved"),
         "published": _l("Published"),
+        "withdrawn": _l("Withdrawn"),
     }
 
 
 #: States in which the team may change answers and scope.
 TEAM_EDITABLE = frozenset({AssessmentState.DRAFT, AssessmentState.CHANGES_REQUESTED})
-#: States whose results are final.
-FINAL = frozenset({AssessmentState.APPROVED, AssessmentState.PUBLISHED})
+#: States whose results are final (a withdrawn assessment is closed too: the team starts a new cycle).
+FINAL = frozenset({AssessmentState.APPROVED, AssessmentState.PUBLISHED, AssessmentState.WITHDRAWN})
+#: States anyone may see: the published results, and the public record of a withdrawal.
+PUBLIC = frozenset({AssessmentState.PUBLISHED, AssessmentState.WITHDRAWN})
 
 
 class Assessment(Timestamped, Versioned, db.Model):
@@ -300,9 +304,14 @@ class Assessment(Timestamped, Versioned, db.Model):
     )
     review_note: Mapped[str] = mapped_column(sa.Text, default="")
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("safeguards_assessments.id"))
+    #: when it entered its current state: how long it has been waiting (the staff work queue)
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    #: public, shown on the results page and kept in the open data
+    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     pilot: Mapped[Pilot] = relationship(back_populates="assessments")
     framework: Mapped[FrameworkVersion] = relationship()

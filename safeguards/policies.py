@@ -1,4 +1,5 @@
-"""Per-object answers. Drafts: the pilot team, its reviewers and admins; published results: everyone.
+"""Per-object answers. Drafts: the pilot team, its reviewers and admins; published results and the
+record of a withdrawal: everyone.
 
 The per-object rules are the two policies below, registered for ``can()``; the ``is_*``/``may_*``
 helpers ask ``can()`` their question. Staff hold SAFEGUARDS_MANAGE by role, a pilot's lead for that
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from consortium.permissions import Permission, can, role_grants, visible_or_404
-from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
+from safeguards.models import PUBLIC, Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 
 
 def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
@@ -35,7 +36,7 @@ def pilot_policy(user, permission: Permission, pilot: Pilot) -> bool:
 def assessment_policy(user, permission: Permission, assessment: Assessment) -> bool:
     role = assessment.pilot.role_of(user)
     if permission is Permission.SAFEGUARDS_VIEW:
-        if assessment.state is AssessmentState.PUBLISHED or role is not None:
+        if assessment.state in PUBLIC or role is not None:
             return True
         # staff see approved assessments so they can publish them
         return assessment.state is AssessmentState.APPROVED and role_grants(
@@ -50,7 +51,7 @@ def assessment_policy(user, permission: Permission, assessment: Assessment) -> b
 
 def visible_assessments(user) -> sa.ColumnElement[bool]:
     """``assessment_policy``'s SAFEGUARDS_VIEW rule as a WHERE clause, for lists of assessments."""
-    published = Assessment.state == AssessmentState.PUBLISHED
+    published = Assessment.state.in_(PUBLIC)
     if role_grants(user, Permission.SAFEGUARDS_VIEW):
         return sa.true()
     if not (user and user.is_authenticated):

@@ -89,6 +89,10 @@ class AssessmentSummarySchema(Schema):
     version = fields.Int()
     published_at = fields.DateTime(allow_none=True)
     licence = fields.Str(allow_none=True)
+    withdrawn_at = fields.DateTime(
+        allow_none=True, metadata={"description": "Set once published results were withdrawn"}
+    )
+    withdrawal_reason = fields.Str(metadata={"description": "Why they were withdrawn (public)"})
 
 
 class AssessmentSchema(AssessmentSummarySchema):

@@ -13,6 +13,7 @@ from consortium.signals import state_changed
 from safeguards import framework as fw
 from safeguards import scoring
 from safeguards.models import (
+    PUBLIC,
     TEAM_FIELDS,
     Answer,
     Assessment,
@@ -227,7 +228,13 @@ class Item:
 
 
 def items(assessment: Assessment, idx: fw.FrameworkIndex, *, with_users: bool = False) -> list[Item]:
-    """Every answer of the assessment with its process and why it is in scope (None when it is not)."""
+    """Every answer of the assessment with its process and why it is in scope (None when it is not).
+
+    None once the assessment is withdrawn: its pages, exports and API keep the record of the
+    withdrawal, and no longer show the results that were taken back.
+    """
+    if assessment.state is AssessmentState.WITHDRAWN:
+        return []
     query = sa.select(Answer).where(Answer.assessment_id == assessment.id)
     if with_users:
         query = query.options(joinedload(Answer.updated_by))
@@ -294,7 +301,9 @@ def assessment_summary(assessment: Assessment) -> dict:
         "stages": assessment.stages,
         "version": assessment.version,
         "published_at": assessment.published_at,
-        "licence": OPEN_DATA_LICENCE if assessment.state is AssessmentState.PUBLISHED else None,
+        "licence": OPEN_DATA_LICENCE if assessment.state in PUBLIC else None,
+        "withdrawn_at": assessment.withdrawn_at,
+        "withdrawal_reason": assessment.withdrawal_reason,
     }
 
 

@@ -1,4 +1,4 @@
-"""An assessment's workflow: submission, review and decisions, publication.
+"""An assessment's workflow: submission, review and decisions, publication and withdrawal.
 
 Every step locks the assessment row (``transaction.lock``) and checks its state inside the lock, as
 the team's saves do (``answers.save_answer``): of two requests that race (a save and the submission,
@@ -9,6 +9,7 @@ and raise domain errors; the view's ``transaction.action()`` commits or rolls ba
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -27,8 +28,10 @@ SUBJECTS = {
     "changes_requested": _l("Reviewers asked for changes to your assessment"),
     "approved": _l("Your assessment was approved"),
     "published": _l("Your assessment was published"),
+    "withdrawn": _l("Your assessment was withdrawn from publication"),
 }
 RATINGS = (0, 1, 2, 3, 4)
+MAX_REASON = 2000
 
 
 class Decision(enum.StrEnum):
@@ -62,6 +65,16 @@ class InvalidReview(SafeguardsError):
         self.note = note
 
 
+class PreviewOutdated(SafeguardsError):
+    """Items changed after the preview the decision was taken on: it no longer shows what is final."""
+
+
+class InvalidWithdrawal(SafeguardsError):
+    def __init__(self, message: str):
+        super().__init__(str(message))
+        self.message = message
+
+
 class StaleReview(SafeguardsError):
     """Someone saved these items after the versions the page showed: what is saved now, by answer id."""
 
@@ -78,6 +91,7 @@ def _transition(assessment: Assessment, to: AssessmentState, *, by, note: str = 
     """Move a locked assessment whose state was checked to ``to``; record it and tell the people concerned."""
     before = assessment.state
     assessment.state = to
+    assessment.state_changed_at = utcnow()
     db.session.flush()
     state_changed.send(
         assessment,
@@ -139,13 +153,17 @@ def review(
     note: str = "",
     by=None,
 ) -> int:
-    """Save the reviewer's ratings and comments and, with a decision, take it: all of it or nothing.
+    """Save the reviewer's ratings and comments and, when asked, send it back to the team: all or nothing.
+
+    Approval is ``approve()``, taken on the preview of what becomes final.
 
     Items whose values are already saved are left alone (a resend is no conflict). Raises
     ``InvalidReview`` when any value cannot be saved, ``StaleReview`` when someone saved a changed item
     after the page showed it, ``AssessmentLocked`` once the assessment is no longer under review (for
     instance another reviewer decided first). Returns how many items changed.
     """
+    if decision is Decision.APPROVE:
+        raise ValueError("an approval is taken by approve(), on the preview of what becomes final")
     assessment = _lock(assessment)
     if assessment.state is not AssessmentState.SUBMITTED:
         raise AssessmentLocked(assessment.state)
@@ -187,14 +205,41 @@ def review(
     for answer, reviewed_rating, comment in changed:
         answer.reviewed_rating, answer.reviewer_comment = reviewed_rating, comment
     db.session.flush()
-    if decision is not None:
+    if decision is Decision.REQUEST_CHANGES:
         assessment.review_note = note
-        if decision is Decision.APPROVE:
-            assessment.approved_at = utcnow()
-            _transition(assessment, AssessmentState.APPROVED, by=by, note=note)
-        else:
-            _transition(assessment, AssessmentState.CHANGES_REQUESTED, by=by, note=note)
+        _transition(assessment, AssessmentState.CHANGES_REQUESTED, by=by, note=note)
     return len(changed)
+
+
+def preview_key(assessment: Assessment) -> str:
+    """A fingerprint of what a decision would make final: the scope and every item's saved version.
+
+    The approval page carries it, so an approval is taken on exactly what the reviewer saw.
+    """
+    versions = db.session.execute(
+        sa.select(Answer.id, Answer.version).where(Answer.assessment_id == assessment.id).order_by(Answer.id)
+    ).all()
+    raw = repr((assessment.version, [tuple(row) for row in versions]))
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def approve(assessment: Assessment, *, note: str = "", seen: str, by=None) -> None:
+    """Approve the assessment as previewed (``seen`` is the page's ``preview_key``); it can no longer change.
+
+    Raises ``AssessmentLocked`` once another reviewer decided, ``PreviewOutdated`` when items changed
+    after the preview, ``InvalidReview`` for a note that is too long.
+    """
+    assessment = _lock(assessment)
+    if assessment.state is not AssessmentState.SUBMITTED:
+        raise AssessmentLocked(assessment.state)
+    note = _clean(note)
+    if len(note) > MAX_TEXT:
+        raise InvalidReview({}, _l("Keep this under %(n)s characters.", n=MAX_TEXT))
+    if seen != preview_key(assessment):
+        raise PreviewOutdated()
+    assessment.review_note = note
+    assessment.approved_at = utcnow()
+    _transition(assessment, AssessmentState.APPROVED, by=by, note=note)
 
 
 def publish(assessment: Assessment, *, by=None) -> None:
@@ -203,3 +248,22 @@ def publish(assessment: Assessment, *, by=None) -> None:
         raise InvalidTransition(f"{assessment.state.value} → published")
     assessment.published_at = utcnow()
     _transition(assessment, AssessmentState.PUBLISHED, by=by)
+
+
+def withdraw(assessment: Assessment, *, reason: str, by=None) -> None:
+    """Take a published assessment out of publication, with a public reason that stays on record.
+
+    Raises ``AssessmentLocked`` when it is not published (withdrawn meanwhile, or never published)
+    and ``InvalidWithdrawal`` without a reason.
+    """
+    assessment = _lock(assessment)
+    if assessment.state is not AssessmentState.PUBLISHED:
+        raise AssessmentLocked(assessment.state)
+    reason = _clean(reason)
+    if not reason:
+        raise InvalidWithdrawal(_l("Say why the assessment is withdrawn: the reason is shown publicly."))
+    if len(reason) > MAX_REASON:
+        raise InvalidWithdrawal(_l("Keep this under %(n)s characters.", n=MAX_REASON))
+    assessment.withdrawn_at = utcnow()
+    assessment.withdrawal_reason = reason
+    _transition(assessment, AssessmentState.WITHDRAWN, by=by, note=reason)

@@ -61,6 +61,7 @@ class Workers:
         overrides = {
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+            "STORAGE_BACKEND": app.config["STORAGE_BACKEND"],
         }
         context = multiprocessing.get_context("spawn")
         self.barrier = context.Barrier(processes)  # kept: the children unpickle it after this returns

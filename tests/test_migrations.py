@@ -41,3 +41,54 @@ def test_upgrade_check_downgrade_upgrade(empty_database_url):
         flask_migrate.upgrade()
         assert "users" in sa.inspect(fresh.extensions["sqlalchemy"].engine).get_table_names()
         fresh.extensions["sqlalchemy"].engine.dispose()
+
+
+def test_attachments_stored_before_the_storage_layer_are_registered_and_still_download(
+    empty_database_url, tmp_path
+):
+    uploads = tmp_path / "uploads"
+    fresh = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url, "UPLOAD_FOLDER": str(uploads)}
+    )
+    data = b"%PDF-1.4 stored by the old code\n"
+    (uploads / "library").mkdir(parents=True)
+    (uploads / "library" / "0123abcd.pdf").write_bytes(data)
+    with fresh.app_context():
+        engine = fresh.extensions["sqlalchemy"].engine  # inside: outside, it is the test app's
+        flask_migrate.upgrade(revision="creds_0001")
+        now = "2026-11-30 10:00:00"
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO resources (id, kind, original_language, countries, systems, principles,"
+                    " topic_slugs, authors, organisation, licence, source_url, published_languages,"
+                    " created_at, updated_at, version) VALUES (1, 'guide', 'es', '[]', '[]', '[]', '[]',"
+                    " '[]', '', 'CC-BY-4.0', '', '[\"es\"]', :now, :now, 1)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO resource_versions (id, resource_id, language, title, summary, body, slug,"
+                    " status, revision, is_outdated, created_at, updated_at, version) VALUES"
+                    " (1, 1, 'es', 'Guía', '', 'x', 'guia', 'published', 1, false, :now, :now, 1)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO attachments (id, version_id, filename, stored_name, content_type, size,"
+                    " download_count, created_at) VALUES (1, 1, 'guia.pdf', '0123abcd.pdf',"
+                    " 'application/pdf', :size, 0, :now)"
+                ),
+                {"now": now, "size": len(data)},
+            )
+        flask_migrate.upgrade()
+        response = fresh.test_client().get("/library/attachments/1/guia.pdf")
+        assert response.status_code == 200 and response.data == data
+        response.close()
+        flask_migrate.downgrade(revision="creds_0001")
+        with engine.connect() as connection:
+            stored_name = connection.execute(sa.text("SELECT stored_name FROM attachments")).scalar()
+        assert stored_name == "0123abcd.pdf"
+        engine.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
 from consortium.i18n import LANGUAGES, LabelledEnum, localised
 from consortium.i18n import lazy_gettext as _l
+from consortium.storage import StoredFile
 
 
 class ResourceKind(LabelledEnum):
@@ -196,7 +197,8 @@ class Attachment(db.Model):
         sa.ForeignKey("resource_versions.id", ondelete="CASCADE"), unique=True
     )
     filename: Mapped[str] = mapped_column(sa.String(200))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: The key of its bytes in consortium.storage.
+    stored_name: Mapped[str] = mapped_column(sa.String(80), sa.ForeignKey("stored_files.key"), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(120))
     size: Mapped[int] = mapped_column()
     download_count: Mapped[int] = mapped_column(default=0)
@@ -204,6 +206,7 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     version: Mapped[ResourceVersion] = relationship(back_populates="attachment")
+    file: Mapped[StoredFile] = relationship()
 
 
 class TranslationRequest(db.Model):

@@ -1,14 +1,13 @@
 """The library's rules. Services flush and raise, never commit: views and the API run them in
-``transaction.action()``, and file changes wait for its outcome (see ``attach``)."""
+``transaction.action()``, and file changes wait for its outcome (``consortium.storage``)."""
 
 from __future__ import annotations
 
+import io
 import re
-import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_decimal
 
-from consortium import archives, transaction
+from consortium import archives, storage, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
@@ -511,16 +510,19 @@ _OOXML_MAIN = {
 }
 
 
-def sniff(path: Path) -> str | None:
-    """The attachment kind read from the content itself ("pdf", "odt", "docx", "pptx"), or None."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
+def sniff(stream: IO[bytes]) -> str | None:
+    """The attachment kind read from the content itself ("pdf", "odt", "docx", "pptx"), or None.
+
+    ``stream`` must be seekable (uploads are: werkzeug spools them); it is read from its start.
+    """
+    stream.seek(0)
+    head = stream.read(8)
     if head.startswith(b"%PDF-"):
         return "pdf"
     if not head.startswith(b"PK\x03\x04"):
         return None
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             # bounded reads: the mimetype entry is ~40 bytes, [Content_Types].xml a few KB (archives.py)
             if (
@@ -536,73 +538,40 @@ def sniff(path: Path) -> str | None:
     return None
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "library"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def safe_display_name(filename: str, kind: str) -> str:
     stem = Path(filename or "").stem
     return f"{slugify(stem, 80) if stem else 'document'}.{kind}"
 
 
-@dataclass
-class _Upload:
-    path: Path
-    size: int
-
-
-def _store_stream(stream: IO[bytes], limit: int) -> _Upload:
-    path = upload_folder() / f"upload-{secrets.token_hex(16)}.part"
-    size = 0
-    try:
-        with path.open("wb") as out:
-            while chunk := stream.read(64 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise InvalidAttachment(
-                        _l(
-                            "The file is larger than %(mb)s MB.",
-                            mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]),
-                        )
-                    )
-                out.write(chunk)
-    except BaseException:  # too large, or the upload broke off: no partial file stays behind
-        path.unlink(missing_ok=True)
-        raise
-    return _Upload(path, size)
-
-
 def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) -> Attachment:
-    """Store an uploaded file under a new generated name after checking its size and its real type.
+    """Check an upload's size and real type, then store it (consortium.storage) under a generated key.
 
-    The version's previous file stays on disk until the action commits, and the new one is removed
-    if it rolls back, so the record always points at a file. The version is locked before its
-    attachment is replaced: of two uploads at once, the second replaces the first.
+    ``stream`` must be seekable (werkzeug's uploads are). The version's previous file stays until the
+    action commits, and the new one goes if it rolls back, so the record always points at a file. The
+    version is locked before its attachment is replaced: of two uploads at once, the second replaces
+    the first.
     """
-    limit = int(float(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024)
-    upload = _store_stream(stream, limit)
-    if upload.size == 0:
-        upload.path.unlink(missing_ok=True)
+    size = stream.seek(0, io.SEEK_END)
+    if size > float(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024:
+        raise InvalidAttachment(
+            _l("The file is larger than %(mb)s MB.", mb=format_decimal(current_app.config["MAX_UPLOAD_MB"]))
+        )
+    if size == 0:
         raise InvalidAttachment(_l("The file is empty."))
-    kind = sniff(upload.path)
+    kind = sniff(stream)
     if kind is None:
-        upload.path.unlink(missing_ok=True)
         raise InvalidAttachment
-    stored_name = f"{secrets.token_hex(16)}.{kind}"
-    stored = upload.path.with_name(stored_name)
-    upload.path.rename(stored)
-    transaction.on_rollback(partial(stored.unlink, missing_ok=True))
+    stream.seek(0)
+    stored = storage.save(stream, safe_display_name(filename, kind), ATTACHMENT_TYPES[kind])
     version = transaction.lock(ResourceVersion, version.id)
     if version.attachment is not None:
         remove_attachment(version.attachment)
     attachment = Attachment(
         version=version,
-        filename=safe_display_name(filename, kind),
-        stored_name=stored_name,
-        content_type=ATTACHMENT_TYPES[kind],
-        size=upload.size,
+        filename=stored.filename,
+        stored_name=stored.key,
+        content_type=stored.content_type,
+        size=stored.size,
         uploaded_by_id=getattr(by, "id", None),
     )
     db.session.add(attachment)
@@ -611,11 +580,12 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    """Delete the record now and its file once the action committed (a rollback keeps both)."""
-    transaction.after_commit(partial((upload_folder() / attachment.stored_name).unlink, missing_ok=True))
+    """Delete the record and its stored file (whose bytes go only once the action committed)."""
+    stored = attachment.file
     attachment.version.attachment = None
     db.session.delete(attachment)
     db.session.flush()
+    storage.delete(stored)
 
 
 def count_download(attachment: Attachment) -> None:

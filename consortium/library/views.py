@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,7 +20,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
 
-from consortium import pagination, transaction
+from consortium import pagination, storage, transaction
 from consortium.db import db, utcnow
 from consortium.forms import PostForm, first_submission, remember_result, save_edit
 from consortium.i18n import LANGUAGES, current_language
@@ -205,16 +204,7 @@ def download(attachment_id: int, name: str):
     transaction.rollback()
     with transaction.writing(), transaction.action():
         services.count_download(attachment)
-    response = send_from_directory(
-        services.upload_folder(),
-        attachment.stored_name,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return storage.send(attachment.file, download_name=attachment.filename, private=not version.is_published)
 
 
 # Translation board --------------------------------------------------------------------------------------

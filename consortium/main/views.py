@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from consortium import transaction
 from consortium.db import db
-from consortium.extensions import api
+from consortium.extensions import api, limiter
 from consortium.i18n import LANGUAGE_COOKIE, normalise_language
 from consortium.permissions import Permission, public, require
 from consortium.users.views import safe_next
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.route("/")
@@ -23,8 +26,34 @@ def home():
 @bp.route("/healthz")
 @public
 def healthz():
+    """One cheap question to each shared service this host needs: the database and the limit store
+    (Redis). A 503 tells the monitor, the deploy script and, through ``proxy_next_upstream http_503``,
+    nginx to keep traffic away from this host. Never cached: a stale "ok" would hide a failure."""
+    checks = {"database": _healthy(_ask_database), "rate_limits": _healthy(_ask_limit_store)}
+    healthy = all(value == "ok" for value in checks.values())
+    response = jsonify(status="ok" if healthy else "unavailable", **checks)
+    response.status_code = 200 if healthy else 503
+    response.cache_control.no_store = True
+    return response
+
+
+def _healthy(probe) -> str:
+    try:
+        probe()
+    except Exception:  # any failure of the probe means unavailable; the reason goes to the log
+        log.exception("Health check failed")
+        transaction.rollback()
+        return "unavailable"
+    return "ok"
+
+
+def _ask_database() -> None:
     db.session.execute(sa.text("SELECT 1"))
-    return {"status": "ok"}
+
+
+def _ask_limit_store() -> None:
+    if not limiter.storage.check():  # a PING to Redis; always true for the in-memory store
+        raise ConnectionError("the rate-limit storage did not answer")
 
 
 @bp.route("/language")

@@ -1,7 +1,7 @@
 """framework drafts and text edits: imported versions start unpublished; processes count their text edits
 
 Revision ID: framework_0001
-Revises: creds_0001
+Revises: wizard_0001
 Create Date: 2026-12-01 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'framework_0001'
-down_revision = 'creds_0001'
+down_revision = 'wizard_0001'
 branch_labels = None
 depends_on = None
 

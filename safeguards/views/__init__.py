@@ -2,8 +2,11 @@
 
 - ``public``: the landing page, how scores work, the framework
 - ``pilots``: DPI systems, pilots, their teams and cycles
-- ``wizard``: the team's scope, steps, autosave and submission
-- ``review``: the reviewers' decision and publishing
+- ``wizard``: the team's scope, steps and autosave
+- ``submission``: the summary of what is handed in, and the confirmed submission
+- ``review``: the reviewers' decision and the approval's preview
+- ``publication``: publishing after its preview, and withdrawing
+- ``queue``: the staff work queue of every assessment by state
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
 - ``framework``: staff import, publish and translate framework versions
@@ -50,4 +53,15 @@ def _helpers():
 
 
 # The routes register themselves on ``bp`` when their modules are imported.
-from safeguards.views import exports, framework, pilots, public, results, review, wizard  # noqa: E402, F401
+from safeguards.views import (  # noqa: E402, F401
+    exports,
+    framework,
+    pilots,
+    public,
+    publication,
+    queue,
+    results,
+    review,
+    submission,
+    wizard,
+)

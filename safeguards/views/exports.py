@@ -1,4 +1,5 @@
-"""Open data: an assessment's answers as CSV and everything as JSON."""
+"""Open data: an assessment's answers as CSV and everything as JSON (once withdrawn, the record of the
+withdrawal without its answers)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from consortium.csvexport import csv_response
 from consortium.i18n import localised
 from consortium.permissions import public
 from safeguards import policies, services
-from safeguards.models import AssessmentState
+from safeguards.models import PUBLIC
 from safeguards.views import bp, presenter
 
 CSV_COLUMNS = (
@@ -45,7 +46,7 @@ def export_csv(assessment_id: int):
     pilot = assessment.pilot
     name = f"safeguards-{pilot.system.slug}-{pilot.country.lower()}-cycle{assessment.cycle}.csv"
     response = csv_response(CSV_COLUMNS, rows, name)
-    if assessment.state is AssessmentState.PUBLISHED:
+    if assessment.state in PUBLIC:
         response.headers["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
     return response
 
@@ -59,9 +60,8 @@ def export_json(assessment_id: int):
     body = {
         **services.assessment_summary(assessment),
         "published_at": assessment.published_at.isoformat() if assessment.published_at else None,
-        "licence_url": "https://creativecommons.org/licenses/by/4.0/"
-        if assessment.state is AssessmentState.PUBLISHED
-        else None,
+        "withdrawn_at": assessment.withdrawn_at.isoformat() if assessment.withdrawn_at else None,
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/" if assessment.state in PUBLIC else None,
         "framework_attribution": wizard.idx.framework.attribution,
         "scores": {"self": services.score_data(self_), "reviewed": services.score_data(reviewed)},
         "answers": [

@@ -3,14 +3,25 @@ cycle, the weakest items and the chart."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import url_for
 from flask_babel import gettext as _
 
 from safeguards import framework as fw
 from safeguards import scoring, services
-from safeguards.models import Assessment, AssessmentState
+from safeguards.models import AnswerStatus, Assessment, AssessmentState
 
 FEW_ITEMS = 3
+#: States reached through a reviewers' decision: from then on the reviewed figures mean something.
+DECIDED = frozenset(
+    {
+        AssessmentState.CHANGES_REQUESTED,
+        AssessmentState.APPROVED,
+        AssessmentState.PUBLISHED,
+        AssessmentState.WITHDRAWN,
+    }
+)
 
 
 class Wizard:
@@ -73,6 +84,44 @@ class Wizard:
         return previous, following
 
 
+def has_review(assessment: Assessment, items: list[services.Item]) -> bool:
+    """Whether reviewers have had their say: a decision, or a reviewed rating saved on some item."""
+    return assessment.state in DECIDED or any(i.answer.reviewed_rating is not None for i in items)
+
+
+def open_thread_count(assessment: Assessment) -> int:
+    """Open conversations on the assessment's items (none until items carry conversations)."""
+    return 0
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What the team is about to hand to the reviewers, counted over the items in scope."""
+
+    total: int
+    rated: int
+    not_applicable: int
+    unknown: int
+    unanswered: list[services.Item]
+    open_threads: int
+
+    @property
+    def answered(self) -> int:
+        return self.rated + self.not_applicable
+
+
+def submission_summary(wizard: Wizard) -> SubmissionSummary:
+    statuses = [item.answer.status for item in wizard.in_scope]
+    return SubmissionSummary(
+        total=len(statuses),
+        rated=statuses.count(AnswerStatus.RATED),
+        not_applicable=statuses.count(AnswerStatus.NOT_APPLICABLE),
+        unknown=statuses.count(AnswerStatus.UNKNOWN),
+        unanswered=[i for i in wizard.in_scope if i.answer.status is AnswerStatus.UNANSWERED],
+        open_threads=open_thread_count(wizard.assessment),
+    )
+
+
 def cycle_scores(
     assessments: list[Assessment], known=None
 ) -> list[tuple[Assessment, scoring.Scores, scoring.Scores]]:
@@ -105,9 +154,11 @@ def weakest(wizard: Wizard, limit: int = 5) -> list[tuple[services.Item, int]]:
     return sorted(valued, key=lambda pair: (pair[1], pair[0].process.code))[:limit]
 
 
-def chart(idx: fw.FrameworkIndex, self_: scoring.Scores, reviewed: scoring.Scores) -> dict:
+def chart(idx: fw.FrameworkIndex, self_: scoring.Scores, reviewed: scoring.Scores | None) -> dict:
+    """Bars per principle; ``reviewed`` is None before any review (the chart then has one series)."""
     row = 22
     return {
+        "reviewed": reviewed is not None,
         "row": row,
         "height": row * len(idx.principles) + 24,
         "bars": [
@@ -115,7 +166,7 @@ def chart(idx: fw.FrameworkIndex, self_: scoring.Scores, reviewed: scoring.Score
                 "code": p.code,
                 "y": 12 + i * row,
                 "self": self_.principles.get(p.code),
-                "reviewed": reviewed.principles.get(p.code),
+                "reviewed": reviewed.principles.get(p.code) if reviewed else None,
             }
             for i, p in enumerate(idx.principles)
         ],

@@ -11,23 +11,25 @@ from consortium.db import db
 from consortium.permissions import public
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.models import Assessment, AssessmentState, DpiSystem, Pilot
+from safeguards.models import PUBLIC, Assessment, AssessmentState, DpiSystem, Pilot
 from safeguards.views import bp
 
 
 @bp.route("/safeguards")
 @public
 def index():
-    published = db.session.scalars(
+    public_ = db.session.scalars(
         sa.select(Assessment)
-        .where(Assessment.state == AssessmentState.PUBLISHED)
+        .where(Assessment.state.in_(PUBLIC))
         .options(joinedload(Assessment.pilot).joinedload(Pilot.system), joinedload(Assessment.framework))
         .order_by(Assessment.published_at.desc())
     ).all()
+    published = [a for a in public_ if a.state is AssessmentState.PUBLISHED]
     systems = db.session.scalars(sa.select(DpiSystem).order_by(DpiSystem.name)).all()
     return render_template(
         "safeguards/index.html",
         published=published,
+        withdrawn=[a for a in public_ if a.state is AssessmentState.WITHDRAWN],
         systems=systems,
         pilots=services.pilots_for(current_user),
         current_framework=fw.latest(),

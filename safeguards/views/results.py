@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
-from consortium.forms import PostForm
 from consortium.inputs import parse_id
 from consortium.permissions import public
 from consortium.suggestions import for_principles
@@ -23,6 +22,8 @@ def results(assessment_id: int):
     assessment = policies.assessment_or_404(assessment_id)
     wizard = presenter.Wizard(assessment)
     self_, reviewed = services.scores(wizard.idx, wizard.items)
+    shown = reviewed if presenter.has_review(assessment, wizard.items) else None  # no review, no column
+    ranked = shown or self_
     weakest = presenter.weakest(wizard)
     principles = sorted({item.process.principle for item, _value in weakest})
     suggestions = for_principles(principles, 3)
@@ -39,18 +40,17 @@ def results(assessment_id: int):
         assessment=assessment,
         wizard=wizard,
         self_scores=self_,
-        reviewed_scores=reviewed,
-        chart=presenter.chart(wizard.idx, self_, reviewed),
+        reviewed_scores=shown,
+        chart=presenter.chart(wizard.idx, self_, shown),
         risks=sorted(
             wizard.idx.risks,
-            key=lambda r: (reviewed.risks.get(r.code) is None, -(reviewed.risks.get(r.code) or 0)),
+            key=lambda r: (ranked.risks.get(r.code) is None, -(ranked.risks.get(r.code) or 0)),
         ),
         weakest=weakest,
         suggestions=suggestions,
         trend=presenter.cycle_scores(pilot_cycles, (assessment.id, wizard.idx, self_, reviewed))
         if len(pilot_cycles) > 1
         else [],
-        post_form=PostForm(),
         few=presenter.FEW_ITEMS,
     )
 
@@ -59,15 +59,16 @@ def results(assessment_id: int):
 @public
 def report(assessment_id: int):
     assessment = policies.assessment_or_404(assessment_id)
-    wizard = presenter.Wizard(assessment, with_users=True)
+    wizard = presenter.Wizard(assessment)
     self_, reviewed = services.scores(wizard.idx, wizard.items)
+    shown = reviewed if presenter.has_review(assessment, wizard.items) else None
     return render_template(
         "safeguards/report.html",
         assessment=assessment,
         wizard=wizard,
         self_scores=self_,
-        reviewed_scores=reviewed,
-        chart=presenter.chart(wizard.idx, self_, reviewed),
+        reviewed_scores=shown,
+        chart=presenter.chart(wizard.idx, self_, shown),
         few=presenter.FEW_ITEMS,
     )
 

@@ -1,10 +1,11 @@
-"""The team's wizard: scope, one step per principle (with autosave) and submission."""
+"""The team's wizard: scope and one step per principle (with autosave); submitting is ``submission``."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -13,7 +14,7 @@ from consortium.db import db
 from consortium.forms import PostForm
 from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
-from safeguards import answers, policies, services, workflow
+from safeguards import answers, policies, services
 from safeguards import framework as fw
 from safeguards.forms import AnswerForm, ScopeForm
 from safeguards.models import Answer, Assessment, AssessmentState
@@ -195,16 +196,22 @@ def step(assessment_id: int, code: str):
         elif conflicts:
             status = 409
             flash(
-                _(
-                    "Someone else saved %(n)s of these items while you were working. "
+                ngettext(
+                    "Someone else saved %(num)s of these items while you were working. "
                     "Both versions are shown; choose what to keep and save again.",
-                    n=len(conflicts),
+                    "Someone else saved %(num)s of these items while you were working. "
+                    "Both versions are shown; choose what to keep and save again.",
+                    len(conflicts),
                 ),
                 "error",
             )
         elif problems:
             flash(
-                _("%(n)s items need a fix before they can be saved; the others were saved.", n=problems),
+                ngettext(
+                    "%(num)s item needs a fix before it can be saved; the others were saved.",
+                    "%(num)s items need a fix before they can be saved; the others were saved.",
+                    problems,
+                ),
                 "error",
             )
         else:
@@ -305,40 +312,3 @@ def autosave(assessment_id: int, process: str):
             message=_("Not saved yet."), errors={k: str(v) for k, v in invalid.errors.items()}
         ), 422
     return jsonify(saved=bool(saved), version=answer.version, base=answers.fingerprint(answer))
-
-
-@bp.route("/safeguards/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
-@require()
-def submit(assessment_id: int):
-    assessment = policies.assessment_or_404(assessment_id)
-    locked = _editable_or_redirect(assessment)
-    if locked:
-        return locked
-    wizard = presenter.Wizard(assessment)
-    form = PostForm()
-    if form.validate_on_submit():
-        try:
-            with transaction.action():
-                workflow.submit(assessment, by=current_person())
-        except services.NoReviewer:
-            pass  # nothing changed; the page below says why and offers no button
-        except services.AssessmentLocked:  # submitted meanwhile (a double click, a teammate)
-            flash(_("This assessment was already submitted."), "info")
-            return redirect(url_for("safeguards.results", assessment_id=assessment.id))
-        except services.InvalidTransition:
-            flash(_("Choose the scope before submitting."), "error")
-        else:
-            flash(
-                _("Submitted. The reviewers were told; the assessment is locked until they answer."),
-                "success",
-            )
-            return redirect(url_for("safeguards.results", assessment_id=assessment.id))
-    self_, _reviewed = services.scores(wizard.idx, wizard.items)
-    return render_template(
-        "safeguards/submit.html",
-        assessment=assessment,
-        wizard=wizard,
-        form=form,
-        scores=self_,
-        few=presenter.FEW_ITEMS,
-    )

@@ -49,11 +49,6 @@ def test_demo_load_is_idempotent(app, db):
     assert set(members) == {"ilda", "open-data-charter", "cepei"}
 
 
-def test_healthz_checks_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
-
-
 def test_bench_seed_makes_volume_once(app, db):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["bench", "seed"]).exit_code == 0

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from consortium.app import create_app
+from consortium.config import ConfigurationError
 from tests.conftest import TEST_CONFIG
 
 
@@ -85,3 +86,28 @@ def test_one_worker_or_a_shared_redis_starts_quietly(production, monkeypatch, ca
         monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
         production()
     assert not [r for r in caplog.records if "REDIS_URL" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("database", "variable", "expected"),
+    [
+        ("sqlite", None, "local"),
+        ("postgresql", None, "database"),
+        ("sqlite", "database", "database"),
+        ("postgresql", "local", "local"),
+    ],
+)
+def test_files_are_stored_in_the_database_on_postgresql_unless_configured(
+    monkeypatch, tmp_path, database, variable, expected
+):
+    if variable:
+        monkeypatch.setenv("CONSORTIUM_STORAGE", variable)
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}" if database == "sqlite" else "postgresql+psycopg://u@h/d"
+    made = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp_path)})
+    assert made.config["STORAGE_BACKEND"] == expected
+
+
+def test_an_unknown_storage_backend_stops_the_app(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONSORTIUM_STORAGE", "s3")
+    with pytest.raises(ConfigurationError, match="STORAGE_BACKEND"):
+        create_app({**TEST_CONFIG, "UPLOAD_FOLDER": str(tmp_path)})

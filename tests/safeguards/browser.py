@@ -70,7 +70,9 @@ class _Reader(HTMLParser):
         elif tag == "button":
             self._button = None
         elif tag == "textarea" and self._textarea is not None:
-            self._form.fields.append((self._textarea, self._text.removeprefix("\n")))
+            # as a browser parses it: line breaks become "\n" and one leading line break is dropped
+            text = self._text.replace("\r\n", "\n").removeprefix("\n")
+            self._form.fields.append((self._textarea, text))
             self._textarea = None
         elif tag == "select" and self._select is not None:
             chosen = [value for value, selected in self._options if selected] or [

@@ -54,7 +54,7 @@ def test_autosave_racing_the_submission_changes_nothing_after_it(
     browser = login_as(lead, on=app.test_client())
     step = browser.get(f"/safeguards/assessments/{assessment.id}/steps/{codes[0].split('.')[0]}")
     token = hidden_fields(step.get_data(as_text=True), "")["csrf_token"]
-    submit_page = f"/safeguards/assessments/{assessment.id}/submit"
+    submit_page = f"/safeguards/assessments/{assessment.id}/submit/confirm"
     fields = hidden_fields(browser.get(submit_page).get_data(as_text=True), "")
     body = {"choice": "2", "justification": "", "links": "", "confidence": ""}
     versions = {a.process.code: a.version for a in assessment.answers}
@@ -118,8 +118,9 @@ def test_two_reviewers_deciding_at_once_one_wins_the_other_gets_409(
     approvals, requests = [], []
     for assessment in assessments:
         page = f"/safeguards/assessments/{assessment.id}/review"
-        action, data = press(approving.get(page).get_data(as_text=True), "Aprobar", {})
-        approvals.append(Request("POST", action or page, data=data))
+        preview = f"/safeguards/assessments/{assessment.id}/approve"  # the approval is confirmed there
+        action, data = press(approving.get(preview).get_data(as_text=True), "confirm", {})
+        approvals.append(Request("POST", action, data=data))
         html = asking.get(page).get_data(as_text=True)
         action, data = press(html, "Solicitar cambios", {"note": "Falta evidencia en F4"})
         requests.append(Request("POST", action or page, data=data))
@@ -199,7 +200,7 @@ def test_a_double_submission_of_any_creating_form_acts_once(
             sa.select(Assessment).where(Assessment.pilot_id == finished.pilot_id, Assessment.cycle == 2),
         ),
         "submission": (
-            _form(team, f"/safeguards/assessments/{assessment.id}/submit", {}),
+            _form(team, f"/safeguards/assessments/{assessment.id}/submit/confirm", {}),
             sa.select(AuditEvent).where(AuditEvent.action == "safeguards.assessment_submitted"),
         ),
     }

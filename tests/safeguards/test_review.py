@@ -52,7 +52,7 @@ def _typed(first: Answer, second: Answer, **extra) -> dict:
 
 @pytest.mark.parametrize(
     ("button", "state"),
-    [("Solicitar cambios", AssessmentState.CHANGES_REQUESTED), ("Aprobar", AssessmentState.APPROVED)],
+    [("Solicitar cambios", AssessmentState.CHANGES_REQUESTED), ("approve", AssessmentState.APPROVED)],
 )
 def test_a_decision_saves_the_ratings_and_comments_typed_with_it(
     client, login_as, reviewer, submitted, db, mail_outbox, button, state
@@ -60,6 +60,12 @@ def test_a_decision_saves_the_ratings_and_comments_typed_with_it(
     first, second = _answers(db, submitted)[:2]
     login_as(reviewer)
     response = _press(client, submitted, button, _typed(first, second, note="Revisen F4"))
+    if state is AssessmentState.APPROVED:  # the review is saved; the approval waits for its confirmation
+        assert response.status_code == 200
+        assert db.session.get(Assessment, submitted.id).state is AssessmentState.SUBMITTED
+        action, data = press(response.get_data(as_text=True), "confirm", {})
+        assert data["note"] == "Revisen F4"  # what was typed on the review page is carried over
+        response = client.post(action or _page(submitted), data=data)
     assert response.status_code == 302
     first, second = _answers(db, submitted)[:2]
     assert (first.reviewed_rating, first.reviewer_comment) == (0, "No hay acta que lo muestre")
@@ -68,7 +74,7 @@ def test_a_decision_saves_the_ratings_and_comments_typed_with_it(
     assert assessment.state is state and assessment.review_note == "Revisen F4"
 
 
-@pytest.mark.parametrize("button", ["Guardar la revisión", "Solicitar cambios", "Aprobar"])
+@pytest.mark.parametrize("button", ["Guardar la revisión", "Solicitar cambios", "approve"])
 def test_an_invalid_rating_saves_nothing_and_keeps_every_value_typed(
     client, login_as, reviewer, submitted, db, mail_outbox, button
 ):
@@ -131,7 +137,7 @@ def test_an_item_another_reviewer_changed_meanwhile_saves_nothing(
         ).status_code
         == 302
     )
-    action, data = press(page, "Aprobar", _typed(first, second))
+    action, data = press(page, "approve", _typed(first, second))
     response = client.post(action or _page(submitted), data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 409

@@ -140,7 +140,7 @@ def test_pilot_without_reviewer_cannot_be_submitted(
     url = f"/safeguards/assessments/{unreviewed.id}/submit"
     page = client.get(url).get_data(as_text=True)
     assert "no tiene revisor" in page  # the lead reads Spanish
-    response = client.post(url, data={"csrf_token": _token(page)})
+    response = client.post(f"{url}/confirm", data={"csrf_token": _token(page)})
     assert response.status_code == 200
     assert "no tiene revisor" in response.get_data(as_text=True)
     db.session.refresh(unreviewed)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from consortium import storage
+from consortium.db import db as db_
 from consortium.library.models import Attachment
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -61,8 +63,9 @@ def test_documents_are_accepted_under_a_generated_name(
     assert _upload(submit, version_page, data, filename).status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
     assert attachment.content_type == stored_type
-    assert attachment.stored_name != filename and "/" not in attachment.stored_name
-    assert (Path(app.config["UPLOAD_FOLDER"]) / "library" / attachment.stored_name).read_bytes() == data
+    assert filename not in attachment.stored_name
+    with storage.open(attachment.file) as stored:
+        assert stored.read() == data
 
 
 @pytest.mark.parametrize(
@@ -87,7 +90,8 @@ def test_an_oversized_file_is_rejected(app, submit, version_page, db, monkeypatc
     response = _upload(submit, version_page, PDF + b"0" * 110_000, "grande.pdf")
     assert response.status_code == 422 and "El archivo pesa más de 0,1 MB." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
-    assert not any((Path(app.config["UPLOAD_FOLDER"]) / "library").glob("*.part"))
+    assert not any(Path(app.config["UPLOAD_FOLDER"]).rglob("*.part"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(storage.StoredFile)) == 0
 
 
 def test_downloads_are_counted_and_served_as_attachments(client, submit, version_page, db):
@@ -120,7 +124,10 @@ def test_attachments_of_unpublished_versions_are_hidden(client, login_as, staff,
 
 
 def _files(app) -> set[str]:
-    return {path.name for path in (Path(app.config["UPLOAD_FOLDER"]) / "library").iterdir()}
+    """The stored files' keys and every file in the upload folder."""
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    keys = set(db_.session.scalars(sa.select(storage.StoredFile.key)))
+    return keys | {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
 
 
 def test_a_replacement_that_fails_to_commit_keeps_the_old_file_and_adds_none(

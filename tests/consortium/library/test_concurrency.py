@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from consortium.library.models import Attachment, Resource, ResourceVersion, Topic, TranslationRequest
+from consortium.storage import StoredFile
 from tests.conftest import hidden_fields
 
 ROUNDS = 3
@@ -67,14 +68,16 @@ def test_an_attachment_sent_twice_at_once_is_stored_once(post_at_once, app, staf
         f"/library/manage/{resource.id}/es",
         f"/library/manage/versions/{resource.original.id}/attachment",
     )
-    folder = Path(app.config["UPLOAD_FOLDER"]) / "library"
-    folder.mkdir(parents=True, exist_ok=True)
-    files_before = set(folder.iterdir())
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    files_before = set(folder.rglob("*"))
     data = {**_form(staff_client, page, action), "file": (PDF, "a.pdf")}
     answers = post_at_once(staff_client, action, data, page=page)
     assert {status for status, _ in answers} == {302}, answers
     (attachment,) = db.session.scalars(sa.select(Attachment)).all()
-    assert set(folder.iterdir()) - files_before == {folder / attachment.stored_name}  # no orphan file
+    # no orphan file: one stored file, and nothing else on disk (nothing at all with the database backend)
+    assert db.session.scalars(sa.select(StoredFile.key)).all() == [attachment.stored_name]
+    new_files = {path for path in set(folder.rglob("*")) - files_before if path.is_file()}
+    assert new_files <= {folder / attachment.stored_name}
 
 
 def test_a_translation_request_sent_twice_at_once_counts_once(

@@ -6,12 +6,23 @@ import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
 from safeguards.models import AssessmentState
+from tests.safeguards.browser import press
 from tests.safeguards.conftest import answer_all
 from tests.safeguards.views.conftest import answer_of, in_scope_codes, step_url
 
 
 def _submit(client, submit, assessment):
-    return submit(f"/safeguards/assessments/{assessment.id}/submit", {})
+    return submit(f"/safeguards/assessments/{assessment.id}/submit/confirm", {})
+
+
+def _approve(rclient, assessment, note=""):
+    """Press Approve on the review page, then confirm on the preview it leads to."""
+    review_url = f"/safeguards/assessments/{assessment.id}/review"
+    action, data = press(rclient.get(review_url).get_data(as_text=True), "approve", {"note": note})
+    preview = rclient.post(action or review_url, data=data)
+    assert preview.status_code == 200
+    action, data = press(preview.get_data(as_text=True), "confirm", {})
+    return rclient.post(action, data=data)
 
 
 def test_submit_locks_review_requests_changes_then_approves(
@@ -48,7 +59,7 @@ def test_submit_locks_review_requests_changes_then_approves(
     )
 
     assert _submit(client, submit, assessment).status_code == 302
-    submit(review_url, {"note": "", "approve": "1"}, on=rclient)
+    assert _approve(rclient, assessment).status_code == 302
     db.session.refresh(assessment)
     assert assessment.state is AssessmentState.APPROVED and assessment.approved_at is not None
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
@@ -89,7 +100,8 @@ def test_staff_publish_approved_assessment_for_everyone(
     results = f"/safeguards/assessments/{assessment.id}/results"
     assert anonymous.get(results).status_code == 404
     login_as(staff)
-    assert submit(results, {}, action=f"/safeguards/assessments/{assessment.id}/publish").status_code == 302
+    publish = f"/safeguards/assessments/{assessment.id}/publish"
+    assert submit(publish, {}).status_code == 302
     db.session.refresh(assessment)
     assert assessment.state is AssessmentState.PUBLISHED
     assert anonymous.get(results).status_code == 200

@@ -1,0 +1,144 @@
+"""The pages `make bench` measures, and the seeded records they point at."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from tests.bench.lua import json_post_lua, registration_lua
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+IN_PROCESS_TOKENS = 60  # the last seeded people register in-process; wrk uses the others
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    # "anonymous"; "member": the seeded bench member, signed in; "token": seeded people's API tokens
+    who: str = "anonymous"
+    lua: str = ""  # extra wrk Lua (method, body, headers, per-request paths) for write requests
+    target: float = 0.10  # issue 14: every page at least 0.10x hello with the page cache off
+
+    @property
+    def cacheable(self) -> bool:
+        """Only anonymous GET pages can be answered by the page cache."""
+        return self.who == "anonymous" and not self.lua
+
+
+def pages(t: dict) -> list[Page]:
+    """The measured pages, for the ids in ``t`` (see ``targets``)."""
+    return [
+        Page("in-app minimal (/healthz)", "/healthz"),
+        Page("home", "/"),
+        Page("log-in form", "/login"),
+        Page("organisations list", "/organisations"),
+        Page("home (signed in)", "/", "member"),
+        Page("account (signed in)", "/account", "member"),
+        Page("trainings catalogue", "/trainings"),
+        Page("trainings catalogue (signed in)", "/trainings", "member"),
+        Page("training page", f"/trainings/{t['training']}"),
+        Page("registration form", f"/trainings/{t['training']}/register", "member"),
+        Page(
+            "registration (API POST, new person each time)",
+            f"/api/v1/trainings/{t['training']}/registrations",
+            "token",
+            lua=registration_lua(t["tokens"][:-IN_PROCESS_TOKENS]),
+            target=0.05,
+        ),
+        Page("library list", "/library"),
+        Page("library guide", f"/library/es/{t['guide']}"),
+        Page("library search 'informacion'", "/library?q=informacion", target=0.05),
+        Page("library search 'identificacao' (pt_BR)", "/library?q=identificacao&lang=pt_BR", target=0.05),
+        Page(
+            "wizard step O3 (24 items)",
+            f"/safeguards/assessments/{t['draft']}/steps/O3",
+            "member",
+            target=0.05,
+        ),
+        Page(
+            "autosave (JSON POST, same answer)",
+            f"/safeguards/assessments/{t['draft']}/answers/O3.1",
+            "member",
+            lua=json_post_lua(json.dumps(t["autosave"])),
+        ),
+        Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member", target=0.05),
+        Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results", target=0.05),
+    ]
+
+
+def targets(app) -> dict:
+    """Ids of seeded records to measure, looked up in-process before the servers start."""
+    import sqlalchemy as sa
+
+    from consortium import transaction
+    from consortium.db import db
+    from consortium.library.models import ResourceVersion
+    from consortium.users.models import User
+    from consortium.users.services import create_api_token
+    from safeguards.models import Assessment, Pilot
+    from trainings.models import Training
+
+    found: dict = {}
+    with app.app_context(), transaction.writing(), transaction.action():
+        found["training"] = db.session.scalar(
+            sa.select(Training.id).where(Training.trainers == "bench").order_by(Training.id).limit(1)
+        )
+        found["guide"] = db.session.scalar(
+            sa.select(ResourceVersion.slug).where(
+                ResourceVersion.language == "es", ResourceVersion.slug.like("identidad-digital%")
+            )
+        )
+        pilots = dict(
+            db.session.execute(
+                sa.select(Pilot.title, Pilot.id).where(Pilot.title.in_(["Bench pilot 0", "Bench pilot 1"]))
+            ).all()
+        )
+        assessments = dict(
+            db.session.execute(
+                sa.select(Assessment.pilot_id, Assessment.id).where(Assessment.pilot_id.in_(pilots.values()))
+            ).all()
+        )
+        found["draft"] = assessments[pilots["Bench pilot 0"]]
+        found["published"] = assessments[pilots["Bench pilot 1"]]
+        people = db.session.scalars(
+            sa.select(User).where(User.email.like("bench-%@example.org")).order_by(User.id).offset(1)
+        ).all()
+        found["tokens"] = [create_api_token(person, "bench")[1] for person in people]
+    found["autosave"] = saved_answer(app, found["draft"], "O3.1")
+    return found
+
+
+def sign_in_client(app):
+    """A test client signed in as the bench member (https: production cookies are Secure)."""
+    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
+
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "email": BENCH_MEMBER, "password": BENCH_PASSWORD})
+    return client
+
+
+def csrf_of(client, page: str) -> str:
+    return CSRF.search(client.get(page).get_data(as_text=True)).group(1)
+
+
+def saved_answer(app, assessment_id: int, process: str) -> dict:
+    """The item as saved, learnt the way the wizard learns it: a save based on version 0 answers 409 with
+    the current version. Sending that back unchanged is the autosave heartbeat (validated, compared,
+    nothing written).
+    """
+    client = sign_in_client(app)
+    csrf = csrf_of(client, f"/safeguards/assessments/{assessment_id}/steps/{process.split('.')[0]}")
+    response = client.post(
+        f"/safeguards/assessments/{assessment_id}/answers/{process}",
+        json={"version": 0},
+        headers={"X-CSRFToken": csrf, "Accept": "application/json"},
+    )
+    current = response.get_json()["current"]
+    return {
+        field: current[field]
+        for field in ("choice", "evidence", "justification", "links", "confidence", "version")
+    }
