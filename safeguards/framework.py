@@ -243,14 +243,15 @@ def scope_reason(process: ProcessInfo, authorities: list[str], stages: list[str]
 
 # A version's structure never changes (its checksum says which data it came from) and its texts change only
 # when missing translations are filled in (``revision``), so each worker builds its index once per revision:
-# every wizard step and results page needs it, and building it cost 8-15 ms.
-_indexes: dict[tuple[str, int, str, int], FrameworkIndex] = {}
+# every wizard step and results page needs it, and building it cost 8-15 ms. ``loaded_at`` tells a draft
+# imported again after it was removed from the removed one, should the database give it the same id.
+_indexes: dict[tuple, FrameworkIndex] = {}
 
 
 def index(framework_id: int) -> FrameworkIndex:
     """Everything about one version: one query when this worker has seen it, six the first time."""
     framework = db.session.get(FrameworkVersion, framework_id)
-    key = (str(db.engine.url), framework_id, framework.checksum, framework.revision)
+    key = (str(db.engine.url), framework_id, framework.checksum, framework.revision, framework.loaded_at)
     cached = _indexes.get(key)
     if cached is None:
         cached = _indexes[key] = _build_index(framework)

@@ -151,3 +151,21 @@ def test_two_editors_of_the_same_texts_do_not_overwrite_each_other(framework, st
     )
     with pytest.raises(StaleDataError), transaction.action():
         versions.save_texts(process, {"title": {"en": process.title["en"], "es": "Uno"}}, by=staff)
+
+
+def test_a_draft_imported_again_after_removal_is_read_afresh(framework, staff):
+    draft = draft_from(reference_1_0_1())
+    with transaction.action():
+        versions.save_texts(f75_of(draft), {"title": {"es": "Canal de denuncias"}}, by=staff)
+    assert fw.index(draft.id).by_code()["F7.5"].title.get("es") == "Canal de denuncias"
+    with transaction.action():
+        versions.discard(draft.id, by=staff)
+    again = draft_from(reference_1_0_1())  # SQLite may give it the removed draft's id
+    with transaction.action():
+        versions.save_texts(f75_of(again), {"title": {"pt_BR": "Canal de denúncias"}}, by=staff)
+    assert fw.index(again.id).by_code()["F7.5"].title.get("es") is None
+
+
+def f75_of(framework):
+    query = sa.select(Process).where(Process.framework_id == framework.id, Process.code == "F7.5")
+    return db.session.scalar(query)
