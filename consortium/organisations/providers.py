@@ -8,9 +8,9 @@ from flask import url_for
 
 from consortium.db import db, utcnow
 from consortium.i18n import fast_gettext as _
-from consortium.reference.countries import country_name
 from consortium.organisations.models import Invitation, Organisation
 from consortium.permissions import Permission, role_grants
+from consortium.reference.countries import country_name
 from consortium.worklist import Entry, Section, WorkItem
 
 

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from consortium.csvexport import csv_response
 from consortium.db import db, utcnow
 from consortium.i18n import current_language
-from consortium.reference.countries import country_name
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, public, require
+from consortium.reference.countries import country_name
 from trainings import services
 from trainings.forms import ReachFilterForm
 from trainings.models import DisseminationReport, Registration, Training, TrainingState
