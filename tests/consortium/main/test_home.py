@@ -195,7 +195,7 @@ def test_report_form_refusal_explains_how_to_become_able(client, login_as, db):
     db.session.commit()
     response = login_as(person).get("/trainings/reports/new")
     html = response.get_data(as_text=True)
-    assert response.status_code == 403 and "Register your people for a training" in html
+    assert response.status_code == 403 and "What to do next" in html and 'href="/trainings"' in html
 
 
 def test_registrants_csv_says_its_times_are_utc(client, login_as, staff, db):
