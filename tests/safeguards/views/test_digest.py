@@ -10,6 +10,7 @@ from tests.factories import UserFactory
 from tests.safeguards.conftest import answer_all
 from tests.safeguards.views.conftest import answer_of, in_scope_codes
 from tests.safeguards.views.test_items import post_message
+from tests.safeguards.views.test_review import _approve
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def cycle(app, login_as, submit, lead, reviewer, assessment, db):
     reviewer.locale = "pt_BR"
     db.session.commit()
     team = login_as(lead, on=app.test_client())
-    assert submit(f"/safeguards/assessments/{assessment.id}/submit", {}, on=team).status_code == 302
+    assert submit(f"/safeguards/assessments/{assessment.id}/submit/confirm", {}, on=team).status_code == 302
     return {"team": team, "reviewers": login_as(reviewer, on=app.test_client()), "contributor": contributor}
 
 
@@ -77,7 +78,8 @@ def test_the_resubmission_tells_reviewers_the_replies_once(
     post_message(cycle["team"], assessment, first, "Subimos el acta al repositorio")
     post_message(cycle["team"], assessment, second, "Una duda sobre este ítem")
     assert len(mail_outbox()) == before
-    assert submit(f"/safeguards/assessments/{assessment.id}/submit", {}, on=cycle["team"]).status_code == 302
+    confirm = f"/safeguards/assessments/{assessment.id}/submit/confirm"
+    assert submit(confirm, {}, on=cycle["team"]).status_code == 302
     (mail,) = mail_outbox()[before:]
     assert mail.to_email == reviewer.email and mail.locale == "pt_BR"
     assert "2 itens têm conversas abertas:" in mail.body_text
@@ -86,7 +88,7 @@ def test_the_resubmission_tells_reviewers_the_replies_once(
     assert f"/safeguards/assessments/{assessment.id}/items/{first}" in mail.body_text
     # the next decision tells the team only what is new
     before = len(mail_outbox())
-    _review(submit, cycle["reviewers"], assessment, {"note": "", "approve": "1"})
+    assert _approve(cycle["reviewers"], assessment).status_code == 302  # approve, then confirm its preview
     team_mails = mail_outbox()[before:]
     assert team_mails and all("Falta el acta" not in m.body_text for m in team_mails)
     assert db.session.get(type(assessment), assessment.id).state is AssessmentState.APPROVED

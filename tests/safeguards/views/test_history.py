@@ -87,7 +87,7 @@ def test_a_submission_always_cuts_a_version(
     code = in_scope_codes(assessment)[0]
     save = Autosave(login_as(lead), csrf_token, db, assessment)
     save(code, evidence="Primera")
-    assert submit(f"/safeguards/assessments/{assessment.id}/submit", {}).status_code == 302
+    assert submit(f"/safeguards/assessments/{assessment.id}/submit/confirm", {}).status_code == 302
     first = versions(db, assessment, code)
     assert first[-1].submission is not None and first[-1].submission.number == 1
     assessment.state = AssessmentState.CHANGES_REQUESTED
@@ -115,7 +115,7 @@ def _round_trip(app, login_as, csrf_token, submit, lead, reviewer, assessment, d
     team = login_as(lead)
     save = Autosave(team, csrf_token, db, assessment)
     save(changed, evidence="Acta de la junta de 2023")
-    assert submit(f"/safeguards/assessments/{assessment.id}/submit", {}).status_code == 302
+    assert submit(f"/safeguards/assessments/{assessment.id}/submit/confirm", {}).status_code == 302
     reviewers = login_as(reviewer, on=app.test_client())
     review = f"/safeguards/assessments/{assessment.id}/review"
     assert (
@@ -123,7 +123,7 @@ def _round_trip(app, login_as, csrf_token, submit, lead, reviewer, assessment, d
         == 302
     )
     save(changed, choice="2", evidence="Acta de la junta de 2024, firmada")
-    assert submit(f"/safeguards/assessments/{assessment.id}/submit", {}).status_code == 302
+    assert submit(f"/safeguards/assessments/{assessment.id}/submit/confirm", {}).status_code == 302
     return reviewers, changed, untouched
 
 
