@@ -280,3 +280,8 @@ def _lines_matching(pattern: str, *, allowed: set[str]) -> list[str]:
 def test_writes_commit_only_when_their_action_ends():
     """Views, the API and the command line write inside ``transaction.action()``, never commit by hand."""
     assert _lines_matching(r"\btransaction\.commit\(", allowed={"consortium/transaction.py"}) == []
+
+
+def test_the_current_person_is_read_in_one_place():
+    """``consortium.users.current_person()`` unwraps Flask-Login's proxy; nobody else does."""
+    assert _lines_matching(r"_get_current_object\(", allowed={"consortium/users/__init__.py"}) == []
