@@ -35,7 +35,9 @@ bench_cli = AppGroup("bench", help="Benchmark data.")
 @click.option("--organisation", "organisation_slug", help="Slug of an organisation to join as its admin.")
 def create_user(email, role, password, random_password, name, organisation_slug):
     """Create a verified account (for staff and admins, who then set up two-factor log-in)."""
-    if user_services.find_user(email):
+    with transaction.action():  # a read only, ended before the prompt below
+        taken = user_services.find_user(email) is not None
+    if taken:
         raise click.ClickException(f"{email} already has an account.")
     if random_password:
         password = secrets.token_urlsafe(15)
@@ -44,21 +46,21 @@ def create_user(email, role, password, random_password, name, organisation_slug)
     problem = password_problem(password, related=[email, name])
     if problem:
         raise click.ClickException(problem)
-    organisation = None
-    if organisation_slug:
-        organisation = db.session.scalar(
-            sa.select(Organisation).where(Organisation.slug == organisation_slug)
+    with transaction.writing(), transaction.action():
+        organisation = None
+        if organisation_slug:
+            organisation = db.session.scalar(
+                sa.select(Organisation).where(Organisation.slug == organisation_slug)
+            )
+            if organisation is None:
+                raise click.ClickException(f"No organisation with slug {organisation_slug!r}.")
+        user = user_services.create_user(
+            email, name or email.split("@")[0], password, role=Role(role), verified=True
         )
-        if organisation is None:
-            raise click.ClickException(f"No organisation with slug {organisation_slug!r}.")
-    user = user_services.create_user(
-        email, name or email.split("@")[0], password, role=Role(role), verified=True
-    )
-    if organisation is not None:
-        db.session.add(
-            Membership(user_id=user.id, organisation_id=organisation.id, role=OrganisationRole.ADMIN)
-        )
-    transaction.commit()
+        if organisation is not None:
+            db.session.add(
+                Membership(user_id=user.id, organisation_id=organisation.id, role=OrganisationRole.ADMIN)
+            )
     click.echo(f"Created {user.email} ({role})." + (f" Password: {password}" if random_password else ""))
 
 
@@ -67,19 +69,19 @@ def create_user(email, role, password, random_password, name, organisation_slug)
 @click.option("--name", default="command line", show_default=True)
 def create_token(email, name):
     """Print a new personal API token for EMAIL (shown once; only its hash is stored)."""
-    user = user_services.find_user(email)
-    if user is None:
-        raise click.ClickException(f"No account for {email}.")
-    _, secret = user_services.create_api_token(user, name)
-    transaction.commit()
+    with transaction.writing(), transaction.action():
+        user = user_services.find_user(email)
+        if user is None:
+            raise click.ClickException(f"No account for {email}.")
+        _, secret = user_services.create_api_token(user, name)
     click.echo(secret)
 
 
 @demo_cli.command("load")
 def load_demo():
     """Load realistic demonstration data. Running it again changes nothing."""
-    created = demo.load()
-    transaction.commit()
+    with transaction.writing(), transaction.action():
+        created = demo.load()
     click.echo(
         f"Demo data ready ({created} new records). Log in as ana@ilda.example, password: {demo.PASSWORD}"
     )
@@ -89,8 +91,8 @@ def load_demo():
 @click.option("--scale", default=1, show_default=True, help="Multiplies every volume.")
 def seed_bench(scale):
     """Fill the database with benchmark volumes (idempotent per database)."""
-    created = seed.seed(scale)
-    transaction.commit()
+    with transaction.writing(), transaction.action():
+        created = seed.seed(scale)
     click.echo(f"Seeded {created} records. Member log-in: {seed.BENCH_MEMBER} / {seed.BENCH_PASSWORD}")
 
 

@@ -25,6 +25,7 @@ class Permission(enum.StrEnum):
     ACCOUNT_MANAGE = "account:self:manage"
     AUDIT_READ = "admin:audit:read"
     LIBRARY_EDIT = "library:resource:edit"
+    LIBRARY_READ = "library:version:read"  # per version, by the library policy (drafts are previews)
     LIBRARY_TRANSLATE = "library:translation:edit"
     MAIL_MANAGE = "admin:mail:manage"
     ORGANISATIONS_CREATE = "orgs:organisation:create"

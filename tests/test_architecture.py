@@ -262,3 +262,26 @@ def test_only_the_unit_of_work_commits_or_rolls_back():
                 if re.search(r"\bsession\.(commit|rollback)\(", line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+def _lines_matching(pattern: str, *, allowed: set[str]) -> list[str]:
+    found = []
+    for package in SOURCE_DIRS:
+        for path in (ROOT / package).rglob("*.py"):
+            where = str(path.relative_to(ROOT))
+            if where in allowed:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if re.search(pattern, line):
+                    found.append(f"{where}:{number}")
+    return found
+
+
+def test_writes_commit_only_when_their_action_ends():
+    """Views, the API and the command line write inside ``transaction.action()``, never commit by hand."""
+    assert _lines_matching(r"\btransaction\.commit\(", allowed={"consortium/transaction.py"}) == []
+
+
+def test_the_current_person_is_read_in_one_place():
+    """``consortium.users.current_person()`` unwraps Flask-Login's proxy; nobody else does."""
+    assert _lines_matching(r"_get_current_object\(", allowed={"consortium/users/__init__.py"}) == []

@@ -8,18 +8,18 @@ them with counts. One query per provider, whatever the person holds.
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user
 
 from consortium.forms import PostForm
 from consortium.main.views import bp
 from consortium.permissions import require
+from consortium.users import current_person
 from consortium.worklist import sections_for, waiting_for
 
 
 @bp.route("/home")
 @require()
 def my_home():
-    user = current_user._get_current_object()
+    user = current_person()
     return render_template(
         "main/my_home.html",
         queue=waiting_for(user) if user.is_staff else [],

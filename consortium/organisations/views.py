@@ -13,6 +13,7 @@ from consortium.organisations.forms import FilterForm, InviteForm, OrganisationF
 from consortium.organisations.models import Invitation, Membership, Organisation, OrganisationRole
 from consortium.pagination import paginate
 from consortium.permissions import Permission, can, public, require
+from consortium.users import current_person
 
 bp = Blueprint("organisations", __name__)
 
@@ -49,15 +50,16 @@ def index():
 def create():
     form = OrganisationForm()
     if form.validate_on_submit():
-        earlier = first_submission(form)
+        with transaction.action():
+            earlier = first_submission(form)
+            if earlier is None:
+                organisation = services.create_organisation(
+                    current_person(), **{field: getattr(form, field).data for field in EDITABLE}
+                )
+                url = url_for("organisations.detail", slug=organisation.slug)
+                remember_result(form, url)
         if earlier is not None:
             return redirect(earlier.result_url or url_for("organisations.index"))
-        organisation = services.create_organisation(
-            current_user._get_current_object(), **{field: getattr(form, field).data for field in EDITABLE}
-        )
-        url = url_for("organisations.detail", slug=organisation.slug)
-        remember_result(form, url)
-        transaction.commit()
         flash(_("The organisation was created. Consortium staff will verify it soon."), "success")
         return redirect(url)
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -128,14 +130,11 @@ def invite(slug: str):
     organisation = _load(slug, Permission.ORGANISATIONS_INVITE)
     form = InviteForm()
     if form.validate_on_submit():
-        if first_submission(form) is None:
-            services.invite(
-                organisation,
-                form.email.data,
-                OrganisationRole(form.role.data),
-                by=current_user._get_current_object(),
-            )
-            transaction.commit()
+        with transaction.action():
+            if first_submission(form) is None:
+                services.invite(
+                    organisation, form.email.data, OrganisationRole(form.role.data), by=current_person()
+                )
         flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("organisations.detail", slug=slug))
     return _detail_page(organisation, invite_form=form, status=422)
@@ -153,8 +152,8 @@ def remove_member(slug: str, membership_id: int):
         if membership.role is OrganisationRole.ADMIN and len(admins) == 1:
             flash(_("An organisation needs at least one admin."), "error")
         else:
-            services.remove_member(membership)
-            transaction.commit()
+            with transaction.action():
+                services.remove_member(membership)
             flash(_("The person was removed from the organisation."), "success")
     return redirect(url_for("organisations.detail", slug=slug))
 
@@ -166,8 +165,8 @@ def verify(slug: str):
     if organisation is None:
         abort(404)
     if PostForm().validate_on_submit():
-        services.verify_organisation(organisation, current_user._get_current_object())
-        transaction.commit()
+        with transaction.action():
+            services.verify_organisation(organisation, current_person())
         flash(_("The organisation is verified."), "success")
     return redirect(url_for("organisations.detail", slug=slug))
 
@@ -187,7 +186,7 @@ def resend_invitation(slug: str, invitation_id: int):
     if PostForm().validate_on_submit():
         try:
             with transaction.action():
-                services.resend_invitation(invitation, by=current_user._get_current_object())
+                services.resend_invitation(invitation, by=current_person())
         except services.InvitationGone:
             flash(_("This invitation was accepted or withdrawn in the meantime."), "error")
         else:
@@ -210,7 +209,7 @@ def revoke_invitation(slug: str, invitation_id: int):
     if PostForm().validate_on_submit():
         try:
             with transaction.action():
-                services.revoke_invitation(invitation, by=current_user._get_current_object())
+                services.revoke_invitation(invitation, by=current_person())
         except services.InvitationGone:
             flash(_("This invitation was accepted or withdrawn in the meantime."), "error")
         else:
@@ -230,7 +229,7 @@ def accept_invitation(token: str):
         return redirect(url_for("main.home"))
     if not current_user.is_authenticated:
         return render_template("organisations/invitation.html", invitation=invitation, form=None)
-    user = current_user._get_current_object()
+    user = current_person()
     if not services.may_accept(invitation, user):
         # Nothing about the invited address is shown: whoever holds the link may not own it.
         return render_template("organisations/invitation.html", invitation=invitation, form=None), 403
@@ -252,7 +251,7 @@ def accept_invitation(token: str):
 def accept_my_invitation(invitation_id: int):
     """Accept from /home: the invitation is to this account's own confirmed address, so no link needed."""
     invitation = db.session.get(Invitation, invitation_id)
-    user = current_user._get_current_object()
+    user = current_person()
     if invitation is None or not services.may_accept(invitation, user):
         abort(404)
     form = PostForm()

@@ -4,7 +4,7 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 
 from consortium import transaction
 from consortium.db import utcnow
@@ -12,7 +12,7 @@ from consortium.forms import PostForm
 from consortium.permissions import Permission, public, require
 from consortium.privacy import services
 from consortium.privacy.forms import DeleteAccountForm
-from consortium.users import limits
+from consortium.users import current_person, limits
 
 bp = Blueprint("privacy", __name__)
 
@@ -35,7 +35,7 @@ def export():
     if not PostForm().validate_on_submit():
         return redirect(url_for("users.account"))
     with transaction.action():
-        data = services.export(current_user._get_current_object())
+        data = services.export(current_person())
     filename = f"dpi-consortium-my-data-{utcnow():%Y-%m-%d}.json"
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -48,7 +48,7 @@ def export():
 @limits.password_check
 @require(Permission.ACCOUNT_MANAGE)
 def delete_account():
-    user = current_user._get_current_object()
+    user = current_person()
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("privacy/delete.html", form=form), 422 if form.errors else 200

@@ -1,6 +1,6 @@
-from flask_login import current_user
 from flask_smorest import Blueprint
 
+import consortium.users as users
 from consortium.permissions import require
 from consortium.users.schemas import UserSchema
 
@@ -12,4 +12,4 @@ blp = Blueprint("users_api", __name__, url_prefix="/api/v1", description="The si
 @blp.response(200, UserSchema)
 def me():
     """The current user: by session cookie or by `Authorization: Bearer <token>`."""
-    return current_user._get_current_object()
+    return users.current_person()

@@ -125,6 +125,7 @@ def verify_email(token: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The user whose password this is, or None (recorded as a failed log-in: commit either way)."""
     user = find_user(email)
     if not verify_password(user.password_hash if user else None, password) or not user.is_active:
         signals.login_failed.send(normalise_email(email), reason="credentials")
@@ -132,6 +133,12 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None:
+    user.name = name.strip()
+    user.locale = locale
+    user.timezone = timezone
 
 
 # Passwords ------------------------------------------------------------------------------------
@@ -264,8 +271,17 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def check_second_factor(user: User, code: str) -> bool:
-    """Accept a current authenticator code (each only once) or an unused recovery code."""
-    code = (code or "").strip().lower()
+    """Accept a current authenticator code (each only once) or an unused recovery code.
+
+    A refused code is recorded as a failed log-in, so the caller commits whatever the answer.
+    """
+    if _second_factor_ok(user, (code or "").strip().lower()):
+        return True
+    signals.login_failed.send(user.email, reason="second-factor")
+    return False
+
+
+def _second_factor_ok(user: User, code: str) -> bool:
     if user.totp_secret and len(code.replace(" ", "")) == 6:
         counter = _matching_counter(user.totp_secret, code)
         if counter is not None and counter > (user.totp_last_counter or -1):

@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, g
 
-from consortium import transaction
+from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.users.models import ApiToken, User, UserSession, digest
 
@@ -92,6 +92,18 @@ def load_session(token: str | None) -> User | None:
 def end_session(token: str | None) -> None:
     if token:
         db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == digest(token)))
+
+
+def log_in(user: User, how: str, user_agent: str = "") -> str:
+    """Start the session of a person who proved who they are, and record how they did."""
+    token = start_session(user, user_agent)
+    signals.user_logged_in.send(user, how=how)
+    return token
+
+
+def log_out(user: User) -> None:
+    end_session(user.session_token)
+    signals.user_logged_out.send(user)
 
 
 def end_other_sessions(user: User) -> None:

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
-from consortium import signals, transaction
+import consortium.users as users
+from consortium import transaction
 from consortium.db import db
 from consortium.extensions import limiter
 from consortium.forms import PostForm, first_submission, remember_result
@@ -46,13 +47,12 @@ def safe_next(default: str) -> str:
 
 
 def finish_login(user: User, how: str, next_url: str):
-    sessions.start_session(user, request.headers.get("User-Agent", ""))
+    with transaction.action():
+        sessions.log_in(user, how, request.headers.get("User-Agent", ""))
     session.pop(PENDING_2FA, None)
     unlock.forget()
     session.permanent = True
     login_user(user)
-    signals.user_logged_in.send(user, how=how)
-    transaction.commit()
     if user.needs_totp:
         flash(_("Staff accounts must use two-factor log-in. Set it up to continue."), "warning")
         return redirect(url_for("users.two_factor"))
@@ -94,11 +94,11 @@ def verify_email(token: str):
     # The one GET that writes, on purpose: the link in the e-mail must work in one click in any mail
     # client. It is idempotent and the signed, expiring token is the proof; a scanner that follows the
     # link only proves, as the person would, that the message reached the address.
-    user = services.verify_email(token)
+    with transaction.action():
+        user = services.verify_email(token)
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Log in to get a new one."), "error")
         return redirect(url_for("users.login"))
-    transaction.commit()
     flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
     return redirect(url_for("users.login", next=session.pop(AFTER_VERIFY, None)))
 
@@ -112,21 +112,21 @@ def login():
         return redirect(safe_next(url_for("main.my_home")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        with transaction.action():  # its own action: a failed attempt's audit record is kept
+            user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("The e-mail address or password is not correct."))
         elif user.email_verified_at is None:
-            services.send_verification(user)
+            with transaction.action():
+                services.send_verification(user)
             form.email.errors.append(
                 _("Please confirm your e-mail address first. We have sent you a new confirmation link.")
             )
         elif user.has_totp:
             session[PENDING_2FA] = {"user": user.id, "next": safe_next("")}
-            transaction.commit()
             return redirect(url_for("users.login_second_factor"))
         else:
             return finish_login(user, "password", safe_next(""))
-        transaction.commit()  # keep the audit record of the failed attempt
     return render_template("users/login.html", form=form)
 
 
@@ -140,10 +140,10 @@ def login_second_factor():
         return redirect(url_for("users.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if services.check_second_factor(user, form.code.data):
+        with transaction.action():  # a refused code's audit record is kept too
+            passed = services.check_second_factor(user, form.code.data)
+        if passed:
             return finish_login(user, "totp", pending.get("next", ""))
-        signals.login_failed.send(user.email, reason="second-factor")
-        transaction.commit()
         form.code.errors.append(_("This code is not valid. Check your app's clock, or use a recovery code."))
     return render_template("users/login_second_factor.html", form=form)
 
@@ -170,10 +170,8 @@ def unlock_login(token: str):
 def logout():
     form = PostForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        sessions.end_session(user.session_token)
-        signals.user_logged_out.send(user)
-        transaction.commit()
+        with transaction.action():
+            sessions.log_out(users.current_person())
         logout_user()
         session.clear()
         flash(_("You have logged out."), "success")
@@ -216,20 +214,20 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @require(Permission.ACCOUNT_MANAGE)
 def account():
-    user = current_user._get_current_object()
+    user = users.current_person()
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
-        user.name = form.name.data.strip()
-        user.locale = form.locale.data
-        user.timezone = form.timezone.data
-        transaction.commit()
+        with transaction.action():
+            services.update_profile(
+                user, name=form.name.data, locale=form.locale.data, timezone=form.timezone.data
+            )
         flash(_("Your profile was saved."), "success")
         return redirect(url_for("users.account"))
     return _account_page(profile_form=form)
 
 
 def _account_page(**forms):
-    user = current_user._get_current_object()
+    user = users.current_person()
     tokens = db.session.scalars(
         db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
@@ -250,7 +248,7 @@ def _account_page(**forms):
 @limits.password_check
 @require(Permission.ACCOUNT_MANAGE)
 def change_password():
-    user = current_user._get_current_object()
+    user = users.current_person()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if limits.current_password_ok(user, form.current.data):
@@ -266,8 +264,8 @@ def change_password():
 @require(Permission.ACCOUNT_MANAGE)
 def end_other_sessions():
     if PostForm().validate_on_submit():
-        sessions.end_other_sessions(current_user._get_current_object())
-        transaction.commit()
+        with transaction.action():
+            sessions.end_other_sessions(users.current_person())
         flash(_("All your other sessions were logged out."), "success")
     return redirect(url_for("users.account"))
 
@@ -275,7 +273,7 @@ def end_other_sessions():
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @require(Permission.ACCOUNT_MANAGE)
 def two_factor():
-    user = current_user._get_current_object()
+    user = users.current_person()
     if user.has_totp:
         return render_template(
             "users/two_factor_on.html",
@@ -287,10 +285,10 @@ def two_factor():
     session["totp_setup_secret"] = secret
     form = EnableTotpForm()
     if form.validate_on_submit():
-        codes = services.enable_totp(user, secret, form.code.data)
+        with transaction.action():
+            codes = services.enable_totp(user, secret, form.code.data)
         if codes is not None:
             session.pop("totp_setup_secret", None)
-            transaction.commit()
             flash(_("Two-factor log-in is on."), "success")
             return render_template("users/recovery_codes.html", codes=codes)
         form.code.errors.append(_("This code is not valid. Check your app's clock, or scan the code again."))
@@ -304,7 +302,7 @@ def two_factor():
 @limits.password_check
 @require(Permission.ACCOUNT_MANAGE)
 def disable_two_factor():
-    user = current_user._get_current_object()
+    user = users.current_person()
     form = ConfirmPasswordForm()
     if user.is_staff:
         flash(_("Staff accounts must keep two-factor log-in on."), "error")
@@ -320,11 +318,11 @@ def disable_two_factor():
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @require(Permission.ACCOUNT_MANAGE)
 def new_recovery_codes():
-    user = current_user._get_current_object()
+    user = users.current_person()
     if not user.has_totp or not PostForm().validate_on_submit():
         return redirect(url_for("users.two_factor"))
-    codes = services.new_recovery_codes(user)
-    transaction.commit()
+    with transaction.action():
+        codes = services.new_recovery_codes(user)
     return render_template("users/recovery_codes.html", codes=codes)
 
 
@@ -334,13 +332,14 @@ def create_token():
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return _account_page(token_form=form), 422
-    earlier = first_submission(form)
+    with transaction.action():
+        earlier = first_submission(form)
+        if earlier is None:
+            token, secret = services.create_api_token(users.current_person(), form.name.data)
+            remember_result(form, url_for("users.account"))
     if earlier is not None:
         flash(_("This token was already created; its secret is shown only once."), "warning")
         return redirect(url_for("users.account"))
-    token, secret = services.create_api_token(current_user._get_current_object(), form.name.data)
-    remember_result(form, url_for("users.account"))
-    transaction.commit()
     return render_template("users/token_created.html", token=token, secret=secret)
 
 
@@ -351,7 +350,7 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     if PostForm().validate_on_submit():
-        services.revoke_api_token(token)
-        transaction.commit()
+        with transaction.action():
+            services.revoke_api_token(token)
         flash(_("The token was revoked."), "success")
     return redirect(url_for("users.account"))

@@ -6,9 +6,11 @@ import json
 import logging
 import re
 
+import pyotp
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
+from tests.factories import PASSWORD, UserFactory
 
 
 def _events(db, **where):
@@ -32,6 +34,18 @@ def test_creation_and_log_in_are_recorded(client, submit, member, db):
     submit("/login", {"email": member.email, "password": "Correcto-Caballo-Bateria-42"})
     actions = [e.action for e in _events(db)]
     assert "user.login_failed" in actions and "user.login" in actions
+
+
+def test_a_refused_second_factor_code_is_recorded(client, submit, db):
+    user = UserFactory(staff=True)
+    db.session.commit()
+    submit("/login", {"email": user.email, "password": PASSWORD})
+    assert submit("/login/verify", {"code": "000000"}).status_code == 200  # the page with its error
+    db.session.rollback()  # read what was committed, not what the test's session still holds
+    [failed] = _events(db, action="user.login_failed")
+    assert failed.summary == user.email and failed.changes == {"reason": "second-factor"}
+    assert submit("/login/verify", {"code": pyotp.TOTP(user.totp_secret).now()}).status_code == 302
+    assert [e.changes for e in _events(db, action="user.login")] == [{"method": "totp"}]
 
 
 def test_staff_can_filter_the_log_and_members_cannot_read_it(client, login_as, staff, member, db, app):

@@ -58,23 +58,27 @@ def index():
     )
 
 
-def _load_version(lang: str, slug: str) -> ResourceVersion:
-    version = db.session.scalar(
-        sa.select(ResourceVersion)
-        .where(ResourceVersion.language == lang, ResourceVersion.slug == slug)
-        .options(
-            # The other versions are only linked to: their bodies stay in the database.
-            joinedload(ResourceVersion.resource).selectinload(Resource.versions).defer(ResourceVersion.body),
-            joinedload(ResourceVersion.attachment),
-        )
-    )
-    if version is None:
-        abort(404)
-    if not version.is_published and not (
-        can(Permission.LIBRARY_TRANSLATE, version) or can(Permission.LIBRARY_EDIT)
-    ):
+def _readable_or_404(version: ResourceVersion | None) -> ResourceVersion:
+    """The one gate for reading a version or downloading its attachment: the library policy decides."""
+    if version is None or not can(Permission.LIBRARY_READ, version):
         abort(404)
     return version
+
+
+def _load_version(lang: str, slug: str) -> ResourceVersion:
+    return _readable_or_404(
+        db.session.scalar(
+            sa.select(ResourceVersion)
+            .where(ResourceVersion.language == lang, ResourceVersion.slug == slug)
+            .options(
+                # The other versions are only linked to: their bodies stay in the database.
+                joinedload(ResourceVersion.resource)
+                .selectinload(Resource.versions)
+                .defer(ResourceVersion.body),
+                joinedload(ResourceVersion.attachment),
+            )
+        )
+    )
 
 
 @bp.route(f"/library/{LANG}/<slug>")
@@ -153,12 +157,6 @@ def feed(lang: str):
 @public
 def download(attachment_id: int, name: str):
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
-    version = attachment.version
-    if not version.is_published and not (
-        can(Permission.LIBRARY_TRANSLATE, version) or can(Permission.LIBRARY_EDIT)
-    ):
-        abort(404)
+    version = _readable_or_404(attachment.version if attachment else None)
     services.note_download(attachment)  # a GET writes nothing: the counters' flush adds it up
     return storage.send(attachment.file, download_name=attachment.filename, private=not version.is_published)
