@@ -6,11 +6,13 @@ import random
 
 import sqlalchemy as sa
 
+from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.demo import demo_user
 from consortium.reference.systems import ensure_reference_systems
 from safeguards import framework as fw
-from safeguards import services
+from safeguards import services, threads
+from safeguards.item_models import Side
 from safeguards.models import (
     AnswerStatus,
     Assessment,
@@ -162,5 +164,36 @@ def load() -> int:
             assessment.approved_at = assessment.published_at = utcnow()
             assessment.review_note = "Avaliação consistente; evidências verificadas pela equipe do consórcio."
         db.session.flush()
+        if target == "submitted" and reviewer is not None:
+            converse(assessment, reviewer=reviewer, lead=lead)
         created += 1
     return created
+
+
+# (reviewer's comment, suggested rating, team's reply, resolved by the reviewer afterwards)
+THREADS = [
+    (
+        "El informe anual no dice cómo se atienden los reclamos fuera de plazo. ¿Hay un registro público?",
+        1,
+        "Sí: el operador publica un registro trimestral. Agregamos el enlace en la evidencia.",
+        True,
+    ),
+    (
+        "La mesa de diálogo es de 2026, pero no vemos compromisos de seguimiento. Sugerimos un 2.",
+        2,
+        "Estamos pidiendo al operador el acta de la segunda sesión; la adjuntaremos esta semana.",
+        False,
+    ),
+]
+
+
+def converse(assessment: Assessment, *, reviewer, lead) -> None:
+    """Item threads on a submitted assessment, through the thread services (the demo shows a conversation)."""
+    idx = fw.index(assessment.framework_id)
+    rated = [i.answer for i in services.items(assessment, idx) if i.in_scope and i.answer.rating is not None]
+    with transaction.writing():  # the services lock the assessment, as in a request
+        for answer, (comment, rating, reply, resolved) in zip(rated, THREADS, strict=False):
+            threads.post(answer, comment, by=reviewer, side=Side.REVIEWERS, rating=rating)
+            threads.post(answer, reply, by=lead, side=Side.TEAM)
+            if resolved:
+                threads.set_resolved(answer, True, by=reviewer, side=Side.REVIEWERS)

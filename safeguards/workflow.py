@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
-from safeguards import digest, history, threads
+from safeguards import digest, evidence, history, threads
 from safeguards.answers import MAX_TEXT
 from safeguards.item_models import Side
 from safeguards.models import TEAM_EDITABLE, Answer, Assessment, AssessmentState
@@ -258,10 +259,12 @@ def approve(assessment: Assessment, *, note: str = "", seen: str, by=None) -> No
     _transition(assessment, AssessmentState.APPROVED, by=by, note=note)
 
 
-def publish(assessment: Assessment, *, by=None) -> None:
+def publish(assessment: Assessment, *, public_files: Collection[int], by=None) -> None:
+    """Publish an approved assessment; of its evidence files exactly ``public_files`` become public."""
     assessment = _lock(assessment)
     if assessment.state is not AssessmentState.APPROVED:
         raise InvalidTransition(f"{assessment.state.value} → published")
+    evidence.choose_public(assessment, set(public_files))
     assessment.published_at = utcnow()
     _transition(assessment, AssessmentState.PUBLISHED, by=by)
 

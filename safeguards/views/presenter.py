@@ -49,6 +49,20 @@ class Wizard:
         """The items' evidence files by answer id, read once per page."""
         return self._item_records[1]
 
+    def files_by_item(self, files) -> list[tuple[services.Item, list]]:
+        """Evidence files under their items, in the framework's order."""
+        by_answer: dict[int, list] = {}
+        for file in files:
+            by_answer.setdefault(file.answer_id, []).append(file)
+        return [(item, by_answer[item.answer.id]) for item in self.items if item.answer.id in by_answer]
+
+    def public_files(self) -> list[tuple[services.Item, list]]:
+        """The files everyone may download, by item: none before publication."""
+        if self.assessment.state is not AssessmentState.PUBLISHED:
+            return []  # and no query
+        published = (f for files in self.evidence.values() for f in files)
+        return self.files_by_item(f for f in published if evidence.is_published(f, self.assessment))
+
     @cached_property
     def changes(self) -> tuple[int | None, dict]:
         """(submission compared with, what changed by answer id) for this round (``history``)."""

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from consortium import transaction
 from consortium.forms import PostForm
+from consortium.inputs import parse_id
 from consortium.permissions import Permission, require
 from consortium.users import current_person
-from safeguards import policies, services, workflow
+from safeguards import evidence, policies, services, workflow
 from safeguards.forms import WithdrawForm
 from safeguards.models import AssessmentState
 from safeguards.views import bp, presenter
@@ -24,7 +25,7 @@ def publish(assessment_id: int):
     if form.validate_on_submit():
         try:
             with transaction.action():
-                workflow.publish(assessment, by=current_person())
+                workflow.publish(assessment, public_files=_checked_files(), by=current_person())
         except services.InvalidTransition:
             flash(_("Only approved assessments can be published."), "error")
         else:
@@ -42,7 +43,13 @@ def publish(assessment_id: int):
         form=form,
         self_scores=self_,
         reviewed_scores=reviewed,
+        files=wizard.files_by_item(evidence.publication_files(assessment)),
     )
+
+
+def _checked_files() -> set[int]:
+    """The evidence files whose box was checked; ids of other assessments' files are ignored later."""
+    return {i for i in map(parse_id, request.form.getlist("public")) if i is not None}
 
 
 @bp.route("/safeguards/assessments/<int:assessment_id>/withdraw", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ def results(assessment_id: int):
         if len(pilot_cycles) > 1
         else [],
         few=presenter.FEW_ITEMS,
+        public_files=wizard.public_files(),
     )
 
 

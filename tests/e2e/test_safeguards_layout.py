@@ -127,3 +127,32 @@ def test_a_withdrawal_without_javascript_shows_on_the_public_page(browser, live_
     assert "Se publicó con datos de otro sistema." in public.locator("main").inner_text()
     public.context.close()
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_publish_page_asks_per_evidence_file_and_fits(browser, live_server, cycle, width, tmp_path):
+    import io
+
+    from consortium import transaction
+    from safeguards import evidence, services
+    from safeguards import framework as fw
+    from tests.safeguards.views.test_evidence import PDF, PNG
+
+    assessment = cycle["assessment"]
+    db.session.rollback()
+    first = next(
+        i.answer for i in services.items(assessment, fw.index(assessment.framework_id)) if i.in_scope
+    )
+    with transaction.writing(), transaction.action():
+        evidence.attach(first, io.BytesIO(PDF), "Acta de la mesa de diálogo.pdf", is_public=True, by=None)
+        evidence.attach(first, io.BytesIO(PNG), "captura-del-panel-interno.png", by=None)
+    _set_state(assessment, AssessmentState.APPROVED)
+    page, errors = _open(
+        browser, live_server, cycle["admin"], f"/safeguards/assessments/{assessment.id}/publish", width
+    )
+    assert page.get_by_label("acta-de-la-mesa-de-dialogo.pdf", exact=False).is_checked()
+    assert not page.get_by_label("captura-del-panel-interno.png", exact=False).is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert _serious(page) == [] and errors == []
+    page.screenshot(path=tmp_path / f"publish-{width}.png", full_page=True)
+    page.context.close()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from consortium import demo, seed
 from consortium.reference.systems import DpiSystem
+from safeguards.item_models import ItemThread, MessageKind, Side
 from safeguards.models import Assessment, AssessmentState, Pilot
 
 
@@ -27,6 +28,24 @@ def test_demo_load_creates_pilots_in_each_state_and_is_idempotent(app, db, clien
     published = db.session.scalar(sa.select(Assessment).where(Assessment.state == AssessmentState.PUBLISHED))
     assert client.get(f"/safeguards/assessments/{published.id}/results").status_code == 200
     assert "Pix" in client.get("/safeguards").get_data(as_text=True)
+
+
+def test_demo_load_shows_a_conversation_on_the_assessment_in_review(app, db):
+    demo.load()
+    db.session.commit()
+    demo.load()  # once only
+    db.session.commit()
+    submitted = db.session.scalar(sa.select(Assessment).where(Assessment.state == AssessmentState.SUBMITTED))
+    threads = db.session.scalars(sa.select(ItemThread).where(ItemThread.assessment_id == submitted.id)).all()
+    assert sorted(t.is_resolved for t in threads) == [False, True]
+    messages = [m for t in threads for m in t.messages]
+    assert {(m.side, m.kind) for m in messages} == {
+        (Side.REVIEWERS, MessageKind.COMMENT),
+        (Side.TEAM, MessageKind.COMMENT),
+        (Side.REVIEWERS, MessageKind.RESOLVED),
+    }
+    assert len(messages) == 5 and any(m.rating is not None for m in messages)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemThread)) == 2
 
 
 def test_bench_seed_gives_the_bench_member_a_draft(app, db, client, login_as):
