@@ -12,19 +12,17 @@ from axe_playwright_python.sync_playwright import Axe
 
 from consortium import transaction
 from consortium.db import db
+from consortium.reference.systems import ensure_reference_systems
 from safeguards import answers, evidence, services, threads, workflow
 from safeguards import framework as fw
 from safeguards.item_models import Side
-from safeguards.models import SystemKind
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
 
 def _pilot(slug, title, lead, reviewer):
-    system = services.create_system(
-        slug=slug, name=title.split(" ·")[0], countries=["CO"], kind=SystemKind.PAYMENTS, operator="Banco"
-    )
+    system = ensure_reference_systems()[0][slug]  # Bre-B and Pix are kernel reference systems
     pilot = services.create_pilot(system, "CO", title, lead=lead)
     services.add_member(pilot, reviewer, services.TeamRole.REVIEWER)
     assessment = services.start_assessment(pilot)
