@@ -9,6 +9,8 @@ when it is a 200 HTML answer to an anonymous GET that embedded no CSRF token and
 untouched, and it is served only to visitors without a signed-in session or pending messages. It
 lives ``PAGE_CACHE_SECONDS`` (10 by default; 0 turns the cache off), so an edit shows within seconds,
 as behind any HTTP cache. gunicorn's threaded workers share one cache, so a lock guards the dict.
+A state change (``consortium.signals.state_changed``: an assessment published, a guide approved...)
+empties the cache of the worker that committed it at once; other workers' copies expire with their time.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 
+from consortium import transaction
 from consortium.i18n import select_locale
+from consortium.signals import state_changed
 
 MAX_ENTRIES = 1024
 
@@ -66,11 +70,18 @@ def _key() -> tuple:
     return request.scheme, request.host, request.full_path, select_locale()
 
 
+def _purge_after_commit(sender, **_change) -> None:
+    cache = current_app.extensions.get("page_cache")
+    if cache is not None:
+        transaction.after_commit(cache.clear)
+
+
 def init_app(app: Flask) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if not seconds:
         return
     cache = app.extensions["page_cache"] = PageCache(seconds)
+    state_changed.connect(_purge_after_commit)
 
     @app.before_request
     def serve_cached_page():

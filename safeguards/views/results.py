@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
-from consortium.forms import PostForm
 from consortium.inputs import parse_id
 from consortium.permissions import public
 from consortium.suggestions import for_principles
@@ -50,7 +49,6 @@ def results(assessment_id: int):
         trend=presenter.cycle_scores(pilot_cycles, (assessment.id, wizard.idx, self_, reviewed))
         if len(pilot_cycles) > 1
         else [],
-        post_form=PostForm(),
         few=presenter.FEW_ITEMS,
     )
 
