@@ -10,6 +10,8 @@ CSRF token and left the session untouched, and it is served only to visitors wit
 or pending messages. It lives ``PAGE_CACHE_SECONDS`` (10 by default; 0 turns the cache off), so an edit
 shows within seconds, as behind any HTTP cache. gunicorn's threaded workers share one cache, so a lock
 guards the dict.
+A state change (``consortium.signals.state_changed``: an assessment published, a guide approved...)
+empties the cache of the worker that committed it at once; other workers' copies expire with their time.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 
+from consortium import transaction
 from consortium.i18n import select_locale
+from consortium.signals import state_changed
 from consortium.timezones import visitor_zone
 
 MAX_ENTRIES = 1024
@@ -68,11 +72,18 @@ def _key() -> tuple:
     return request.scheme, request.host, request.full_path, select_locale(), visitor_zone()
 
 
+def _purge_after_commit(sender, **_change) -> None:
+    cache = current_app.extensions.get("page_cache")
+    if cache is not None:
+        transaction.after_commit(cache.clear)
+
+
 def init_app(app: Flask) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if not seconds:
         return
     cache = app.extensions["page_cache"] = PageCache(seconds)
+    state_changed.connect(_purge_after_commit)
 
     @app.before_request
     def serve_cached_page():

@@ -68,10 +68,15 @@ def render_item(type_, obj, autogen_context):
 
 
 # Full-text search objects the library's migration writes by hand (see consortium/library/search.py):
-# an FTS5 table and its shadow tables on SQLite, a generated column and its GIN index on PostgreSQL.
+# an FTS5 table and its shadow tables on SQLite; on PostgreSQL two generated columns (matched, ranked),
+# a GIN index and a matching function.
 # They are not in the models, so comparing must not propose to drop them.
 HAND_WRITTEN_TABLE_PREFIXES = ("resource_versions_fts",)
-HAND_WRITTEN_NAMES = {("column", "search_vector"), ("index", "ix_resource_versions_search_vector")}
+HAND_WRITTEN_NAMES = {
+    ("column", "search_vector"),
+    ("column", "search_rank_vector"),
+    ("index", "ix_resource_versions_search_vector"),
+}
 
 
 def include_name(name, type_, parent_names):

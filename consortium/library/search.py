@@ -7,14 +7,19 @@ Both ignore case and accents in the text and in the query ("informacion" finds "
   ``library_search_vector(language, title, summary, body)``: ``unaccent`` then the version's own
   text search configuration (spanish, portuguese, english), title weighted above summary above body;
   a GIN index serves the match. The query is stemmed in the three configurations and OR-ed.
+  ``library_search_matches(query)`` returns the published matches with their rank: it matches through
+  the index only (planned without sequential scans: reading the large vector row by row costs far more
+  than the planner believes) and ranks ``search_rank_vector``, the title and summary alone, so no
+  match's whole-text vector is read (a guide matched only in its body ranks last).
 
 The FTS objects are created by the library's migration and ignored by ``flask db check``
 (see ``migrations/env.py``). Listing and searching share the filters and the pagination, and run
-two statements (a count and one page) whatever the number of resources.
+a fixed number of statements (page, its resources, a count) whatever the number of resources.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -38,8 +43,8 @@ from consortium.library.models import (
 
 #: Names of the objects the migration creates by hand (migrations/env.py skips them when comparing).
 FTS_TABLE = "resource_versions_fts"
-PG_VECTOR_COLUMN = "search_vector"
 PG_VECTOR_INDEX = "ix_resource_versions_search_vector"
+PG_MATCHES_FUNCTION = "library_search_matches"
 
 PER_PAGE = 20
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -84,11 +89,14 @@ def terms(text: str) -> list[str]:
     return _WORD.findall(text or "")[:12]
 
 
+@functools.cache
 def display_version_id(language: str):
     """The published version a reader of ``language`` sees: theirs, else the original, else any.
 
     Three correlated lookups on the (resource_id, language) unique index: SQLite cannot resolve an
     outer column inside a correlated subquery's ORDER BY, so no "ORDER BY preference LIMIT 1" here.
+    Built once per worker and language (an immutable expression): building it took longer than
+    running it.
     """
 
     def published(*conditions):
@@ -140,12 +148,6 @@ def _matches(text: str, language: str):
     none in the reader's language (so an English-only guide is still found by its English words).
     """
     words = terms(text)
-    version = aliased(ResourceVersion)
-    has_reader_language = sa.exists().where(
-        ResourceTag.resource_id == version.resource_id,
-        ResourceTag.facet == FACET_LANGUAGE,
-        ResourceTag.value == language,
-    )
     if db.engine.dialect.name == "postgresql":
         query = " ".join(words)
         tsquery = (
@@ -153,14 +155,11 @@ def _matches(text: str, language: str):
             " || websearch_to_tsquery('portuguese', library_unaccent(:q))"
             " || websearch_to_tsquery('english', library_unaccent(:q)))"
         )
-        engine_matches = (
-            sa.text(
-                f"SELECT v.id AS version_id, -ts_rank(v.{PG_VECTOR_COLUMN}, {tsquery}) AS score "  # noqa: S608 - constants only
-                f"FROM resource_versions AS v WHERE v.{PG_VECTOR_COLUMN} @@ {tsquery}"
-            )
+        candidates = (
+            sa.text(f"SELECT resource_id, language, status, score FROM {PG_MATCHES_FUNCTION}({tsquery})")  # noqa: S608 - constants only
             .bindparams(q=query)
-            .columns(version_id=sa.Integer, score=sa.Float)
-            .subquery("engine_matches")
+            .columns(resource_id=sa.Integer, language=sa.String, status=sa.String, score=sa.Float)
+            .subquery("candidates")
         )
     else:
         quoted = [f'"{word}"' for word in words]
@@ -174,16 +173,28 @@ def _matches(text: str, language: str):
             .columns(version_id=sa.Integer, score=sa.Float)
             .subquery("engine_matches")
         )
+        candidates = (
+            sa.select(
+                ResourceVersion.resource_id,
+                ResourceVersion.language,
+                ResourceVersion.status,
+                engine_matches.c.score,
+            )
+            .join(engine_matches, engine_matches.c.version_id == ResourceVersion.id)
+            .subquery("candidates")
+        )
+    has_reader_language = sa.exists().where(
+        ResourceTag.resource_id == candidates.c.resource_id,
+        ResourceTag.facet == FACET_LANGUAGE,
+        ResourceTag.value == language,
+    )
     return (
-        sa.select(
-            version.resource_id.label("resource_id"), sa.func.min(engine_matches.c.score).label("score")
-        )
-        .join(engine_matches, engine_matches.c.version_id == version.id)
+        sa.select(candidates.c.resource_id, sa.func.min(candidates.c.score).label("score"))
         .where(
-            version.status == VersionStatus.PUBLISHED,
-            sa.or_(version.language == language, ~has_reader_language),
+            candidates.c.status == VersionStatus.PUBLISHED.value,
+            sa.or_(candidates.c.language == language, ~has_reader_language),
         )
-        .group_by(version.resource_id)
+        .group_by(candidates.c.resource_id)
         .subquery("matches")
     )
 
@@ -191,8 +202,10 @@ def _matches(text: str, language: str):
 def search(filters: Filters) -> Page:
     """Published resources for a reader of ``filters.language``: newest first, or by relevance with text.
 
-    The page is chosen first (ids and sort key), then joined to its resources and to the version to
-    show, looked up for those rows only. Searching costs one statement, listing two (page and count).
+    The page is chosen first (ids, sort key and, with text, the total), then its resources are loaded
+    with the version to show, looked up for those ids only: a literal list of at most one page of ids,
+    so no planner can decide to look up the version to show for every resource. Searching costs two
+    statements, listing three (page, resources and count).
     """
     language = filters.language
     conditions = _conditions(filters)
@@ -206,28 +219,14 @@ def search(filters: Filters) -> Page:
     chosen = sa.select(Resource.id.label("resource_id"), total_column.label("total")).where(*conditions)
     if has_text:
         matches = _matches(filters.text, language)
-        chosen = chosen.join(matches, matches.c.resource_id == Resource.id)
-        chosen = chosen.add_columns(matches.c.score.label("sort_key")).order_by(
+        chosen = chosen.join(matches, matches.c.resource_id == Resource.id).order_by(
             matches.c.score, Resource.id.desc()
         )
     else:
-        chosen = chosen.add_columns(Resource.last_published_at.label("sort_key")).order_by(
-            Resource.last_published_at.desc(), Resource.id.desc()
-        )
-    chosen = chosen.limit(filters.per_page).offset((page - 1) * filters.per_page).subquery("chosen")
-    query = (
-        sa.select(Resource, ResourceVersion, chosen.c.total)
-        .join(chosen, chosen.c.resource_id == Resource.id)
-        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
-        .where(ResourceVersion.id == display_version_id(language))
-        .options(defer(ResourceVersion.body))
-        .order_by(
-            chosen.c.sort_key if has_text else chosen.c.sort_key.desc(),
-            Resource.id.desc(),
-        )
-    )
-    rows = db.session.execute(query).all()
-    items = [Hit(resource=resource, version=version, language=language) for resource, version, _total in rows]
+        chosen = chosen.order_by(Resource.last_published_at.desc(), Resource.id.desc())
+    chosen = chosen.limit(filters.per_page).offset((page - 1) * filters.per_page)
+    rows = db.session.execute(chosen).all()
+    items = _hits([row.resource_id for row in rows], language)
     if has_text and rows:
         total = rows[0].total
     elif has_text and page == 1:
@@ -244,4 +243,30 @@ def search(filters: Filters) -> Page:
         per_page=filters.per_page,
         language=language,
         query=filters.text,
+    )
+
+
+def _hits(resource_ids: list[int], language: str) -> list[Hit]:
+    """The resources of one page, in the page's order, each with the version its reader sees."""
+    if not resource_ids:
+        return []
+    rows = db.session.execute(_hits_statement(language), {"ids": resource_ids}).all()
+    by_id = {resource.id: (resource, version) for resource, version in rows}
+    return [
+        Hit(resource=by_id[rid][0], version=by_id[rid][1], language=language)
+        for rid in resource_ids
+        if rid in by_id
+    ]
+
+
+@functools.cache
+def _hits_statement(language: str):
+    return (
+        sa.select(Resource, ResourceVersion)
+        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
+        .where(
+            Resource.id.in_(sa.bindparam("ids", expanding=True)),
+            ResourceVersion.id == display_version_id(language),
+        )
+        .options(defer(ResourceVersion.body))
     )

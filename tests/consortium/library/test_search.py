@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from consortium.library import search, services
 from consortium.library.models import ResourceKind
@@ -127,3 +128,29 @@ def test_the_search_interface_gives_the_same_results_with_and_without_accents(
         hit.version.title for hit in search.search(search.Filters(language=language, text=without)).items
     ]
     assert found == [f"Sobre {with_accents}"]
+
+
+@pytest.mark.parametrize("word", ["biometria", "guia"])
+def test_postgresql_search_matches_through_the_gin_index(make_resource, db, word):
+    """The plan of the matching query names the index, for a rare word and for a word every guide has:
+    reading each version's whole-text vector instead costs far more than the planner believes."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the GIN index is PostgreSQL's; SQLite matches in its FTS5 table")
+    make_resource({"es": ("Biometría y consentimiento", "Una guía.")})
+    for number in range(30):
+        make_resource({"es": (f"Guía {number}", "Una guía sobre pagos.")})
+    plans: list[str] = []
+    connection = db.session.connection().connection.driver_connection
+    connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
+    for statement in (
+        "LOAD 'auto_explain'",  # the matching query runs inside a function: only auto_explain sees its plan
+        "SET LOCAL auto_explain.log_min_duration = 0",
+        "SET LOCAL auto_explain.log_nested_statements = on",
+        "SET LOCAL auto_explain.log_level = notice",
+    ):
+        db.session.execute(sa.text(statement))
+    found = search.search(search.Filters(language="es", text=word))
+    assert found.total == (1 if word == "biometria" else 31)
+    matching = [plan for plan in plans if "search_vector @@" in plan]
+    assert matching, plans
+    assert all(search.PG_VECTOR_INDEX in plan for plan in matching), matching
