@@ -87,6 +87,9 @@ def test_attachments_stored_before_the_storage_layer_are_registered_and_still_do
         response = fresh.test_client().get("/library/attachments/1/guia.pdf")
         assert response.status_code == 200 and response.data == data
         response.close()
+        # The request ran in this app context, so its session's read transaction is still open; on
+        # PostgreSQL it would hold a lock on stored_files that the downgrade's DROP TABLE waits for.
+        fresh.extensions["sqlalchemy"].session.remove()
         flask_migrate.downgrade(revision="creds_0001")
         with engine.connect() as connection:
             stored_name = connection.execute(sa.text("SELECT stored_name FROM attachments")).scalar()
