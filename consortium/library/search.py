@@ -205,7 +205,7 @@ def search(filters: Filters) -> Page:
     The page is chosen first (ids, sort key and, with text, the total), then its resources are loaded
     with the version to show, looked up for those ids only: a literal list of at most one page of ids,
     so no planner can decide to look up the version to show for every resource. Searching costs two
-    statements, listing three (page, resources and count).
+    statements, listing two (the page with its versions, and the count).
     """
     language = filters.language
     conditions = _conditions(filters)
@@ -225,8 +225,11 @@ def search(filters: Filters) -> Page:
     else:
         chosen = chosen.order_by(Resource.last_published_at.desc(), Resource.id.desc())
     chosen = chosen.limit(filters.per_page).offset((page - 1) * filters.per_page)
-    rows = db.session.execute(chosen).all()
-    items = _hits([row.resource_id for row in rows], language)
+    if has_text:
+        rows = db.session.execute(chosen).all()
+        items = _hits([row.resource_id for row in rows], language)
+    else:  # the newest page comes off the index: one statement with its versions, as a list page should
+        items = _listed(chosen.subquery("chosen"), language)
     if has_text and rows:
         total = rows[0].total
     elif has_text and page == 1:
@@ -244,6 +247,19 @@ def search(filters: Filters) -> Page:
         language=language,
         query=filters.text,
     )
+
+
+def _listed(chosen, language: str) -> list[Hit]:
+    """The newest page of resources with the version each reader sees, in one statement."""
+    rows = db.session.execute(
+        sa.select(Resource, ResourceVersion)
+        .join(chosen, chosen.c.resource_id == Resource.id)
+        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
+        .where(ResourceVersion.id == display_version_id(language))
+        .options(defer(ResourceVersion.body))
+        .order_by(Resource.last_published_at.desc(), Resource.id.desc())
+    ).all()
+    return [Hit(resource=resource, version=version, language=language) for resource, version in rows]
 
 
 def _hits(resource_ids: list[int], language: str) -> list[Hit]:
