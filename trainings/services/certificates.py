@@ -30,6 +30,7 @@ from trainings.models import (
     TrainingState,
 )
 from trainings.services.documents import certificate_pdf, certificate_url, new_certificate_code
+from trainings.services.seats import claim_training_once
 
 SUBJECT = _l("Your certificate: %(title)s")
 
@@ -135,13 +136,7 @@ def issue_due_certificates(now: datetime | None = None) -> int:
     ).all()
     issued = 0
     for training_id in ended:
-        claimed = db.session.execute(
-            sa.update(Training)
-            .where(Training.id == training_id, Training.certificates_issued_at.is_(None))
-            .values(certificates_issued_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
+        if not claim_training_once(training_id, Training.certificates_issued_at, now):
             continue
         waiting = db.session.scalars(
             sa.select(Registration).where(

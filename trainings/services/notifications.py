@@ -19,7 +19,7 @@ from trainings.models import (
     TrainingState,
 )
 from trainings.services.documents import ics
-from trainings.services.seats import registrations_in, waitlist_position
+from trainings.services.seats import claim_training_once, registrations_in, waitlist_position
 
 REMINDER_AHEAD = timedelta(hours=48)
 
@@ -80,13 +80,7 @@ def send_reminders(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for training_id in due:
-        claimed = db.session.execute(
-            sa.update(Training)
-            .where(Training.id == training_id, Training.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
+        if not claim_training_once(training_id, Training.reminder_sent_at, now):
             continue
         training = db.session.get(Training, training_id)
         for registration in registrations_in(training, [RegistrationState.CONFIRMED]):

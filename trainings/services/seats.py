@@ -131,3 +131,18 @@ def waitlist_position(registration: Registration) -> int | None:
         )
     )
     return ahead + 1
+
+
+def claim_training_once(training_id: int, column, now) -> bool:
+    """Set a training's "done at" ``column`` (e.g. ``Training.reminder_sent_at``) if nobody has yet.
+
+    One atomic UPDATE decides, so two cron runs at once never send the same batch twice.
+    """
+    return bool(
+        db.session.execute(
+            sa.update(Training)
+            .where(Training.id == training_id, column.is_(None))
+            .values({column: now})
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
