@@ -58,7 +58,8 @@ def test_with_javascript_the_first_visit_shows_the_browsers_local_time(browser, 
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(f"{live_server}/trainings/{training.id}")
-    page.wait_for_function("document.body.dataset.timezone === 'America/Lima'")  # refreshed once
+    # Refreshed once. A locator, not wait_for_function: that evaluates a string, which the page's CSP refuses.
+    page.locator("body[data-timezone='America/Lima']").wait_for(state="attached")
     assert "15:00" in page.locator("ol.sessions").inner_text()
     assert "hora de Perú" in page.locator(".zone-note").first.inner_text()
     assert {c["name"]: c["value"] for c in context.cookies()}["tz"] == "America/Lima"
