@@ -7,6 +7,8 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi:app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# One pytest worker per core (pytest-xdist); each worker has its own SQLite file or PostgreSQL database.
+PYTEST_WORKERS ?= auto
 PORT ?= 5000
 
 .PHONY: help run serve install install-test translations extract update-translations compile-translations \
@@ -70,12 +72,12 @@ test: lint compile-translations browser test-sqlite test-postgresql ## The whole
 
 test-sqlite: install-test compile-translations
 	@echo "=== Test leg 1/2: SQLite (a temporary file database) ==="
-	TEST_DATABASE=sqlite $(VENV)/bin/pytest $(PYTEST_ARGS)
+	TEST_DATABASE=sqlite $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgresql: install-test compile-translations
 	@echo "=== Test leg 2/2: PostgreSQL ($(PG_TEST_URL)) ==="
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=5).close()" "$(PG_TEST_URL)" 2>/dev/null; then \
-	  TEST_DATABASE=postgresql TEST_DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest $(PYTEST_ARGS); \
+	  TEST_DATABASE=postgresql TEST_DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "FAIL: CI=true requires PostgreSQL at $(PG_TEST_URL), which did not answer." >&2; exit 1; \
 	else echo "SKIPPED the PostgreSQL leg: nothing answers at $(PG_TEST_URL) (set PG_TEST_URL, or start PostgreSQL)."; fi
