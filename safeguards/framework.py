@@ -205,6 +205,11 @@ class FrameworkIndex:
     processes: list[ProcessInfo]
 
     @property
+    def has_inferred_authorities(self) -> bool:
+        """Whether any process's authority was deduced rather than read in the framework (pages say so)."""
+        return any(process.inferred_authorities for process in self.processes)
+
+    @property
     def principle_codes(self) -> list[str]:
         return [p.code for p in self.principles]
 

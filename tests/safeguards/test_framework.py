@@ -6,6 +6,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from safeguards import framework as fw
 from safeguards.models import FrameworkVersion, Process
@@ -122,3 +123,36 @@ def test_a_new_version_never_changes_old_results(client, db, framework, pilot, m
     cycle2 = services.start_assessment(pilot)
     db.session.commit()
     assert cycle2.framework.version == "1.1" and old.framework.version == "1.0"
+
+
+def _coverage(processes, *, total, principles=("P1",)):
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from safeguards.framework import FrameworkIndex
+
+    idx = FrameworkIndex(
+        framework=SimpleNamespace(estimated_total=total),
+        principles=[SimpleNamespace(code=code) for code in principles],
+        risks=[],
+        authorities=[],
+        stages=[],
+        processes=processes,
+    )
+    with current_app.test_request_context():
+        return render_template("safeguards/_coverage.html", idx=idx)
+
+
+def test_the_coverage_notice_says_only_what_is_true_of_the_version():
+    from safeguards.framework import ProcessInfo
+
+    def process(**links):
+        return ProcessInfo(1, "P1.1", "P1.1", "P1", {}, {}, {}, "", **links)
+
+    complete = _coverage([process(authorities=["R1"])], total=1)
+    assert complete.strip() == ""  # an imported version with every authority read: no empty notice
+    deduced = _coverage([process(inferred_authorities=["R1"])], total=1)
+    assert "provisional" in deduced or "provisionales" in deduced
+    partial = _coverage([process(authorities=["R1"])], total=40)
+    assert "40" in partial and "provisional" not in partial and "provisionales" not in partial
