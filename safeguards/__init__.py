@@ -7,7 +7,7 @@ from consortium import extensions, personal_data, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
-from safeguards import audit_labels, demo, privacy, seed, threads
+from safeguards import audit_labels, demo, home, privacy, seed, threads
 from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
@@ -31,3 +31,4 @@ def init_app(app: Flask) -> None:
     worklist.register("safeguards", queue.work_items)
     worklist.register("safeguards.framework", framework_work)
     worklist.register("safeguards.threads", threads.worklist)
+    worklist.register_section("safeguards.pilots", home.my_pilots)
