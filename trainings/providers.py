@@ -20,7 +20,7 @@ from consortium.i18n import current_language
 from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can
 from consortium.suggestions import Suggestion
-from consortium.worklist import Entry, Section, WorkItem
+from consortium.worklist import Entry, Section, WorkItem, counting
 from trainings.models import (
     ACTIVE_STATES,
     Certificate,
@@ -30,7 +30,7 @@ from trainings.models import (
     Training,
     TrainingState,
 )
-from trainings.services.dissemination import reports_to_check
+from trainings.services.dissemination import reports_waiting
 
 AREA = _l("Trainings")
 HOME_LIMIT = 10  # the full lists are a link away
@@ -72,7 +72,7 @@ def work_for(user) -> list[WorkItem]:
     return [
         WorkItem(
             label=str(_l("Reports to check")),
-            count=reports_to_check(),
+            count=counting(reports_waiting()),
             url=url_for("trainings.reports", status=ReportStatus.PENDING.value),
             area=str(AREA),
         )
