@@ -48,6 +48,11 @@ def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
         .where(sa.or_(*(sa.cast(Training.principles, sa.String).like(f'%"{code}"%') for code in codes)))
         .order_by(Training.starts_at)
         .limit(limit)
+        # what a suggestion shows, without the organiser Training joins by default or the long texts
+        .options(
+            sa.orm.load_only(Training.title, Training.language, Training.principles, Training.modality),
+            sa.orm.raiseload(Training.organiser),
+        )
     )
     language = current_language()
     suggestions = []
