@@ -12,11 +12,12 @@ twenty sessions does not repeat "hora estándar de Perú" twenty times. Machine-
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import format_date, format_interval, format_skeleton, format_time
+from babel.dates import DateTimePattern, format_date, format_interval, match_skeleton, parse_pattern
 from flask_babel import get_locale
 
 from consortium.timezones import canonical_zone, select_timezone
@@ -43,18 +44,29 @@ def _join(date_text: str, time_text: str, style: str, locale: Locale) -> str:
     return pattern.replace("'", "").format(time_text, date_text)
 
 
+@functools.cache  # per worker and language: resolving a skeleton to a pattern was most of a list's dates
+def _patterns(locale_id: str) -> tuple[Locale, dict[str, DateTimePattern], DateTimePattern]:
+    """The day pattern of each style and the short time pattern, as babel's format_date("short"/"full"),
+    format_skeleton(...) and format_time("short") would find them."""
+    locale = Locale.parse(locale_id)
+    skeleton = _DATE_SKELETONS["medium"]
+    if skeleton not in locale.datetime_skeletons:
+        skeleton = match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    days = {
+        "short": parse_pattern(locale.date_formats["short"]),
+        "medium": parse_pattern(locale.datetime_skeletons[skeleton]),
+        "long": parse_pattern(locale.date_formats["full"]),
+    }
+    return locale, days, parse_pattern(locale.time_formats["short"])
+
+
 def _moment(value: datetime | None, style: str, zone: str | None) -> str:
     if value is None:
         return ""
-    locale, tz = _locale(), _zone(zone)
-    local = value.astimezone(tz)
-    if style == "short":
-        day = format_date(local, "short", locale=locale)
-    elif style == "long":
-        day = format_date(local, "full", locale=locale)
-    else:
-        day = format_skeleton(_DATE_SKELETONS[style], local, locale=locale)
-    return _join(day, format_time(local, "short", tzinfo=tz, locale=locale), style, locale)
+    locale, days, time = _patterns(str(get_locale()))
+    local = value.astimezone(_zone(zone))
+    day = days[style].apply(local if style == "medium" else local.date(), locale)
+    return _join(day, time.apply(local.timetz(), locale), style, locale)
 
 
 def moment(value: datetime | None, zone: str | None = None) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
+from babel import numbers
 from flask import Flask, g, request
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_percent, get_locale
 
 from consortium import dates
 from consortium.i18n import (
@@ -31,6 +33,19 @@ _STYLES = {
     "long": dates.long_moment,
     "full": dates.long_moment,
 }
+
+
+def number(value, format: str | None = None) -> str:
+    """Flask-Babel's format_decimal, remembered per worker: a results page formats the same few scores
+    dozens of times, and babel parses the locale and the pattern on every call."""
+    if not value:  # 0, 0.0 and -0.0 compare equal but may print differently: not worth a cache entry
+        return numbers.format_decimal(value, format=format, locale=get_locale())
+    return _number(value, type(value), str(get_locale()), format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value, _type: type, locale: str, format: str | None) -> str:  # the type: 1 and 1.0 hash alike
+    return numbers.format_decimal(value, format=format, locale=locale)
 
 
 def when(value: datetime | None, format: str = "medium", zone: str | None = None) -> str:
@@ -72,7 +87,7 @@ def init_app(app: Flask) -> None:
         span=dates.span,
         iso=dates.iso,
         day=format_date,
-        number=format_decimal,
+        number=number,
         percent=format_percent,
         markdown=render_markdown,
         country=country_name,

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import functools
+
+from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     EmailField,
     HiddenField,
@@ -24,6 +28,7 @@ from consortium.forms import (
     PlainText,
     SingleLine,
 )
+from consortium.i18n import fast_gettext
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
 from consortium.reference.systems import SystemKind
@@ -145,6 +150,31 @@ class AnswerForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.choice.choices = answer_choices()
+
+
+TEXT_FIELDS = ("justification", "evidence", "links", "confidence")
+
+
+def answer_texts() -> dict:
+    """What every item of a step says alike, in the reader's language (safeguards/_answer_fields.html)."""
+    return _answer_texts(str(get_locale()))
+
+
+@functools.cache  # per worker and language: labels and hints are code, catalogues do not change
+def _answer_texts(_locale: str) -> dict:
+    fields = {name: getattr(AnswerForm, name) for name in ("choice", *TEXT_FIELDS)}  # unbound fields
+    limits = {name: MAX_TEXT for name in TEXT_FIELDS} | {"confidence": MAX_CONFIDENCE}
+    # Jinja's {{ _("…", n=…) }} trusts the catalogue and escapes only the number; so does Markup %
+    up_to = Markup(fast_gettext("Up to %(n)s characters."))  # noqa: S704 - our own catalogue
+    left = Markup(fast_gettext("Characters left: %(n)s"))  # noqa: S704 - our own catalogue
+    return {
+        "labels": {name: str(field.args[0]) for name, field in fields.items()},
+        "hints": {name: str(fields[name].kwargs["description"]) for name in TEXT_FIELDS},
+        "choices": [(choice.value, str(choice.label)) for choice in answer_choices()],
+        "limits": limits,
+        "up_to": {name: up_to % {"n": format_decimal(limit)} for name, limit in limits.items()},
+        "left": left % {"n": "{n}"},
+    }
 
 
 class ReviewItemForm(FlaskForm):

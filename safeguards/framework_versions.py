@@ -282,8 +282,9 @@ def translation_work(framework_id: int) -> list[MissingTexts]:
 
 def waiting_work() -> list[tuple[FrameworkVersion, int]]:
     """Versions staff still work on (drafts and the current one) with how many processes lack texts."""
-    current = fw.latest()
-    drafts = db.session.scalars(sa.select(FrameworkVersion).where(FrameworkVersion.is_published.is_(False)))
+    versions = db.session.scalars(sa.select(FrameworkVersion)).all()  # a handful: one query for both
+    drafts = [v for v in versions if not v.is_published]
+    current = max((v for v in versions if v.is_published), key=lambda v: v.sort_key, default=None)
     candidates = [*drafts, *([current] if current else [])]
     return [(v, n) for v in candidates if (n := len(translation_work(v.id)))]
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consortium import text, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
-from consortium.worklist import WorkItem
+from consortium.worklist import WorkItem, counting
 from safeguards.item_models import ItemThread, MessageKind, Side, ThreadMessage
 from safeguards.models import FINAL, TEAM_EDITABLE, Answer, Assessment, AssessmentState, PilotMember, TeamRole
 from safeguards.services import AssessmentLocked, SafeguardsError
@@ -171,11 +171,10 @@ def worklist(user) -> list[WorkItem]:
     """The kernel work list's provider: how many threads wait for this person's reply."""
     if not getattr(user, "is_authenticated", False):
         return []
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(_awaiting_query(user).subquery()))
     return [
         WorkItem(
             label=_("Threads awaiting your reply"),
-            count=count or 0,
+            count=counting(_awaiting_query(user)),
             url=url_for("safeguards.awaiting"),
             area=_("Safeguards assessments"),
         )

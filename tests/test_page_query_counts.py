@@ -13,7 +13,7 @@ import pytest
 from consortium.db import db
 from consortium.users import services as user_services
 from tests.consortium.library.conftest import make_resource  # noqa: F401 - registers the library's fixture here
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.trainings.factories import make_member, make_training
 from trainings.models import Registration, RegistrationState
 
@@ -22,6 +22,7 @@ PAGES = {
     "log-in form": ("GET", "/login", None),
     "organisations list": ("GET", "/organisations", None),
     "home (signed in)": ("GET", "/", "member"),
+    "staff home (what waits for them, counted in one statement)": ("GET", "/home", "staff"),
     "account (signed in)": ("GET", "/account", "member"),
     "training page": ("GET", "/trainings/{training}", None),
     "registration form": ("GET", "/trainings/{training}/register", "member"),
@@ -69,6 +70,8 @@ def test_page_runs_a_fixed_number_of_queries(
     path = path.format(training=training.id, guide=guide.version_in("es").slug)
     if who == "member":
         login_as(member)
+    elif who == "staff":
+        login_as(UserFactory(staff=True))
     _grow(make_resource, training, 2)
     counts = []
     for more in (0, 6):

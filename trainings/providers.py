@@ -20,7 +20,7 @@ from consortium.i18n import current_language
 from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can
 from consortium.suggestions import Suggestion
-from consortium.worklist import Entry, Section, WorkItem
+from consortium.worklist import Entry, Section, WorkItem, counting
 from trainings.models import (
     ACTIVE_STATES,
     Certificate,
@@ -30,7 +30,7 @@ from trainings.models import (
     Training,
     TrainingState,
 )
-from trainings.services.dissemination import reports_to_check
+from trainings.services.dissemination import reports_waiting
 
 AREA = _l("Trainings")
 HOME_LIMIT = 10  # the full lists are a link away
@@ -48,6 +48,11 @@ def suggest(codes: Iterable[str], limit: int) -> list[Suggestion]:
         .where(sa.or_(*(sa.cast(Training.principles, sa.String).like(f'%"{code}"%') for code in codes)))
         .order_by(Training.starts_at)
         .limit(limit)
+        # what a suggestion shows, without the organiser Training joins by default or the long texts
+        .options(
+            sa.orm.load_only(Training.title, Training.language, Training.principles, Training.modality),
+            sa.orm.raiseload(Training.organiser),
+        )
     )
     language = current_language()
     suggestions = []
@@ -72,7 +77,7 @@ def work_for(user) -> list[WorkItem]:
     return [
         WorkItem(
             label=str(_l("Reports to check")),
-            count=reports_to_check(),
+            count=counting(reports_waiting()),
             url=url_for("trainings.reports", status=ReportStatus.PENDING.value),
             area=str(AREA),
         )

@@ -20,7 +20,7 @@ from consortium.library.models import FACET_PRINCIPLE, Resource, ResourceTag, Re
 from consortium.permissions import Permission, role_grants
 from consortium.reference import principles
 from consortium.suggestions import Suggestion
-from consortium.worklist import WorkItem
+from consortium.worklist import WorkItem, counting
 
 
 def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
@@ -60,18 +60,14 @@ def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
 def translations_in_review(user) -> list[WorkItem]:
     if not role_grants(user, Permission.LIBRARY_EDIT):
         return []
-    count = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ResourceVersion)
-        .where(
-            ResourceVersion.status == VersionStatus.IN_REVIEW,
-            sa.or_(ResourceVersion.translator_id.is_(None), ResourceVersion.translator_id != user.id),
-        )
+    in_review = sa.select(ResourceVersion.id).where(
+        ResourceVersion.status == VersionStatus.IN_REVIEW,
+        sa.or_(ResourceVersion.translator_id.is_(None), ResourceVersion.translator_id != user.id),
     )
     return [
         WorkItem(
             label=_("Translations to review"),
-            count=count or 0,
+            count=counting(in_review),
             url=url_for("library.board", status=VersionStatus.IN_REVIEW.value),
             area=_("Library"),
         )

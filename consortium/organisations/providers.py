@@ -11,19 +11,16 @@ from consortium.i18n import fast_gettext as _
 from consortium.organisations.models import Invitation, Organisation
 from consortium.permissions import Permission, role_grants
 from consortium.reference.countries import country_name
-from consortium.worklist import Entry, Section, WorkItem
+from consortium.worklist import Entry, Section, WorkItem, counting
 
 
 def to_verify(user) -> list[WorkItem]:
     if not role_grants(user, Permission.ORGANISATIONS_VERIFY):
         return []
-    count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Organisation).where(Organisation.verified_at.is_(None))
-    )
     return [
         WorkItem(
             label=_("Organisations to verify"),
-            count=count or 0,
+            count=counting(sa.select(Organisation.id).where(Organisation.verified_at.is_(None))),
             url=url_for("organisations.index", pending=1),
             area=_("Organisations"),
         )

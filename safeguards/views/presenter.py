@@ -9,6 +9,7 @@ from functools import cached_property
 from flask import url_for
 from flask_babel import gettext as _
 
+from consortium.permissions import Permission, can
 from safeguards import evidence, history, scoring, services, threads
 from safeguards import framework as fw
 from safeguards.models import AnswerStatus, Assessment, AssessmentState
@@ -33,6 +34,7 @@ class Wizard:
         self.idx = fw.index(assessment.framework_id)
         self.items = services.items(assessment, self.idx, with_users=with_users)
         self.in_scope = [item for item in self.items if item.in_scope]
+        self._steps: list[dict] | None = None
 
     @cached_property
     def _item_records(self) -> tuple[dict, dict]:
@@ -75,7 +77,19 @@ class Wizard:
     def items_of(self, code: str) -> list[services.Item]:
         return [item for item in self.in_scope if item.process.principle == code]
 
+    @cached_property
+    def may_discuss(self) -> bool:
+        """Whether the reader may reply on the items' threads: asked once per page, not once per item."""
+        return can(Permission.SAFEGUARDS_DISCUSS, self.assessment)
+
     def steps(self) -> list[dict]:
+        """The wizard's steps with their progress; worked out once per page (the navigation and the
+        previous/next links both read them), so views call it only after saving."""
+        if self._steps is None:
+            self._steps = self._work_out_steps()
+        return self._steps
+
+    def _work_out_steps(self) -> list[dict]:
         steps = [
             {
                 "code": "scope",

@@ -14,7 +14,7 @@ from consortium.pagination import paginate
 from consortium.permissions import Permission, can, require
 from consortium.reference.systems import DpiSystem
 from consortium.users.models import User
-from consortium.worklist import WorkItem
+from consortium.worklist import WorkItem, counting
 from safeguards.forms import QueueFilterForm
 from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 from safeguards.views import bp
@@ -85,29 +85,23 @@ def work_items(user) -> list[WorkItem]:
     if not getattr(user, "is_staff", False):  # reviewers are staff; nothing waits for anyone else here
         return []
     area = _("Safeguards")
-    waiting = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Assessment)
-        .where(Assessment.state == AssessmentState.SUBMITTED, Assessment.pilot_id.in_(_reviewing(user.id)))
+    waiting = sa.select(Assessment.id).where(
+        Assessment.state == AssessmentState.SUBMITTED, Assessment.pilot_id.in_(_reviewing(user.id))
     )
     items = [
         WorkItem(
             _("Submissions to review"),
-            waiting,
+            counting(waiting),
             url_for("safeguards.queue", state=AssessmentState.SUBMITTED.value, reviewer=user.id),
             area,
         )
     ]
     if can(Permission.SAFEGUARDS_MANAGE, user=user):
-        approved = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Assessment)
-            .where(Assessment.state == AssessmentState.APPROVED)
-        )
+        approved = sa.select(Assessment.id).where(Assessment.state == AssessmentState.APPROVED)
         items.append(
             WorkItem(
                 _("Approved assessments to publish"),
-                approved,
+                counting(approved),
                 url_for("safeguards.queue", state=AssessmentState.APPROVED.value),
                 area,
             )

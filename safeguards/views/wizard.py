@@ -16,7 +16,7 @@ from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
 from safeguards import answers, policies, services
 from safeguards import framework as fw
-from safeguards.forms import AnswerForm, ScopeForm
+from safeguards.forms import AnswerForm, ScopeForm, answer_texts
 from safeguards.models import Answer, Assessment, AssessmentState
 from safeguards.views import bp, presenter
 
@@ -253,6 +253,7 @@ def step(assessment_id: int, code: str):
             previous=previous,
             following=following,
             few=presenter.FEW_ITEMS,
+            answer_texts=answer_texts(),
         ),
         status,
     )

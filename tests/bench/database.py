@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -12,19 +13,23 @@ from tests.bench.servers import ROOT
 
 KIND = os.environ.get("BENCH_DATABASE", "postgresql")
 SERVER = os.environ.get("BENCH_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432")
+# Two benches at once (two worktrees, say) must not drop each other's databases.
+RUN = f"{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def name(scale: int) -> str:
+    return f"bench_{RUN}_scale_{scale}"
 
 
 def create(scale: int, workdir: Path) -> str:
     """An empty database for ``scale``, its SQLAlchemy URL."""
     if KIND == "sqlite":
-        return f"sqlite:///{workdir / f'bench-{scale}.sqlite'}"
+        return f"sqlite:///{workdir / f'{name(scale)}.sqlite'}"
     import psycopg
 
-    name = f"bench_scale_{scale}"
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{SERVER.replace('postgresql://', 'postgresql+psycopg://')}/{name}"
+        connection.execute(f'CREATE DATABASE "{name(scale)}"')
+    return f"{SERVER.replace('postgresql://', 'postgresql+psycopg://')}/{name(scale)}"
 
 
 def drop(url: str) -> None:
@@ -32,9 +37,8 @@ def drop(url: str) -> None:
         return
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def seed(env: dict, scale: int) -> float:

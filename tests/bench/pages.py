@@ -75,10 +75,11 @@ def targets(app) -> dict:
     from consortium import transaction
     from consortium.db import db
     from consortium.library.models import ResourceVersion
+    from consortium.seed import BENCH_MEMBER
     from consortium.users.models import User
     from consortium.users.services import create_api_token
     from safeguards.models import Assessment, Pilot
-    from trainings.models import Training
+    from trainings.models import Registration, Training
 
     found: dict = {}
     with app.app_context(), transaction.writing(), transaction.action():
@@ -102,8 +103,14 @@ def targets(app) -> dict:
         )
         found["draft"] = assessments[pilots["Bench pilot 0"]]
         found["published"] = assessments[pilots["Bench pilot 1"]]
+        # Only people the seed did not register already: every measured POST registers someone new.
+        registered = sa.select(Registration.user_id).where(Registration.training_id == found["training"])
         people = db.session.scalars(
-            sa.select(User).where(User.email.like("bench-%@example.org")).order_by(User.id).offset(1)
+            sa.select(User)
+            .where(
+                User.email.like("bench-%@example.org"), User.email != BENCH_MEMBER, User.id.not_in(registered)
+            )
+            .order_by(User.id)
         ).all()
         found["tokens"] = [create_api_token(person, "bench")[1] for person in people]
     found["autosave"] = saved_answer(app, found["draft"], "O3.1")
@@ -126,19 +133,23 @@ def csrf_of(client, page: str) -> str:
 
 
 def saved_answer(app, assessment_id: int, process: str) -> dict:
-    """The item as saved, learnt the way the wizard learns it: a save based on version 0 answers 409 with
-    the current version. Sending that back unchanged is the autosave heartbeat (validated, compared,
-    nothing written).
+    """The item as saved, with its version: sending it back unchanged is the autosave heartbeat (validated,
+    compared, nothing written). Read from the database, so an item the seed left unanswered works too
+    (a save based on version 0 would simply succeed then, with no 409 to learn the version from).
     """
-    client = sign_in_client(app)
-    csrf = csrf_of(client, f"/safeguards/assessments/{assessment_id}/steps/{process.split('.')[0]}")
-    response = client.post(
-        f"/safeguards/assessments/{assessment_id}/answers/{process}",
-        json={"version": 0},
-        headers={"X-CSRFToken": csrf, "Accept": "application/json"},
-    )
-    current = response.get_json()["current"]
-    return {
-        field: current[field]
-        for field in ("choice", "evidence", "justification", "links", "confidence", "version")
-    }
+    import sqlalchemy as sa
+
+    from consortium.db import db
+    from safeguards import framework as fw
+    from safeguards.models import Answer
+
+    with app.app_context():
+        answer = db.session.scalar(
+            sa.select(Answer)
+            .join(Answer.process)
+            .where(Answer.assessment_id == assessment_id, fw.Process.code == process)
+        )
+        return {
+            field: getattr(answer, field)
+            for field in ("choice", "evidence", "justification", "links", "confidence", "version")
+        }

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from tests.bench import database, inprocess  # noqa: E402 (needs ROOT on the path)
 from tests.bench.pages import Page, pages, targets  # noqa: E402
 from tests.bench.report import write_report  # noqa: E402
-from tests.bench.servers import Server, drive, sign_in  # noqa: E402
+from tests.bench.servers import CONNECTIONS, Server, drive, sign_in  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # 10: ~3,000 trainings, ~50,000 registrations, ~10,000 library versions, ~300 assessments
@@ -72,13 +72,16 @@ def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[
     try:
         step = f"/safeguards/assessments/{t['draft']}/steps/O3"
         member = sign_in(servers["off"].base, BENCH_MEMBER, BENCH_PASSWORD, step)
+        used = 0  # registration tokens spent: each run registers people no earlier run registered
         for round_number in range(ROUNDS):
-            hello = drive(servers["hello"].base + "/", None, member, round_number, workdir)
+            hello = drive(servers["hello"].base + "/", None, member, 0, workdir)
             runs["hello"]["hello"].append(hello)
             for page in page_list:
                 for column in ("off", "on") if page.cacheable else ("off",):
-                    figures = drive(servers[column].base + page.path, page, member, round_number, workdir)
+                    figures = drive(servers[column].base + page.path, page, member, used, workdir)
                     runs[column].setdefault(page.name, []).append(figures)
+                    if page.who == "token":  # requests still in flight when wrk stopped may have landed
+                        used += int(figures["requests"]) + CONNECTIONS
             print(f"round {round_number + 1}/{ROUNDS} done", flush=True)
     finally:
         for server in servers.values():
@@ -92,8 +95,11 @@ def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[
     }
 
 
-def measure_scale(scale: int, workdir: Path, *, weigh: bool) -> tuple[str, dict, list[Page], dict, float]:
+def measure_scale(
+    scale: int, workdir: Path, urls: list, *, weigh: bool
+) -> tuple[str, dict, list, dict, float]:
     url = database.create(scale, workdir)
+    urls.append(url)  # dropped at the end, whatever happens
     env = environment(url)
     seconds = database.seed(env, scale)
     print(f"{database.KIND} seeded at scale {scale} in {seconds:.0f} s", flush=True)
@@ -108,20 +114,30 @@ def main() -> int:
         print("make bench needs wrk (apt-get install wrk)", file=sys.stderr)
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    url, t, page_list, figures, seeded = measure_scale(SCALE, workdir, weigh=True)
+    urls: list[str] = []
+    try:
+        figures, large, page_list, t, seeded = _in_process(workdir, urls)
+        env = environment(urls[0])
+        os.environ.update(env)
+        medians = load(env, page_list, t, workdir)
+        run = (SCALE, LARGE_SCALE, seeded, ROUNDS)
+        write_report(ROOT / "bench-results", medians, page_list, figures, large, run)
+    finally:  # also when a step fails: the databases are this run's own
+        for url in urls:
+            database.drop(url)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _in_process(workdir: Path, urls: list[str]):
+    _url, t, page_list, figures, seeded = measure_scale(SCALE, workdir, urls, weigh=True)
     large: dict = {}
     if LARGE_SCALE:
-        large_url, _, _, large, _ = measure_scale(LARGE_SCALE, workdir, weigh=False)
-        database.drop(large_url)
+        large_url, _, _, large, _ = measure_scale(LARGE_SCALE, workdir, urls, weigh=False)
+        database.drop(large_url)  # before the load: the machine is small
+        urls.remove(large_url)
         print(f"measured in-process at scale {LARGE_SCALE}", flush=True)
-    env = environment(url)
-    os.environ.update(env)
-    medians = load(env, page_list, t, workdir)
-    run = (SCALE, LARGE_SCALE, seeded, ROUNDS)
-    write_report(ROOT / "bench-results", medians, page_list, figures, large, run)
-    database.drop(url)
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return figures, large, page_list, t, seeded
 
 
 if __name__ == "__main__":

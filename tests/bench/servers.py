@@ -58,14 +58,15 @@ class Server:
         self.process.wait()
 
 
-def drive(url: str, page: Page | None, member: dict, round_number: int, workdir: Path) -> dict[str, float]:
-    """One bounded wrk run; ``page.lua`` adds the request shape, stats.lua the reporting."""
+def drive(url: str, page: Page | None, member: dict, first: int, workdir: Path) -> dict[str, float]:
+    """One bounded wrk run; ``page.lua`` adds the request shape, stats.lua the reporting (with the number
+    of requests, so the caller can start the next registration run after the people this one used)."""
     script = workdir / "run.lua"
     script.write_text((page.lua if page else "") + (ROOT / "tests/bench/stats.lua").read_text())
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(script), url]
     if page and page.who == "member":
         command[1:1] = ["-H", f"Cookie: {member['cookie']}", "-H", f"X-CSRFToken: {member['csrf']}"]
-    command += ["--", str(round_number * 1300)]  # registrations: each round starts with new people
+    command += ["--", str(first)]  # registrations: the first seeded person this run registers
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"BENCH (.*)", result.stdout)
     if found is None:

@@ -57,3 +57,27 @@ def test_bench_seed_gives_the_bench_member_a_draft(app, db, client, login_as):
     member = db.session.scalar(sa.select(seed.User).where(seed.User.email == seed.BENCH_MEMBER))
     login_as(member)
     assert client.get(f"/safeguards/assessments/{first.id}/steps/F4").status_code == 200
+
+
+def test_bench_autosave_body_is_the_saved_item_even_when_never_answered(app, db):
+    """The bench's autosave heartbeat sends the item back as saved, answered or not (issue 14: a fresh
+    scale-30 database left O3.1 empty and the bench stopped with KeyError 'current')."""
+    from safeguards.models import Answer, AnswerStatus
+    from tests.bench.pages import saved_answer
+
+    seed.seed(1)
+    db.session.commit()
+    draft = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
+    answer = next(a for a in draft.answers if a.process.code == "O3.1")
+    answer.status, answer.rating = AnswerStatus.UNANSWERED, None
+    answer.justification = answer.evidence = answer.links = answer.confidence = ""
+    db.session.commit()
+    body = saved_answer(app, draft.id, "O3.1")
+    assert body == {
+        "choice": "",
+        "evidence": "",
+        "justification": "",
+        "links": "",
+        "confidence": "",
+        "version": db.session.get(Answer, answer.id).version,
+    }

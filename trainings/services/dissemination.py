@@ -109,10 +109,12 @@ def reject_report(report: DisseminationReport, *, reason: str, by: User) -> None
     signals.state_changed.send(report, action="trainings.report_rejected", by=by, reason=reason)
 
 
-def reports_to_check() -> int:
+def reports_waiting() -> sa.Select:
     """Reports that wait for staff: neither verified nor rejected."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            DisseminationReport.verified_at.is_(None), DisseminationReport.rejected_at.is_(None)
-        )
+    return sa.select(DisseminationReport.id).where(
+        DisseminationReport.verified_at.is_(None), DisseminationReport.rejected_at.is_(None)
     )
+
+
+def reports_to_check() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(reports_waiting().subquery()))

@@ -35,7 +35,8 @@ def index():
         language=filters.language.data or None,
         include_drafts=can(Permission.TRAININGS_MANAGE),
     )
-    page = paginate(query, PER_PAGE)
+    # a card shows no organiser: not joined (Training.organiser is lazy="joined"), and never loaded per row
+    page = paginate(query.options(sa.orm.raiseload(Training.organiser)), PER_PAGE)
     return render_template(
         "trainings/index.html", page=page, filters=filters, past=past, language=current_language()
     )

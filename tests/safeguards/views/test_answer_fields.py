@@ -1,0 +1,49 @@
+"""The wizard writes its items' fields out (safeguards/_answer_fields.html) instead of calling the generic
+``field()`` macro 120 times a step: the markup must stay exactly what ``field()`` gives, in every language,
+with values to escape and with errors."""
+
+from __future__ import annotations
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+
+from safeguards.forms import AnswerForm, answer_texts
+
+GENERIC = """{% from "macros/forms.html" import field %}
+    {{ field(form.choice) }}
+    {{ field(form.justification) }}
+    {{ field(form.evidence) }}
+    {{ field(form.links) }}
+    {{ field(form.confidence) }}
+"""
+WRITTEN_OUT = """{% from "safeguards/_answer_fields.html" import answer_fields %}
+    {{ answer_fields(form, texts) }}
+"""
+
+
+def _forms():
+    empty = AnswerForm(prefix="a1", data={"choice": ""})
+    typed = AnswerForm(
+        prefix="a22",
+        data={
+            "choice": "3",
+            "justification": "",
+            "evidence": 'La ley <b>dice</b> "algo" & más',
+            "links": "https://example.org/a?b=1&c=2\nhttps://example.org/d",
+            "confidence": 'Bastante <seguro> & "cierto"',
+        },
+    )
+    wrong = AnswerForm(prefix="a333", data={"choice": "not_applicable", "confidence": "x"})
+    for name in ("choice", "justification", "evidence", "links", "confidence"):
+        wrong[name].errors = [f"Mal <{name}>", "y otra & más"]
+    return empty, typed, wrong
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR", "en"])
+def test_written_out_fields_match_the_generic_macro(app, language):
+    with app.test_request_context(), force_locale(language):
+        for form in _forms():
+            generic = render_template_string(GENERIC, form=form)
+            written = render_template_string(WRITTEN_OUT, form=form, texts=answer_texts())
+            assert written == generic
