@@ -181,8 +181,8 @@ def test_staff_home_query_count_is_small(client, login_as, staff, db, count_quer
     # Session and user; every work provider's counts in one statement (organisations, library translations,
     # trainings reports, safeguards submissions and publications, threads); the framework versions staff
     # still write texts for; then one per member section (organisations, invitations, registrations,
-    # certificates): a fixed number whatever the data holds, and however many features count.
-    assert len(queries) == 7, [" ".join(q.split())[:90] for q in queries]
+    # certificates, pilots): a fixed number whatever the data holds, and however many features count.
+    assert len(queries) == 8, [" ".join(q.split())[:90] for q in queries]
     (counts,) = [q for q in queries if "dissemination_reports" in q]
     assert all(table in counts for table in ("organisations", "resource_versions", "safeguards_threads"))
 
