@@ -1,0 +1,23 @@
+"""Governance spaces: one per DPI system or pilot, seats for verified organisations by sector, and
+consultations whose every contribution gets a reasoned official response. ``init_app`` registers its
+pages, policies, audit labels, demo data and the convenor's "waiting for you" items."""
+
+from flask import Flask
+
+from consortium import demo as kernel_demo
+from consortium import worklist
+from consortium.audit.labels import register as register_audit_labels
+from consortium.governance import audit_labels, demo, policies, providers
+from consortium.governance.models import Consultation, Contribution, Space
+from consortium.governance.views import bp
+from consortium.permissions import register_policy
+
+
+def init_app(app: Flask) -> None:
+    register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
+    register_policy(Space, policies.space_policy)
+    register_policy(Consultation, policies.consultation_policy)
+    register_policy(Contribution, policies.contribution_policy)
+    app.register_blueprint(bp)
+    kernel_demo.register(demo.load)
+    worklist.register("governance", providers.responses_waiting)
