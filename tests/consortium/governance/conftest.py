@@ -78,7 +78,9 @@ def make_consultation(db):
     def make(space, *, sections=("Datos personales", "Devoluciones"), open_=True):
         _db.session.commit()  # the next transaction begins as a writing one (SQLite's lock)
         with transaction.writing():
-            consultation = services.create_consultation(space, by=None, title="Consulta sobre Pix", language="es")
+            consultation = services.create_consultation(
+                space, by=None, title="Consulta sobre Pix", language="es"
+            )
             for heading in sections:
                 services.add_section(consultation, heading=heading, body=f"Texto de {heading}.")
             if open_:

@@ -35,7 +35,8 @@ def test_staff_create_a_space_as_a_draft(client, login_as, staff, submit, db):
     response = submit("/governance/spaces/new", _new_space_data(db))
     assert response.status_code == 302
     space = db.session.scalars(sa.select(Space)).one()
-    assert (space.state, space.title, space.languages) == (SpaceState.DRAFT, {"es": "Espacio de Bre-B"}, ["es", "en"])
+    assert space.state is SpaceState.DRAFT
+    assert (space.title, space.languages) == ({"es": "Espacio de Bre-B"}, ["es", "en"])
     assert response.headers["Location"] == f"/governance/spaces/{space.id}"
 
 
@@ -93,10 +94,11 @@ def test_a_text_missing_in_the_readers_language_falls_back_with_a_notice(client,
     html = client.get(f"/governance/spaces/{space.id}").get_data(as_text=True)
     assert title in html
     assert "Carta do espaço." in html  # the charter exists only in Portuguese, the space's main language
-    assert ('lang="pt-BR"' in html) and (("pt_BR" != lang) == notice)
+    assert 'lang="pt-BR"' in html
+    assert ('id="charter-fallback"' in html) is notice
 
 
-def test_an_edit_based_on_an_outdated_page_is_shown_beside_the_saved_version(client, login_as, staff, space, db):
+def test_an_edit_on_an_outdated_page_is_shown_beside_the_saved_version(client, login_as, staff, space, db):
     login_as(staff)
     page = f"/governance/spaces/{space.id}/edit"
     fields = hidden_fields(client.get(page).get_data(as_text=True), "")
@@ -138,7 +140,8 @@ def test_members_cannot_change_a_state(client, login_as, space, seat_in):
     convenor = seat_in(space, SeatRole.CONVENOR)
     login_as(convenor)
     token = _token(client, f"/governance/spaces/{space.id}/roster")
-    assert client.post(f"/governance/spaces/{space.id}/state/paused", data={"csrf_token": token}).status_code == 403
+    response = client.post(f"/governance/spaces/{space.id}/state/paused", data={"csrf_token": token})
+    assert response.status_code == 403
 
 
 def test_the_list_shows_public_active_spaces_to_anonymous_visitors(client, make_space):
