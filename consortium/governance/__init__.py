@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     kernel_demo.register(demo.load)
     worklist.register("governance", providers.responses_waiting)
+    worklist.register_section("governance", providers.my_responses_to_give)

@@ -13,7 +13,7 @@ from consortium.db import db
 from consortium.forms import PostForm, first_submission
 from consortium.governance import policies, services
 from consortium.governance.forms import SeatForm
-from consortium.governance.models import Seat, Space
+from consortium.governance.models import Seat, SeatRole, Sector, Space
 from consortium.governance.views import bp
 from consortium.organisations.models import Organisation
 from consortium.permissions import Permission, can, require, visible_or_404
@@ -43,8 +43,8 @@ def grant_seat(space_id: int):
                         by=by,
                         email=form.email.data,
                         organisation_id=form.organisation_id.data,
-                        sector=form.sector.data,
-                        role=form.role.data,
+                        sector=Sector(form.sector.data),
+                        role=SeatRole(form.role.data),
                         term_starts_on=form.term_starts_on.data,
                         term_ends_on=form.term_ends_on.data,
                         interests=form.interests.data,
