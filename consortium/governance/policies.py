@@ -27,19 +27,41 @@ from consortium.governance.models import (
     Space,
     SpaceState,
 )
-from consortium.permissions import Permission, can, role_grants
+from consortium.permissions import Permission, can, role_grants, visible_or_404
+
+
+def _seats() -> dict:
+    return g.setdefault("governance_seats", {}) if has_request_context() else {}
+
+
+def _remember(user, space_id: int, seat: Seat | None) -> Seat | None:
+    current = seat if seat is not None and seat.is_current(date.today()) else None
+    _seats()[(user.id, space_id)] = current
+    return current
 
 
 def seat_of(user, space_id: int) -> Seat | None:
     """The user's seat in the space if its term covers today (once per request and space)."""
     if not user or not user.is_authenticated:
         return None
-    cache = g.setdefault("governance_seats", {}) if has_request_context() else {}
     key = (user.id, space_id)
-    if key not in cache:
-        seat = db.session.scalar(sa.select(Seat).where(Seat.space_id == space_id, Seat.user_id == user.id))
-        cache[key] = seat if seat is not None and seat.is_current(date.today()) else None
-    return cache[key]
+    if key in _seats():
+        return _seats()[key]
+    seat = db.session.scalar(sa.select(Seat).where(Seat.space_id == space_id, Seat.user_id == user.id))
+    return _remember(user, space_id, seat)
+
+
+def space_or_404(user, space_id: int) -> Space:
+    """The space with the viewer's seat in one query (every space page asks about both), or 404."""
+    if user and user.is_authenticated:
+        row = db.session.execute(
+            sa.select(Space, Seat)
+            .outerjoin(Seat, sa.and_(Seat.space_id == Space.id, Seat.user_id == user.id))
+            .where(Space.id == space_id)
+        ).first()
+        if row is not None:
+            _remember(user, row.Space.id, row.Seat)
+    return visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)  # from the session, no query
 
 
 def _is_convenor(user, space: Space) -> bool:

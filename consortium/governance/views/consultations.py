@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from consortium import transaction
@@ -13,7 +14,7 @@ from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
 from consortium.governance import policies, services
 from consortium.governance.forms import ConsultationForm, ContributionForm, ResponseForm, SectionForm
-from consortium.governance.models import Consultation, Contribution, Disposition, Section, Space
+from consortium.governance.models import Consultation, Contribution, Disposition, Section
 from consortium.governance.views import bp
 from consortium.i18n import current_language
 from consortium.permissions import Permission, can, public, require, visible_or_404
@@ -28,7 +29,7 @@ def _convened_or_403(consultation: Consultation) -> None:
 @bp.route("/governance/spaces/<int:space_id>/consultations/new", methods=["GET", "POST"])
 @require()
 def new_consultation(space_id: int):
-    space = visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)
+    space = policies.space_or_404(current_user, space_id)
     if not can(Permission.GOVERNANCE_CONVENE, space):
         abort(403)
     form = ConsultationForm()

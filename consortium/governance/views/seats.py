@@ -7,16 +7,17 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from consortium import transaction
 from consortium.db import db
 from consortium.forms import PostForm, first_submission
 from consortium.governance import policies, services
 from consortium.governance.forms import SeatForm
-from consortium.governance.models import Seat, SeatRole, Sector, Space
+from consortium.governance.models import Seat, SeatRole, Sector
 from consortium.governance.views import bp
 from consortium.organisations.models import Organisation
-from consortium.permissions import Permission, can, require, visible_or_404
+from consortium.permissions import Permission, can, require
 from consortium.users import current_person
 
 
@@ -29,7 +30,7 @@ def _verified_organisations() -> list[Organisation]:
 @bp.route("/governance/spaces/<int:space_id>/seats/new", methods=["GET", "POST"])
 @require()
 def grant_seat(space_id: int):
-    space = visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)
+    space = policies.space_or_404(current_user, space_id)
     if not can(Permission.GOVERNANCE_SEATS, space):
         abort(403)
     by = current_person()
@@ -61,7 +62,7 @@ def grant_seat(space_id: int):
 @require()
 def end_seat(seat_id: int):
     seat = db.session.get(Seat, seat_id) or abort(404)
-    space = visible_or_404(Space, seat.space_id, Permission.GOVERNANCE_VIEW)
+    space = policies.space_or_404(current_user, seat.space_id)
     if seat.role not in policies.grantable_roles(current_person(), space):
         abort(403)  # a convenor does not end another convenor's seat: staff do
     if PostForm().validate_on_submit():

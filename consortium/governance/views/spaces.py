@@ -22,7 +22,7 @@ from consortium.governance.models import (
     SpaceState,
 )
 from consortium.governance.views import bp
-from consortium.permissions import Permission, can, public, require, role_grants, visible_or_404
+from consortium.permissions import Permission, can, public, require, role_grants
 from consortium.reference.systems import all_systems
 from consortium.users import current_person
 
@@ -61,7 +61,7 @@ def _roster(space: Space, per_page: int, *, page: int | None = None):
 @bp.route("/governance/spaces/<int:space_id>")
 @public
 def space(space_id: int):
-    found = visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)
+    found = policies.space_or_404(current_user, space_id)
     consultations = db.session.scalars(
         sa.select(Consultation).where(Consultation.space_id == found.id).order_by(Consultation.id.desc())
     ).all()
@@ -80,7 +80,7 @@ def space(space_id: int):
 @bp.route("/governance/spaces/<int:space_id>/roster")
 @public
 def roster(space_id: int):
-    found = visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)
+    found = policies.space_or_404(current_user, space_id)
     page = _roster(found, ROSTER_PER_PAGE)
     # the roles whose seats this person may end (a convenor does not end a convenor's seat)
     manage = policies.grantable_roles(current_user, found) if current_user.is_authenticated else None
