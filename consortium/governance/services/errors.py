@@ -33,7 +33,10 @@ class ConsultationLocked(GovernanceError):
 class UnansweredContributions(GovernanceError):
     def __init__(self, count: int):
         super().__init__(
-            _l("%(num)s contributions still wait for their official response: answer them first.", num=count)
+            _l(
+                "Contributions still waiting for their official response: %(num)s. Answer them first.",
+                num=count,
+            )
         )
         self.count = count
 

@@ -87,7 +87,7 @@ def test_seats_are_for_verified_organisations(client, login_as, staff, space, ca
     page = f"/governance/spaces/{space.id}/seats/new"
     # an unverified organisation is not even offered; a forged choice is refused
     assert "Fundación Abierta" not in client.get(page).get_data(as_text=True)
-    response = submit(page, _seat_data(organisation), headers={"Accept-Language": "en"})
+    response = submit(page, _seat_data(organisation))
     assert response.status_code == 200 and _seats(db) == []
 
 
@@ -95,11 +95,9 @@ def test_the_person_must_act_for_the_organisation(client, login_as, staff, space
     other = OrganisationFactory(name="Otra")
     db.session.commit()
     login_as(staff)
-    response = submit(
-        f"/governance/spaces/{space.id}/seats/new", _seat_data(other), headers={"Accept-Language": "en"}
-    )
+    response = submit(f"/governance/spaces/{space.id}/seats/new", _seat_data(other))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "This person does not act for this organisation." in html
+    assert response.status_code == 200 and "Esta persona no actúa en nombre de esta organización." in html
     assert "Ninguno declarado." in html  # what was typed is kept
     assert _seats(db) == []
 
@@ -108,16 +106,16 @@ def test_one_seat_per_person_and_space(client, login_as, staff, space, candidate
     login_as(staff)
     page = f"/governance/spaces/{space.id}/seats/new"
     assert submit(page, _seat_data(candidate[1])).status_code == 302
-    response = submit(page, _seat_data(candidate[1], role="observer"), headers={"Accept-Language": "en"})
-    assert "already holds a seat" in response.get_data(as_text=True)
+    response = submit(page, _seat_data(candidate[1], role="observer"))
+    assert "ya ocupa un puesto" in response.get_data(as_text=True)
     assert len(_seats(db)) == 1
 
 
 def test_a_term_cannot_end_before_it_starts(client, login_as, staff, space, candidate, submit, db):
     login_as(staff)
     data = _seat_data(candidate[1], term_ends_on="2025-01-01")
-    response = submit(f"/governance/spaces/{space.id}/seats/new", data, headers={"Accept-Language": "en"})
-    assert "The term cannot end before it starts." in response.get_data(as_text=True)
+    response = submit(f"/governance/spaces/{space.id}/seats/new", data)
+    assert "El mandato no puede terminar antes de empezar." in response.get_data(as_text=True)
 
 
 def test_a_convenor_ends_a_members_term_and_it_stops_counting(client, login_as, space, convenor, seat_in, db):
