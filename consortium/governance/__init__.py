@@ -1,13 +1,14 @@
 """Governance spaces: one per DPI system or pilot, seats for verified organisations by sector, and
 consultations whose every contribution gets a reasoned official response. ``init_app`` registers its
-pages, policies, audit labels, demo data and the convenor's "waiting for you" items."""
+pages, API, policies, audit labels, demo data and the convenor's "waiting for you" items."""
 
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import worklist
+from consortium import extensions, worklist
 from consortium.audit.labels import register as register_audit_labels
 from consortium.governance import audit_labels, demo, policies, providers
+from consortium.governance.api import blp as api_blp
 from consortium.governance.models import Consultation, Contribution, Space
 from consortium.governance.views import bp
 from consortium.permissions import register_policy
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     register_policy(Consultation, policies.consultation_policy)
     register_policy(Contribution, policies.contribution_policy)
     app.register_blueprint(bp)
+    extensions.api.register_blueprint(api_blp)
     kernel_demo.register(demo.load)
     worklist.register("governance", providers.responses_waiting)
     worklist.register_section("governance", providers.my_responses_to_give)

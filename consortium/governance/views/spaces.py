@@ -30,7 +30,8 @@ PER_PAGE = 30
 ROSTER_PER_PAGE = 100
 
 
-def _visible_spaces() -> sa.Select:
+def visible_spaces() -> sa.Select:
+    """The spaces the viewer may see, newest first (the list page and the API)."""
     query = sa.select(Space).order_by(Space.id.desc())
     if role_grants(current_user, Permission.GOVERNANCE_VIEW):
         return query
@@ -44,7 +45,7 @@ def _visible_spaces() -> sa.Select:
 @bp.route("/governance")
 @public
 def index():
-    page = pagination.paginate(_visible_spaces(), PER_PAGE, count=False)
+    page = pagination.paginate(visible_spaces(), PER_PAGE, count=False)
     return render_template("governance/index.html", page=page, spaces=page.items)
 
 
