@@ -5,9 +5,9 @@ pages, API, policies, audit labels, demo data and the convenor's "waiting for yo
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, worklist
+from consortium import extensions, personal_data, worklist
 from consortium.audit.labels import register as register_audit_labels
-from consortium.governance import audit_labels, demo, policies, providers
+from consortium.governance import audit_labels, demo, policies, privacy, providers
 from consortium.governance.api import blp as api_blp
 from consortium.governance.models import Consultation, Contribution, Space
 from consortium.governance.views import bp
@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     kernel_demo.register(demo.load)
+    personal_data.register("governance", privacy.keeper)
     worklist.register("governance", providers.responses_waiting)
     worklist.register_section("governance", providers.my_responses_to_give)

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from consortium import worklist
-from consortium.governance.models import Consultation, ConsultationState, Contribution, SeatRole
+from consortium.governance.models import Consultation, ConsultationState, Contribution, SeatRole, Section
 from tests.conftest import field_error, hidden_fields
 
 
@@ -215,8 +215,6 @@ def test_home_shows_the_convenor_what_waits(client, login_as, space, convenor, s
 def test_a_section_edit_on_an_outdated_page_is_shown_beside_the_saved_one(
     client, login_as, space, convenor, consultation, db
 ):
-    from consortium.governance.models import Section
-
     section = consultation.sections[0]
     login_as(convenor)
     page = f"/governance/sections/{section.id}/edit"

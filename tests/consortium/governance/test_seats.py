@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
 from consortium.governance.models import Seat, SeatRole
+from tests.conftest import hidden_fields
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -123,22 +126,16 @@ def test_a_convenor_ends_a_members_term_and_it_stops_counting(client, login_as, 
     seat = db.session.scalar(sa.select(Seat).where(Seat.user_id == seated.id))
     login_as(convenor)
     page = f"/governance/spaces/{space.id}/roster"
-    from tests.conftest import hidden_fields
-
     fields = hidden_fields(client.get(page).get_data(as_text=True), f"/governance/seats/{seat.id}/end")
     assert client.post(f"/governance/seats/{seat.id}/end", data=fields).status_code == 302
     db.session.expire_all()
     ended = db.session.get(Seat, seat.id)
-    from datetime import date
-
     assert ended.term_ends_on is not None and not ended.is_current(date.today())
 
 
 def test_a_seat_granted_twice_at_once_is_granted_once(
     post_at_once, client, login_as, staff, space, candidate, db
 ):
-    from tests.conftest import hidden_fields
-
     login_as(staff)
     page = f"/governance/spaces/{space.id}/seats/new"
     data = {**hidden_fields(client.get(page).get_data(as_text=True), ""), **_seat_data(candidate[1])}
