@@ -80,6 +80,8 @@ def _new_revision(consultation: Consultation) -> None:
 
 
 def open_consultation(consultation: Consultation, *, by) -> Consultation:
+    # the space first (as archiving does): it cannot be archived between the check and the opening
+    transaction.lock(Space, consultation.space_id)
     consultation = _lock(consultation)
     if consultation.state is not ConsultationState.DRAFT:
         raise ConsultationLocked()

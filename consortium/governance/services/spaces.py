@@ -6,8 +6,17 @@ import sqlalchemy as sa
 
 from consortium import transaction
 from consortium.db import db, utcnow
-from consortium.governance.models import SPACE_TRANSITIONS, LifecycleStage, Space, SpaceScope, SpaceState
+from consortium.governance.models import (
+    SPACE_TRANSITIONS,
+    Consultation,
+    ConsultationState,
+    LifecycleStage,
+    Space,
+    SpaceScope,
+    SpaceState,
+)
 from consortium.governance.services.errors import InvalidTransition, SlugTaken
+from consortium.i18n import lazy_gettext as _l
 from consortium.signals import state_changed
 
 EDITABLE = ("title", "charter", "scope", "system_id", "countries", "languages", "stage", "is_public")
@@ -61,11 +70,22 @@ def update_space(space: Space, **fields) -> Space:
     return space
 
 
+def _has_open_consultation(space: Space) -> bool:
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(Consultation.space_id == space.id, Consultation.state == ConsultationState.OPEN)
+        )
+    )
+
+
 def change_state(space: Space, to: SpaceState, *, by) -> Space:
     """Move the space to ``to`` if its state *now*, read inside the row lock, allows it."""
     space = transaction.lock(Space, space.id)
     if to not in SPACE_TRANSITIONS[space.state]:
         raise InvalidTransition()
+    if to is SpaceState.ARCHIVED and _has_open_consultation(space):
+        # nobody could answer or close it any more; opening one locks this row too, so no race
+        raise InvalidTransition(_l("Close the space's open consultations before archiving it."))
     before = space.state
     space.state = to
     space.state_changed_at = utcnow()

@@ -9,7 +9,15 @@ import pytest
 import sqlalchemy as sa
 
 from consortium import worklist
-from consortium.governance.models import Consultation, ConsultationState, Contribution, SeatRole, Section
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
+    Contribution,
+    SeatRole,
+    Section,
+    Space,
+    SpaceState,
+)
 from tests.conftest import field_error, hidden_fields
 
 
@@ -231,3 +239,14 @@ def test_a_section_edit_on_an_outdated_page_is_shown_beside_the_saved_one(
     assert saved.heading == "Versión de otra persona"
     # an edit while open makes a new revision of the document
     assert _reload(db, Consultation, consultation.id).revision == 2
+
+
+def test_a_space_with_an_open_consultation_cannot_be_archived(
+    client, login_as, staff, space, consultation, db
+):
+    login_as(staff)
+    page, action = f"/governance/spaces/{space.id}", f"/governance/spaces/{space.id}/state/archived"
+    response = client.post(action, data=hidden_fields(client.get(page).get_data(as_text=True), action))
+    assert response.status_code == 302
+    assert _reload(db, Space, space.id).state is SpaceState.ACTIVE
+    assert "Cierre las consultas abiertas" in client.get(page).get_data(as_text=True)
