@@ -120,3 +120,23 @@ def test_two_convenors_answering_at_once_give_one_response_and_one_mail(
     assert answered.is_answered and answered.reason in ("Sí.", "No.")
     assert len(mail_outbox()) == 1
     assert _audited(db, "governance.response_given") == 1
+
+
+def test_archiving_while_a_consultation_opens_never_leaves_it_open_in_an_archived_space(
+    workers, app, login_as, staff, space, convenor, make_consultation, db
+):
+    draft = make_consultation(space, open_=False)
+    staff_client, convenor_client = app.test_client(), app.test_client()
+    login_as(staff, on=staff_client)
+    login_as(convenor, on=convenor_client)
+    space_page, page = f"/governance/spaces/{space.id}", f"/governance/consultations/{draft.id}"
+    jobs = [
+        _job(staff_client, space_page, f"{space_page}/state/archived", {}),
+        _job(convenor_client, page, f"{page}/open", {}),
+    ]
+    answers = _at_once(workers, db, jobs)
+    assert {status for status, _ in answers} == {302}, answers
+    db.session.expire_all()
+    archived = db.session.get(Space, space.id).state is SpaceState.ARCHIVED
+    opened = db.session.get(Consultation, draft.id).state is ConsultationState.OPEN
+    assert archived != opened, (archived, opened)
