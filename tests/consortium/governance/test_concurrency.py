@@ -135,7 +135,8 @@ def test_archiving_while_a_consultation_opens_never_leaves_it_open_in_an_archive
         _job(convenor_client, page, f"{page}/open", {}),
     ]
     answers = _at_once(workers, db, jobs)
-    assert {status for status, _ in answers} == {302}, answers
+    # once the space is archived nobody convenes its drafts any more: the opening may answer 404
+    assert answers[0][0] == 302 and answers[1][0] in (302, 404), answers
     db.session.expire_all()
     archived = db.session.get(Space, space.id).state is SpaceState.ARCHIVED
     opened = db.session.get(Consultation, draft.id).state is ConsultationState.OPEN
