@@ -3,7 +3,9 @@ accessibility problems, and a seat holder contributes with JavaScript switched o
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from consortium.reference.systems import ensure_reference_systems
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("SCREENSHOTS_DIR")  # set it to look at the pages
 
 
 @pytest.fixture
@@ -69,6 +72,10 @@ def _log_in(app, context, live_server, user) -> None:
 
 
 def _fits(page, width: int) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        name = page.url.split("/governance", 1)[1].strip("/").replace("/", "-") or "list"
+        page.screenshot(path=f"{SHOTS}/governance-{name}-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} scrolls sideways"
     violations = [
         f"{v['id']}: {v['help']}"
