@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, has_request_context, url_for
 
 from consortium.db import db
 from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, SeatRole
@@ -17,9 +17,17 @@ from consortium.worklist import Entry, Section, WorkItem
 
 
 def _waiting(user) -> list[tuple[int, str, int]]:
-    """One query: (id, title, unanswered) per open consultation of a space where the user convenes now."""
+    """One query per request (both providers read it): (id, title, unanswered) per open consultation of a
+    space where the user convenes now."""
     if not user or not user.is_authenticated:
         return []
+    cache = g.setdefault("governance_waiting", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = _query_waiting(user)
+    return cache[user.id]
+
+
+def _query_waiting(user) -> list[tuple[int, str, int]]:
     today = date.today()
     return db.session.execute(
         sa.select(Contribution.consultation_id, Consultation.title, sa.func.count())

@@ -40,7 +40,7 @@ def _respond(client, contribution, disposition="partly", reason="Lo haremos en l
 
 
 def _waiting(client, user) -> list:
-    with client.application.test_request_context():
+    with client.application.app_context(), client.application.test_request_context():  # a fresh g
         return worklist.waiting_for(user)
 
 

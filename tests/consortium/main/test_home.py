@@ -179,8 +179,8 @@ def test_staff_home_query_count_is_small(client, login_as, staff, db, count_quer
     with count_queries() as queries:
         assert on.get("/home").status_code == 200
     # Session and user, then one count per registered work provider (organisations, library translations,
-    # trainings reports, safeguards submissions and publications, threads, framework texts) and the
-    # member sections: a fixed number whatever the data holds.
+    # trainings reports, safeguards submissions and publications, threads, framework texts, governance
+    # responses waiting) and the member sections: a fixed number whatever the data holds.
     assert len(queries) <= 14, queries
 
 
