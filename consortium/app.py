@@ -16,6 +16,7 @@ from consortium import (
     cli,
     config,
     errors,
+    governance,
     hosts,
     inputs,
     library,
@@ -34,7 +35,7 @@ from consortium.extensions import api, babel, csrf, db, limiter, login_manager, 
 from consortium.i18n import select_locale
 from consortium.timezones import select_timezone
 
-FEATURES = (library, trainings, safeguards)
+FEATURES = (library, trainings, safeguards, governance)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

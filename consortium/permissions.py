@@ -24,6 +24,12 @@ from consortium.i18n import LabelledEnum
 class Permission(enum.StrEnum):
     ACCOUNT_MANAGE = "account:self:manage"
     AUDIT_READ = "admin:audit:read"
+    GOVERNANCE_CONTRIBUTE = "governance:contribution:create"  # per consultation, by the governance policy
+    GOVERNANCE_CONVENE = "governance:consultation:manage"  # per space: its convenors (and staff)
+    GOVERNANCE_MANAGE = "governance:space:manage"
+    GOVERNANCE_RESPOND = "governance:response:create"  # per contribution: the space's convenors
+    GOVERNANCE_SEATS = "governance:seat:grant"  # per space: its convenors (and staff)
+    GOVERNANCE_VIEW = "governance:space:view"  # per space, by the governance policy
     LIBRARY_EDIT = "library:resource:edit"
     LIBRARY_READ = "library:version:read"  # per version, by the library policy (drafts are previews)
     LIBRARY_TRANSLATE = "library:translation:edit"
@@ -66,8 +72,14 @@ _MEMBER = {
 # Not SAFEGUARDS_ASSIGN_REVIEWERS: admins choose reviewers, so staff cannot pick the drafts they read.
 # Not SAFEGUARDS_REVIEW: the safeguards policy grants it per assessment to its pilot's assigned reviewers.
 # Not SAFEGUARDS_WITHDRAW: taking published results back is an admin's decision.
+# Not GOVERNANCE_RESPOND nor GOVERNANCE_CONTRIBUTE: official responses are the convenor's, contributions
+# come from seat holders (the governance policy grants both per object).
 _STAFF = _MEMBER | {
     Permission.AUDIT_READ,
+    Permission.GOVERNANCE_CONVENE,
+    Permission.GOVERNANCE_MANAGE,
+    Permission.GOVERNANCE_SEATS,
+    Permission.GOVERNANCE_VIEW,
     Permission.LIBRARY_EDIT,
     Permission.LIBRARY_TRANSLATE,
     Permission.MAIL_MANAGE,

@@ -25,6 +25,8 @@ from schemathesis.core import NotSet
 from consortium import transaction
 from consortium.app import create_app
 from consortium.db import db, utcnow
+from consortium.governance import services as governance
+from consortium.governance.models import Disposition, LifecycleStage, SpaceState
 from consortium.library import services as library
 from consortium.library.models import ResourceKind, VersionStatus
 from consortium.reference.systems import SystemKind, create_system
@@ -90,6 +92,23 @@ def world(app):
         item for item in safeguards.items(assessment, fw.index(framework.id)) if item.in_scope
     ).process
 
+    # a governance space under the organisation's slug, so "slug" meets a row on both paths that take one
+    space = governance.create_space(
+        by=admin,
+        slug=organisation.slug,
+        title={"es": "Espacio"},
+        charter={},
+        system_id=system.id,
+        stage=LifecycleStage.L3,
+    )
+    space.state = SpaceState.ACTIVE
+    with app.test_request_context(), transaction.writing():  # the response's e-mail links to it
+        consultation = governance.create_consultation(space, by=admin, title="Consulta", language="es")
+        section = governance.add_section(consultation, heading="Alcance", body="Texto")
+        governance.open_consultation(consultation, by=admin)
+        contribution = governance.contribute(section, by=member, organisation_id=organisation.id, body="Idea")
+        governance.respond(contribution, by=admin, disposition=Disposition.PARTLY, reason="En parte.")
+
     tokens = {}
     for name, user in (("admin", admin), ("member", member)):
         tokens[name] = {"Authorization": f"Bearer {users.create_api_token(user, 'contract')[1]}"}
@@ -101,6 +120,7 @@ def world(app):
             "registration_id": registration.id,
             "resource_id": resource.id,
             "assessment_id": assessment.id,
+            "consultation_id": consultation.id,
             "slug": organisation.slug,
             "version": framework.version,
             "process": process.code,

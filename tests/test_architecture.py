@@ -72,7 +72,12 @@ def test_no_source_file_grows_past_400_lines():
     assert too_long == [], f"split these modules: {too_long}"
 
 
-_FEATURE_PREFIXES = {"trainings": "trainings_", "safeguards": "safeguards_", "consortium.library": "library_"}
+_FEATURE_PREFIXES = {
+    "trainings": "trainings_",
+    "safeguards": "safeguards_",
+    "consortium.library": "library_",
+    "consortium.governance": "governance_",
+}
 
 
 def _feature_of(thing) -> str | None:

@@ -53,6 +53,7 @@ PAGED = (
     "/library/translations",
     "/library/manage",
     "/admin/audit",
+    "/governance",
 )
 # Not pages: files, feeds of files, and routes that only redirect.
 SKIP = {"static", "main.set_language", "users.logout", "api-docs.openapi_json"}

@@ -1,0 +1,27 @@
+"""Governance spaces: one per DPI system or pilot, seats for verified organisations by sector, and
+consultations whose every contribution gets a reasoned official response. ``init_app`` registers its
+pages, API, policies, audit labels, demo data and the convenor's "waiting for you" items."""
+
+from flask import Flask
+
+from consortium import demo as kernel_demo
+from consortium import extensions, personal_data, worklist
+from consortium.audit.labels import register as register_audit_labels
+from consortium.governance import audit_labels, demo, policies, privacy, providers
+from consortium.governance.api import blp as api_blp
+from consortium.governance.models import Consultation, Contribution, Space
+from consortium.governance.views import bp
+from consortium.permissions import register_policy
+
+
+def init_app(app: Flask) -> None:
+    register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
+    register_policy(Space, policies.space_policy)
+    register_policy(Consultation, policies.consultation_policy)
+    register_policy(Contribution, policies.contribution_policy)
+    app.register_blueprint(bp)
+    extensions.api.register_blueprint(api_blp)
+    kernel_demo.register(demo.load)
+    personal_data.register("governance", privacy.keeper)
+    worklist.register("governance", providers.responses_waiting)
+    worklist.register_section("governance", providers.my_responses_to_give)

@@ -1,0 +1,21 @@
+"""The governance feature's audit codes, named for the log (``consortium.audit.labels``)."""
+
+from consortium.i18n import N_
+
+ACTIONS = {
+    "governance.space_active": N_("Governance space activated"),
+    "governance.space_paused": N_("Governance space paused"),
+    "governance.space_archived": N_("Governance space archived"),
+    "governance.seat_granted": N_("Seat granted"),
+    "governance.seat_ended": N_("Seat ended"),
+    "governance.consultation_open": N_("Consultation opened"),
+    "governance.consultation_closed": N_("Consultation closed"),
+    "governance.response_given": N_("Official response given"),
+}
+OBJECTS = {
+    "governance_spaces": N_("Governance space"),
+    "governance_seats": N_("Seat"),
+    "governance_consultations": N_("Consultation"),
+    "governance_sections": N_("Consultation section"),
+    "governance_contributions": N_("Contribution"),
+}

@@ -1,0 +1,264 @@
+"""Governance spaces, their seats, and consultations on a sectioned document with official responses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
+from consortium.i18n import LANGUAGES, LabelledEnum, current_language
+from consortium.i18n import lazy_gettext as _l
+from consortium.organisations.models import Organisation
+from consortium.reference.systems import DpiSystem
+from consortium.users.models import User
+
+
+class SpaceState(LabelledEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+    __labels__ = {
+        "draft": _l("Draft"),
+        "active": _l("Active"),
+        "paused": _l("Paused"),
+        "archived": _l("Archived"),
+    }
+
+
+#: The moves staff may make; anything else is refused inside the row lock.
+SPACE_TRANSITIONS: dict[SpaceState, frozenset[SpaceState]] = {
+    SpaceState.DRAFT: frozenset({SpaceState.ACTIVE, SpaceState.ARCHIVED}),
+    SpaceState.ACTIVE: frozenset({SpaceState.PAUSED, SpaceState.ARCHIVED}),
+    SpaceState.PAUSED: frozenset({SpaceState.ACTIVE, SpaceState.ARCHIVED}),
+    SpaceState.ARCHIVED: frozenset(),
+}
+
+
+class SpaceScope(LabelledEnum):
+    SYSTEM = "system"
+    PILOT = "pilot"
+
+    __labels__ = {"system": _l("A DPI system"), "pilot": _l("A pilot")}
+
+
+class LifecycleStage(LabelledEnum):
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+    L4 = "L4"
+    L5 = "L5"
+
+    __labels__ = {
+        "L1": _l("L1 · Idea and design"),
+        "L2": _l("L2 · Pilot"),
+        "L3": _l("L3 · Launch"),
+        "L4": _l("L4 · Scale"),
+        "L5": _l("L5 · Mature operation"),
+    }
+
+
+class Sector(LabelledEnum):
+    GOVERNMENT = "government"
+    REGULATOR = "regulator"
+    DONOR = "donor"
+    TECHNOLOGY = "technology"
+    ADVOCATES = "advocates"
+    ACADEMIA = "academia"
+    COMMUNITIES = "communities"
+
+    __labels__ = {
+        "government": _l("Government (R1)"),
+        "regulator": _l("Regulator (R2)"),
+        "donor": _l("Donor (R3)"),
+        "technology": _l("Technology provider (R4)"),
+        "advocates": _l("Advocates and civil society (R5)"),
+        "academia": _l("Academia"),
+        "communities": _l("Affected communities"),
+    }
+
+
+class SeatRole(LabelledEnum):
+    CONVENOR = "convenor"
+    FOCAL_POINT = "focal_point"
+    MEMBER = "member"
+    OBSERVER = "observer"
+    MODERATOR = "moderator"
+
+    __labels__ = {
+        "convenor": _l("Convenor"),
+        "focal_point": _l("Government focal point"),
+        "member": _l("Member"),
+        "observer": _l("Observer"),
+        "moderator": _l("Moderator"),
+    }
+
+
+#: Roles whose holders write contributions (observers follow without taking part).
+CONTRIBUTING_ROLES = frozenset({SeatRole.CONVENOR, SeatRole.FOCAL_POINT, SeatRole.MEMBER, SeatRole.MODERATOR})
+
+
+class Space(Timestamped, Versioned, db.Model):
+    __tablename__ = "governance_spaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: {language: text}, in any of es, pt_BR, en
+    title: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    charter: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    scope: Mapped[SpaceScope] = mapped_column(enum_column(SpaceScope), default=SpaceScope.SYSTEM)
+    system_id: Mapped[int] = mapped_column(sa.ForeignKey("dpi_systems.id", ondelete="RESTRICT"), index=True)
+    countries: Mapped[list[str]] = mapped_column(default=list)
+    #: the languages the space works in, the first one is its main language
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    stage: Mapped[LifecycleStage] = mapped_column(enum_column(LifecycleStage))
+    state: Mapped[SpaceState] = mapped_column(enum_column(SpaceState), default=SpaceState.DRAFT, index=True)
+    state_changed_at: Mapped[datetime | None]
+    is_public: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    system: Mapped[DpiSystem] = relationship(lazy="joined")
+    seats: Mapped[list[Seat]] = relationship(back_populates="space", cascade="all, delete-orphan")
+
+    @property
+    def main_language(self) -> str:
+        return next((code for code in self.languages if code in LANGUAGES), "es")
+
+    def text_in(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """(text, its language): the reader's language, else the space's main one, else any."""
+        values = getattr(self, field) or {}
+        language = language or current_language()
+        for code in (language, self.main_language, *values):
+            if values.get(code):
+                return values[code], code
+        return "", language
+
+    @property
+    def display_title(self) -> str:
+        return self.text_in("title")[0] or self.slug
+
+    def __str__(self) -> str:
+        return self.display_title
+
+
+class Seat(db.Model):
+    __tablename__ = "governance_seats"
+    __table_args__ = (sa.UniqueConstraint("space_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole))
+    term_starts_on: Mapped[date]
+    term_ends_on: Mapped[date | None]
+    #: what the person declared about conflicts of interest ("none" is a declaration too)
+    interests: Mapped[str] = mapped_column(sa.Text)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    space: Mapped[Space] = relationship(back_populates="seats")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship()
+
+    def is_current(self, today: date) -> bool:
+        return self.term_starts_on <= today and (self.term_ends_on is None or today <= self.term_ends_on)
+
+
+class ConsultationState(LabelledEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    __labels__ = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
+
+
+class Consultation(Timestamped, Versioned, db.Model):
+    __tablename__ = "governance_consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    state: Mapped[ConsultationState] = mapped_column(
+        enum_column(ConsultationState), default=ConsultationState.DRAFT
+    )
+    #: the document's revision: a section edit makes a new one, contributions name the one they read
+    revision: Mapped[int] = mapped_column(default=1)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    space: Mapped[Space] = relationship()
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="consultation", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is ConsultationState.OPEN
+
+
+class Section(Timestamped, Versioned, db.Model):
+    __tablename__ = "governance_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_consultations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    heading: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+
+    consultation: Mapped[Consultation] = relationship(back_populates="sections")
+
+
+class Disposition(LabelledEnum):
+    ACCEPTED = "accepted"
+    PARTLY = "partly"
+    NOT_ACCEPTED = "not_accepted"
+
+    __labels__ = {
+        "accepted": _l("Accepted"),
+        "partly": _l("Partly accepted"),
+        "not_accepted": _l("Not accepted"),
+    }
+
+
+class Contribution(db.Model):
+    __tablename__ = "governance_contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_consultations.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("governance_sections.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    revision: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the official response, given once by a convenor (answered_at set means answered)
+    disposition: Mapped[Disposition | None] = mapped_column(enum_column(Disposition))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship()
+    section: Mapped[Section] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

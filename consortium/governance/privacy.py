@@ -1,0 +1,51 @@
+"""Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration)
+and their contributions. When the account is deleted the seats go (nobody holds them any more, and the
+declaration is theirs) while contributions stay in the public record, no longer linked to the person."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium.db import db
+from consortium.governance.models import Contribution, Seat
+from consortium.personal_data import Keeper
+
+
+def export(user) -> dict:
+    seats = db.session.scalars(sa.select(Seat).where(Seat.user_id == user.id).order_by(Seat.id)).all()
+    contributions = db.session.scalars(
+        sa.select(Contribution).where(Contribution.author_id == user.id).order_by(Contribution.id)
+    ).all()
+    return {
+        "seats": [
+            {
+                "space": seat.space.slug,
+                "sector": seat.sector.value,
+                "role": seat.role.value,
+                "term_starts_on": seat.term_starts_on.isoformat(),
+                "term_ends_on": seat.term_ends_on.isoformat() if seat.term_ends_on else None,
+                "interests": seat.interests,
+            }
+            for seat in seats
+        ],
+        "contributions": [
+            {
+                "consultation": c.consultation.title,
+                "body": c.body,
+                "created_at": c.created_at.isoformat(),
+                "response": c.disposition.value if c.disposition else None,
+            }
+            for c in contributions
+        ],
+    }
+
+
+def erase(user) -> None:
+    db.session.execute(sa.delete(Seat).where(Seat.user_id == user.id))
+    db.session.execute(
+        sa.update(Contribution).where(Contribution.author_id == user.id).values(author_id=None)
+    )
+    db.session.flush()
+
+
+keeper = Keeper(export=export, erase=erase)

@@ -1,0 +1,76 @@
+"""What governance offers the kernel's registries (``consortium.worklist``): the contributions waiting for
+a convenor's official response, as work items (staff's queue and the daily digest read those) and as a
+section of the convenor's own /home, since most convenors are not staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import g, has_request_context, url_for
+
+from consortium.db import db
+from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, SeatRole
+from consortium.i18n import fast_gettext as _
+from consortium.i18n import fast_ngettext
+from consortium.worklist import Entry, Section, WorkItem
+
+
+def _waiting(user) -> list[tuple[int, str, int]]:
+    """One query per request (both providers read it): (id, title, unanswered) per open consultation of a
+    space where the user convenes now."""
+    if not user or not user.is_authenticated:
+        return []
+    cache = g.setdefault("governance_waiting", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = _query_waiting(user)
+    return cache[user.id]
+
+
+def _query_waiting(user) -> list[tuple[int, str, int]]:
+    today = date.today()
+    return db.session.execute(
+        sa.select(Contribution.consultation_id, Consultation.title, sa.func.count())
+        .join(Consultation, Consultation.id == Contribution.consultation_id)
+        .join(Seat, Seat.space_id == Consultation.space_id)
+        .where(
+            Seat.user_id == user.id,
+            Seat.role == SeatRole.CONVENOR,
+            Seat.term_starts_on <= today,
+            sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= today),
+            Consultation.state == ConsultationState.OPEN,
+            Contribution.answered_at.is_(None),
+        )
+        .group_by(Contribution.consultation_id, Consultation.title)
+        .order_by(Contribution.consultation_id)
+    ).all()
+
+
+def responses_waiting(user) -> list[WorkItem]:
+    return [
+        WorkItem(
+            label=_("Contributions waiting for your official response"),
+            count=count,
+            url=url_for("governance.consultation", consultation_id=consultation_id),
+            area=_("Governance spaces"),
+        )
+        for consultation_id, _title, count in _waiting(user)
+    ]
+
+
+def my_responses_to_give(user) -> Section | None:
+    rows = _waiting(user)
+    if not rows:
+        return None
+    return Section(
+        title=_("Waiting for your official response"),
+        entries=[
+            Entry(
+                title=title,
+                url=url_for("governance.consultation", consultation_id=consultation_id),
+                detail=fast_ngettext("%(num)s contribution", "%(num)s contributions", count) % {"num": count},
+            )
+            for consultation_id, title, count in rows
+        ],
+        order=20,
+    )

@@ -1,0 +1,45 @@
+"""The governance feature's domain errors: each carries a translated message for the page."""
+
+from __future__ import annotations
+
+from consortium.i18n import lazy_gettext as _l
+
+
+class GovernanceError(Exception):
+    message = _l("This cannot be done now.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class SlugTaken(GovernanceError):
+    message = _l("Another space already uses this address.")
+
+
+class InvalidTransition(GovernanceError):
+    message = _l("The space is no longer in a state that allows this; the page shows its state now.")
+
+
+class SeatRefused(GovernanceError):
+    message = _l("This seat cannot be granted.")
+
+
+class ConsultationLocked(GovernanceError):
+    message = _l("The consultation is no longer in a state that allows this; the page shows it as it is now.")
+
+
+class UnansweredContributions(GovernanceError):
+    def __init__(self, count: int):
+        super().__init__(
+            _l(
+                "Contributions still waiting for their official response: %(num)s. Answer them first.",
+                num=count,
+            )
+        )
+        self.count = count
+
+
+class AlreadyAnswered(GovernanceError):
+    message = _l("This contribution already has its official response.")

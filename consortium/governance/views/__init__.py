@@ -1,0 +1,40 @@
+"""The governance pages: one blueprint, one module per flow; its template filters live here.
+
+- ``spaces``         everyone: the list of spaces, a space and its roster; staff: creating, editing and
+                     moving a space through its states
+- ``seats``          convenors and staff: granting and ending seats
+- ``consultations``  a consultation's document, contributions and official responses, and the
+                     convenor's steps (sections, opening, answering, closing)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+
+from consortium.governance.models import ConsultationState, SpaceState
+from consortium.markdown import render_markdown
+
+bp = Blueprint(
+    "governance",
+    __name__,
+    root_path=str(Path(__file__).resolve().parent.parent),  # templates/ are in governance/
+    template_folder="templates",
+)
+
+
+@bp.app_template_filter("governance_text")
+def governance_text(text: str):
+    return render_markdown(text)
+
+
+@bp.app_context_processor
+def governance_globals():
+    return {"governance_SpaceState": SpaceState, "governance_ConsultationState": ConsultationState}
+
+
+# The modules add their routes to ``bp`` when imported, so they come after it.
+from consortium.governance.views import consultations, seats, spaces  # noqa: E402
+
+__all__ = ["bp", "consultations", "seats", "spaces"]

@@ -1,0 +1,91 @@
+"""Governance fixtures: ``make_space`` builds a space through the services, ``seat_in`` gives someone a
+seat for a verified organisation they belong to, ``open_consultation`` an open one with two sections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from consortium import transaction
+from consortium.db import db as _db
+from consortium.governance import services
+from consortium.governance.models import LifecycleStage, Seat, SeatRole, Sector, SpaceState
+from consortium.reference.systems import ensure_reference_systems
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def make_space(db):
+    def make(*, state=SpaceState.ACTIVE, is_public=True, slug="pix-brasil", title=None, **fields):
+        systems, _ = ensure_reference_systems()
+        space = services.create_space(
+            by=None,
+            slug=slug,
+            title=title or {"pt_BR": "Espaço do Pix", "es": "Espacio de Pix"},
+            charter=fields.pop("charter", {"pt_BR": "Carta do espaço."}),
+            system_id=systems["pix"].id,
+            stage=LifecycleStage.L4,
+            countries=["BR"],
+            languages=fields.pop("languages", ["pt_BR", "es"]),
+            is_public=is_public,
+            **fields,
+        )
+        space.state = state
+        _db.session.commit()
+        return space
+
+    return make
+
+
+@pytest.fixture
+def space(make_space):
+    return make_space()
+
+
+@pytest.fixture
+def seat_in(db):
+    """``seat_in(space, role=SeatRole.MEMBER, user=None) -> User`` (a new person unless ``user``)."""
+
+    def seat(space, role=SeatRole.MEMBER, user=None, sector=Sector.ADVOCATES, **fields):
+        user = user or UserFactory()
+        membership = MembershipFactory(user=user, organisation=OrganisationFactory())
+        _db.session.add(
+            Seat(
+                space_id=space.id,
+                user_id=user.id,
+                organisation_id=membership.organisation_id,
+                sector=sector,
+                role=role,
+                term_starts_on=fields.pop("term_starts_on", date(2026, 1, 1)),
+                term_ends_on=fields.pop("term_ends_on", None),
+                interests="Ninguno declarado.",
+            )
+        )
+        _db.session.commit()
+        return user
+
+    return seat
+
+
+@pytest.fixture
+def convenor(space, seat_in):
+    return seat_in(space, SeatRole.CONVENOR)
+
+
+@pytest.fixture
+def make_consultation(db):
+    def make(space, *, sections=("Datos personales", "Devoluciones"), open_=True):
+        _db.session.commit()  # the next transaction begins as a writing one (SQLite's lock)
+        with transaction.writing():
+            consultation = services.create_consultation(
+                space, by=None, title="Consulta sobre Pix", language="es"
+            )
+            for heading in sections:
+                services.add_section(consultation, heading=heading, body=f"Texto de {heading}.")
+            if open_:
+                services.open_consultation(consultation, by=None)
+            _db.session.commit()
+        return consultation
+
+    return make

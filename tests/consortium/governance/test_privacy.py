@@ -1,0 +1,39 @@
+"""A person's seats and contributions are in their data download; deleting the account removes their
+seats and unlinks their contributions, which stay in the public record."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium import personal_data
+from consortium.governance.models import Contribution, Seat, SeatRole
+from tests.factories import PASSWORD
+
+
+def test_seats_and_contributions_are_exported_then_erased(
+    client, submit, login_as, space, seat_in, make_consultation, db
+):
+    consultation = make_consultation(space)
+    person = seat_in(space, SeatRole.MEMBER)
+    db.session.add(
+        Contribution(
+            consultation_id=consultation.id,
+            section_id=consultation.sections[0].id,
+            author_id=person.id,
+            body="Mi idea",
+            revision=1,
+        )
+    )
+    db.session.commit()
+    data = personal_data.export(person)["governance"]
+    assert [s["role"] for s in data["seats"]] == ["member"]
+    assert [c["body"] for c in data["contributions"]] == ["Mi idea"]
+    login_as(person)
+    response = submit("/account/delete", {"current": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Seat).where(Seat.user_id == person.id)).all() == []
+    (kept,) = db.session.scalars(sa.select(Contribution)).all()
+    assert (kept.body, kept.author_id) == ("Mi idea", None)
+    page = client.application.test_client().get(f"/governance/consultations/{consultation.id}")
+    assert "Mi idea" in page.get_data(as_text=True)
