@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from consortium import transaction
 from consortium.db import db
@@ -14,7 +13,7 @@ from consortium.organisations.models import Organisation
 from consortium.pagination import paginate
 from consortium.permissions import Permission, public, require, visible_or_404
 from consortium.users import current_person
-from trainings import services
+from trainings import schedule, services
 from trainings.models import Registration, Training, TrainingState
 from trainings.schemas import (
     RegistrationInputSchema,
@@ -100,14 +99,26 @@ def _default_organiser() -> int:
 
 
 def _sessions(data: dict, training: Training | None):
-    if "starts_at" not in data and "ends_at" not in data:
+    """The sessions sent (``sessions``, or one from ``starts_at`` to ``ends_at``), checked by the rules the
+    HTML form applies; None when the schedule is not being changed."""
+    if "sessions" in data:
+        field, wanted = "sessions", [(s["starts_at"], s["ends_at"]) for s in data["sessions"]]
+    elif "starts_at" in data or "ends_at" in data:
+        starts = data.get("starts_at") or (training.starts_at if training else None)
+        ends = data.get("ends_at") or (training.ends_at if training else None)
+        if not starts or not ends or ends <= starts:
+            abort(422, _("The end must come after the start."))
+        field, wanted = ("starts_at" if "starts_at" in data else "ends_at"), [(starts, ends)]
+    else:
         return None
-    starts = data.get("starts_at") or (training.starts_at if training else None)
-    ends = data.get("ends_at") or (training.ends_at if training else None)
-    if not starts or not ends or ends <= starts:
-        abort(422, _("The end must come after the start."))
-    zone = ZoneInfo(data.get("timezone") or (training.timezone if training else "UTC"))
-    return [(starts.astimezone(zone), ends.astimezone(zone))]
+    zone = data.get("timezone") or (training.timezone if training else "UTC")
+    existing = {(s.starts_at, s.ends_at) for s in training.sessions} if training else set()
+    try:
+        return schedule.check(wanted, zone, existing)
+    except schedule.ScheduleError as error:
+        refused = UnprocessableEntity(str(error.args[0]))
+        refused.data = {"messages": {"json": {field: [str(error.args[0])]}}}
+        raise refused from None
 
 
 @blp.route("/trainings", methods=["POST"])

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from itertools import pairwise
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -42,6 +41,7 @@ from trainings.models import (
     ReportStatus,
     TrainingTopic,
 )
+from trainings.schedule import ScheduleError, refuse_overlaps, refuse_past, session_line
 
 SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
 
@@ -56,10 +56,6 @@ def _optional_int(value):
 
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
-
-
-class ScheduleError(ValueError):
-    """A schedule that cannot be; the message is translated and names the line at fault."""
 
 
 def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:
@@ -88,17 +84,8 @@ def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:
         if ends <= starts:
             raise ScheduleError(_l("This session ends before it starts: %(line)s", line=line))
         sessions.append((starts, ends, line))
-    sessions.sort()
-    for (_start, previous_end, previous), (start, _end, line) in pairwise(sessions):
-        if start < previous_end:
-            raise ScheduleError(
-                _l("These sessions overlap or repeat: %(first)s and %(second)s", first=previous, second=line)
-            )
-    return [(start, end) for start, end, _line in sessions]
-
-
-def format_sessions_pair(start: datetime, end: datetime) -> str:
-    return f"{start.date().isoformat()} {start:%H:%M}-{end:%H:%M}"
+    refuse_overlaps(sessions)
+    return sorted((start, end) for start, end, _line in sessions)
 
 
 def format_sessions(sessions, zone: str) -> str:
@@ -106,7 +93,7 @@ def format_sessions(sessions, zone: str) -> str:
     lines = []
     for session in sessions:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        lines.append(format_sessions_pair(start, end))
+        lines.append(session_line(start, end))
     return "\n".join(lines)
 
 
@@ -201,15 +188,10 @@ class TrainingForm(OnceForm):
             raise ValidationError(str(error.args[0])) from None
         if not self.parsed_sessions:
             raise ValidationError(REQUIRED)
-        now = datetime.now(UTC)
-        for start, end in self.parsed_sessions:  # sessions already held may stay when a training is edited
-            if start < now and (start, end) not in self.existing_sessions:  # the form has minutes only
-                raise ValidationError(
-                    _l(
-                        "A new session cannot start in the past: %(line)s",
-                        line=format_sessions_pair(start, end),
-                    )
-                )
+        try:  # sessions already held may stay when a training is edited (the form has minutes only)
+            refuse_past(self.parsed_sessions, self.existing_sessions)
+        except ScheduleError as error:
+            raise ValidationError(str(error.args[0])) from None
 
     def validate_registration_opens_at(self, field):
         self._before_first_session(field, _l("Registration must open before the first session starts."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from consortium.i18n import LANGUAGES, current_language
+from consortium.i18n import lazy_gettext as _l
 from consortium.inputs import Id
 from consortium.pagination import page_argument
 from consortium.reference import principles
@@ -46,6 +47,11 @@ class TrainingSchema(Schema):
     organiser = fields.Function(lambda t: t.organiser.name, dump_only=True)
 
 
+class SessionInputSchema(Schema):
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T14:00:00+00:00"})
+    ends_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T16:00:00+00:00"})
+
+
 class TrainingInputSchema(Schema):
     """What staff may set. Unknown fields (confirmed_count, seats_left...) are ignored."""
 
@@ -54,8 +60,20 @@ class TrainingInputSchema(Schema):
 
     title = fields.Str(validate=[validate.Length(min=1, max=200), SingleLine()], required=True)
     summary = fields.Str(validate=[validate.Length(max=600), PlainText()])
-    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T14:00:00+00:00"})
-    ends_at = fields.AwareDateTime(required=True, metadata={"example": "2030-05-06T16:00:00+00:00"})
+    starts_at = fields.AwareDateTime(
+        metadata={
+            "example": "2030-05-06T14:00:00+00:00",
+            "description": "With ends_at, a training of one session; or send sessions instead",
+        }
+    )
+    ends_at = fields.AwareDateTime(metadata={"example": "2030-05-06T16:00:00+00:00"})
+    sessions = fields.List(
+        fields.Nested(SessionInputSchema),
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "Every session (replacing the training's); none may overlap or be new and past"
+        },
+    )
     timezone = fields.Str(
         required=True,
         validate=SingleLine(),
@@ -83,6 +101,12 @@ class TrainingInputSchema(Schema):
             raise ValidationError("Unknown time zone.", "timezone")
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             raise ValidationError("ends_at must be after starts_at.", "ends_at")
+        if (
+            not self.partial
+            and "sessions" not in data
+            and not (data.get("starts_at") and data.get("ends_at"))
+        ):
+            raise ValidationError(str(_l("Give starts_at and ends_at, or sessions.")), "starts_at")
 
 
 class TrainingPatchSchema(TrainingInputSchema):

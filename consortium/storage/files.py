@@ -65,6 +65,11 @@ def open(stored: StoredFile) -> io.BufferedIOBase:
     return BACKENDS[stored.backend].reader(stored)
 
 
+def has_bytes(stored: StoredFile) -> bool:
+    """Whether the file's bytes are where its row says (a restore without the uploads loses them)."""
+    return BACKENDS[stored.backend].has_bytes(stored)
+
+
 def delete(stored: StoredFile) -> None:
     """Delete the row now; the bytes go with the transaction (database) or once it committed (folder)."""
     BACKENDS[stored.backend].discard(stored)

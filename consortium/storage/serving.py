@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Response, abort, current_app, request
+from flask_babel import gettext as _
 from werkzeug.wsgi import wrap_file
 
+from consortium.storage.files import has_bytes
 from consortium.storage.files import open as open_file
 from consortium.storage.models import CHUNK, StoredFile
 
@@ -19,7 +21,11 @@ def send(stored: StoredFile, *, download_name: str | None = None, private: bool 
     ``Content-Length``, is always an attachment and never sniffed or run by the browser. A private
     file (not public to everyone) may be kept by the reader's browser only, never by a shared cache;
     either way caches revalidate before reuse, so a deleted or replaced file is never served stale.
+    A file whose bytes are missing answers 404 with a translated reason, not a 500 mid-stream.
     """
+    if not has_bytes(stored):
+        current_app.logger.error("stored file %s (%s): its bytes are missing", stored.id, stored.key)
+        abort(404, _("This file is no longer available. Please let the consortium's staff know."))
     response = current_app.response_class(
         wrap_file(request.environ, open_file(stored), buffer_size=CHUNK),
         mimetype=stored.content_type,

@@ -1,14 +1,21 @@
 """Limits on guessing: failed log-ins per account, second-step codes, and checks of the current password.
 
-Each counts failures only. The per-account limits skip a browser that the account's owner unlocked with
-the e-mailed link, and hitting them e-mails that link (``consortium.users.unlock``), so the limit slows
-a guesser without locking the owner out. The per-address limits are declared beside their views.
+Each counts failures only. An attempt takes its try before the password is checked, in one atomic step
+of the shared storage (Flask-Limiter's plain hit), and a success gives it back (``count_failures_only``):
+checking first and counting after a failure would let every attempt in flight at once through.
+
+The per-account limits skip a browser that the account's owner unlocked with the e-mailed link, and
+hitting them e-mails that link (``consortium.users.unlock``), so the limit slows a guesser without
+locking the owner out. The per-address limits are declared beside their views.
 """
 
 from __future__ import annotations
 
+import functools
+
 from flask import current_app, g, request, session
 from flask_login import current_user
+from limits.storage import MemoryStorage, RedisStorage
 
 from consortium import transaction
 from consortium.db import db
@@ -59,11 +66,38 @@ def _offer_unlock_pending(limit) -> None:
         unlock.offer(db.session.get(User, _pending_user_id() or 0))
 
 
+def _give_back(key: str) -> None:
+    """Remove the newest try from a moving window (a list, newest first, in both storages we use)."""
+    storage = limiter.storage
+    if isinstance(storage, RedisStorage):
+        storage.get_connection().lpop(storage.prefixed_key(key))
+    elif isinstance(storage, MemoryStorage):
+        with storage.locks[key]:
+            if storage.events.get(key):
+                del storage.events[key][0]
+
+
+def count_failures_only(view):
+    """Give back the tries this request took from its limits when it succeeded (a redirect).
+
+    Goes under the limits' decorators. Any other storage than memory and Redis keeps successes counted.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = current_app.make_response(view(*args, **kwargs))
+        if request.method == "POST" and not failed(response):
+            for request_limit in limiter.current_limits:
+                _give_back(request_limit.key)
+        return response
+
+    return wrapper
+
+
 login_per_account = limiter.limit(
     setting("LOGIN_LIMIT_PER_ACCOUNT"),
     key_func=account_key,
     methods=["POST"],
-    deduct_when=failed,
     exempt_when=_account_unlocked,
     on_breach=_offer_unlock,
     error_message=lambda: str(LOCKED_OUT),
@@ -73,7 +107,6 @@ second_factor_per_account = limiter.limit(
     setting("LOGIN_LIMIT_PER_ACCOUNT"),
     key_func=lambda: f"second-factor:{_pending_user_id() or ''}",
     methods=["POST"],
-    deduct_when=failed,
     exempt_when=lambda: unlock.has_marker() and unlock.unlocked_for(_pending_user_id()),
     on_breach=_offer_unlock_pending,
     error_message=lambda: str(LOCKED_OUT),

@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, session
 
-from consortium import signals
+from consortium import signals, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
@@ -32,6 +32,7 @@ def offer(user: User | None) -> None:
     """The account limit was hit: e-mail the owner an unlock link, unless one is already live."""
     if user is None or not user.is_active:
         return
+    transaction.lock(User, user.id)  # attempts breaching together: the first sends, the others see it
     now = utcnow()
     live = db.session.scalar(
         sa.select(LoginUnlock.id).where(

@@ -104,8 +104,9 @@ def verify_email(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=limits.failed)
+@limiter.limit(limits.setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
 @limits.login_per_account
+@limits.count_failures_only
 @public
 def login():
     if current_user.is_authenticated:
@@ -132,6 +133,7 @@ def login():
 
 @bp.route("/login/verify", methods=["GET", "POST"])
 @limits.second_factor_per_account
+@limits.count_failures_only
 @public
 def login_second_factor():
     pending = session.get(PENDING_2FA)

@@ -29,6 +29,7 @@ CSV_COLUMNS = (
     "reviewer_comment",
     "version",
     "updated_at",
+    "public_evidence_files",  # "name (bytes) link", one a line
 )
 
 
@@ -37,11 +38,15 @@ CSV_COLUMNS = (
 def export_csv(assessment_id: int):
     assessment = policies.assessment_or_404(assessment_id)
     wizard = presenter.Wizard(assessment)
+    files: dict[str, list[str]] = {}
+    for f in wizard.public_file_data():
+        files.setdefault(f["process"], []).append(f"{f['name']} ({f['size']} bytes) {f['url']}")
     rows = []
     for item in wizard.in_scope:
         row = services.answer_data(item)
         row["title"] = localised(item.process.title)
         row["updated_at"] = row["updated_at"].isoformat() if row["updated_at"] else ""
+        row["public_evidence_files"] = "\n".join(files.get(item.process.code, ()))
         rows.append([row[c] for c in CSV_COLUMNS])
     pilot = assessment.pilot
     name = f"safeguards-{pilot.system.slug}-{pilot.country.lower()}-cycle{assessment.cycle}.csv"
@@ -64,6 +69,7 @@ def export_json(assessment_id: int):
         "licence_url": "https://creativecommons.org/licenses/by/4.0/" if assessment.state in PUBLIC else None,
         "framework_attribution": wizard.idx.framework.attribution,
         "scores": {"self": services.score_data(self_), "reviewed": services.score_data(reviewed)},
+        "evidence_files": wizard.public_file_data(),  # those chosen public at publication
         "answers": [
             {**services.answer_data(item), "updated_at": item.answer.updated_at.isoformat()}
             for item in wizard.in_scope

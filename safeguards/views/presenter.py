@@ -9,6 +9,7 @@ from functools import cached_property
 from flask import url_for
 from flask_babel import gettext as _
 
+from consortium.mail import public_url
 from consortium.permissions import Permission, can
 from safeguards import evidence, history, scoring, services, threads
 from safeguards import framework as fw
@@ -64,6 +65,25 @@ class Wizard:
             return []  # and no query
         published = (f for files in self.evidence.values() for f in files)
         return self.files_by_item(f for f in published if evidence.is_published(f, self.assessment))
+
+    def public_file_data(self) -> list[dict]:
+        """The public files for the open data: item, name, type, size and an absolute link."""
+        return [
+            {
+                "process": item.process.code,
+                "name": f.file.filename,
+                "content_type": f.file.content_type,
+                "size": f.file.size,
+                "url": public_url(
+                    "safeguards.download_evidence",
+                    assessment_id=self.assessment.id,
+                    file_id=f.id,
+                    name=f.file.filename,
+                ),
+            }
+            for item, item_files in self.public_files()
+            for f in item_files
+        ]
 
     @cached_property
     def changes(self) -> tuple[int | None, dict]:

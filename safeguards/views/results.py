@@ -71,6 +71,7 @@ def report(assessment_id: int):
         reviewed_scores=shown,
         chart=presenter.chart(wizard.idx, self_, shown),
         few=presenter.FEW_ITEMS,
+        public_files=wizard.public_files(),
     )
 
 

@@ -161,3 +161,56 @@ def test_organisation_admin_cancels_a_colleagues_registration_through_the_api(cl
     registration_id = registered.get_json()["id"]
     assert client.delete(f"/api/v1/registrations/{registration_id}", headers=_auth(boss)).status_code == 200
     assert db.session.get(Registration, registration_id).state is RegistrationState.CANCELLED
+
+
+def _new_training(**changes) -> dict:
+    return {
+        "title": "API training",
+        "starts_at": "2030-05-01T14:00:00-05:00",
+        "ends_at": "2030-05-01T16:00:00-05:00",
+        "timezone": "America/Bogota",
+        "capacity": 2,
+        "modality": "online",
+        "language": "en",
+        **changes,
+    }
+
+
+def test_the_api_refuses_a_session_in_the_past_as_the_form_does(client, db, staff):  # in staff's es
+    OrganisationFactory(is_consortium_member=True)
+    past = {"starts_at": "2020-05-01T14:00:00-05:00", "ends_at": "2020-05-01T16:00:00-05:00"}
+    response = client.post("/api/v1/trainings", json=_new_training(**past), headers=_auth(staff))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["errors"]["json"]["starts_at"] == [
+        "Una sesión nueva no puede empezar en el pasado: 2020-05-01 14:00-16:00"
+    ]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Training)) == 0
+
+
+def test_the_api_takes_several_sessions_and_refuses_overlapping_ones(client, db, staff):
+    OrganisationFactory(is_consortium_member=True)
+    headers = _auth(staff)
+    overlapping = [
+        {"starts_at": "2030-05-01T14:00:00-05:00", "ends_at": "2030-05-01T16:00:00-05:00"},
+        {"starts_at": "2030-05-01T15:00:00-05:00", "ends_at": "2030-05-01T17:00:00-05:00"},
+    ]
+    fields = _new_training(sessions=overlapping)
+    del fields["starts_at"], fields["ends_at"]
+    response = client.post("/api/v1/trainings", json=fields, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["json"]["sessions"] == [
+        "Estas sesiones se superponen o se repiten: 2030-05-01 14:00-16:00 y 2030-05-01 15:00-17:00"
+    ]
+    overlapping[1] = {"starts_at": "2030-05-08T14:00:00-05:00", "ends_at": "2030-05-08T16:00:00-05:00"}
+    response = client.post("/api/v1/trainings", json=_new_training(sessions=overlapping), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert len(body["sessions"]) == 2 and body["ends_at"].startswith("2030-05-08T21:00:00")
+
+
+def test_the_api_keeps_a_held_session_when_editing_other_fields(client, db, staff):
+    training = make_training(days_ahead=-1)
+    db.session.commit()
+    response = client.patch(f"/api/v1/trainings/{training.id}", json={"capacity": 30}, headers=_auth(staff))
+    assert response.status_code == 200

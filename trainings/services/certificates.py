@@ -33,6 +33,7 @@ from trainings.services.documents import certificate_pdf, certificate_url, new_c
 from trainings.services.seats import claim_training_once
 
 SUBJECT = _l("Your certificate: %(title)s")
+REVOKED_SUBJECT = _l("Your certificate was revoked: %(title)s")
 
 
 def meets_rule(registration: Registration) -> bool:
@@ -94,6 +95,37 @@ def revoke(
         certificate.registration.completed_at = None
     db.session.flush()
     signals.state_changed.send(certificate, action="trainings.certificate_revoked", by=by, reason=reason)
+    _tell_holder_revoked(certificate)
+
+
+def _language(person: User) -> str:
+    return normalise_language(person.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _tell_holder_revoked(certificate: Certificate) -> None:
+    """The holder learns it from us, in their language, with the reason the check page shows.
+
+    Queued in the outbox with the revocation: the worker sends it only once the transaction committed.
+    """
+    registration = certificate.registration
+    person, training = registration.user, registration.training
+    if person.is_deleted:
+        return
+    language = _language(person)
+    title, _lang = training.text("title", language)
+    with force_locale(language):
+        subject = str(REVOKED_SUBJECT % {"title": title})
+        reason = certificate.revoked_reason or str(certificate.revocation.label)
+    queue_email(
+        person.email,
+        "trainings/certificate_revoked",
+        subject,
+        to_name=person.name,
+        locale=language,
+        title=title,
+        reason=reason,
+        url=certificate_url(certificate),
+    )
 
 
 def send_certificate(certificate: Certificate) -> None:
@@ -102,7 +134,7 @@ def send_certificate(certificate: Certificate) -> None:
     person, training = registration.user, registration.training
     if person.is_deleted:
         return
-    language = normalise_language(person.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = _language(person)
     title, _lang = training.text("title", language)
     with force_locale(language):
         subject = str(SUBJECT % {"title": title})

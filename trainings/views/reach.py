@@ -7,6 +7,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from consortium.csvexport import csv_response
+from consortium.dates import iso
 from consortium.db import db, utcnow
 from consortium.i18n import current_language
 from consortium.organisations.models import Organisation
@@ -86,6 +87,9 @@ def dashboard_csv():
         _("Audience"),
         _("Participants"),
         _("Notes"),
+        # i18n: CSV column heading; the times are ISO 8601 in UTC
+        _("Reported (UTC)"),
+        _("Verified (UTC)"),
     ]
     rows = (
         [
@@ -96,6 +100,8 @@ def dashboard_csv():
             r.audience_kind.label,
             r.participants,
             r.notes,
+            iso(r.created_at),
+            iso(r.verified_at),
         ]
         for r in reports
     )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from consortium import counters, storage
 from consortium.db import db as db_
 from consortium.library.models import Attachment
+from tests.lost_files import lose_bytes
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -194,3 +195,12 @@ def test_a_download_writes_nothing_to_the_database(client, submit, version_page,
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", statement)
     assert response.status_code == 200 and writes == []
+
+
+def test_an_attachment_whose_bytes_are_lost_answers_a_translated_404(client, submit, version_page, db):
+    _upload(submit, version_page, PDF, "Informe final.pdf")
+    attachment = db.session.scalar(sa.select(Attachment))
+    lose_bytes(attachment.file)
+    response = client.application.test_client().get(f"/library/attachments/{attachment.id}/informe-final.pdf")
+    assert response.status_code == 404
+    assert "ya no está disponible" in response.get_data(as_text=True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 
+import pytest
+from werkzeug.exceptions import NotFound
+
 from consortium import storage
 from consortium.storage import CHUNK
+from tests.lost_files import lose_bytes
 
 DATA = os.urandom(2 * CHUNK + 500)
 
@@ -58,3 +62,11 @@ def test_an_unchanged_file_answers_304_and_a_range_206(app, backend, store):
     assert ranged.headers["Content-Range"] == f"bytes {start}-{start + 29}/{len(DATA)}"
     assert b"".join(ranged.response) == DATA[start : start + 30]
     ranged.close()
+
+
+def test_a_file_whose_bytes_are_lost_answers_a_translated_404(app, client, backend, store):
+    stored = store(b"x" * (CHUNK + 10))
+    lose_bytes(stored)
+    with app.test_request_context(headers={"Accept-Language": "es"}), pytest.raises(NotFound) as raised:
+        storage.send(stored)
+    assert "ya no está disponible" in raised.value.description

@@ -1,59 +1,158 @@
-"""Log-in limits are shared by every worker through the machine's real Redis."""
+"""Log-in limits are shared by every worker through the machine's real Redis.
+
+The workers are OS processes (``tests.race``), each with its own app and limiter, as gunicorn's would be:
+one process's limiter is process-wide (Flask-Limiter keeps its storage and key prefix on the extension),
+so building two apps in the test's own process would share one counter and prove nothing. Each test
+uses its own key prefix (the storage's as well as the limiter's), and removes only its own keys, so runs
+that share the Redis database (other checkouts, other helpers, whose teardown resets "LIMITS*") never
+see or clear each other's counters.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 
 import pytest
 import redis
+import sqlalchemy as sa
 
-from consortium.app import create_app
-from tests.conftest import CI, TEST_CONFIG
+from consortium.audit.models import AuditEvent
+from tests.conftest import CI, hidden_fields
+from tests.factories import PASSWORD
+from tests.race import TIMEOUT, ServerProcesses, overrides_of
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PROCESSES = 3
+BURST = 18  # at once on one account; the account limit is 6
+
+
+def _slow_password_checks() -> None:
+    """Each check takes a while, as production's Argon2 does, so that the burst's attempts overlap."""
+    from consortium.users import passwords, services
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return verify(*args, **kwargs)
+
+    verify = passwords.verify_password
+    services.verify_password = slow
+
+
+def _post_wrong_passwords(app, job, barrier) -> list[int]:
+    """``count`` wrong guesses from threads of this process, each with its own browser."""
+    email, count, at_once = job
+    answers: list[int] = []
+
+    def guess(client, fields):
+        response = client.post("/login", data={**fields, "email": email, "password": "wrong"})
+        answers.append(response.status_code)
+
+    clients = [app.test_client() for _ in range(count)]
+    forms = [hidden_fields(client.get("/login").get_data(as_text=True), "/login") for client in clients]
+    if at_once:
+        barrier.wait(timeout=TIMEOUT)
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+        if not at_once:
+            thread.join(timeout=TIMEOUT)
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    return answers
 
 
 @pytest.fixture
-def redis_workers(app):
+def redis_prefix():
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError as error:
         if CI:
             pytest.fail(f"CI=true requires Redis at {REDIS_URL}: {error}")
         pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    prefix = f"test-{uuid.uuid4().hex[:8]}"  # isolates this test's counters from any other run
-    config = {
-        **TEST_CONFIG,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": prefix,
-        "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
-    }
-    workers = [create_app(config) for _ in range(2)]
-    for worker in workers:
-        worker.test_client_class = app.test_client_class
-    yield workers
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield prefix
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
     client.close()
-    for worker in workers:
-        with worker.app_context():
-            worker.extensions["sqlalchemy"].engine.dispose()
 
 
-def test_failed_log_ins_on_one_worker_count_on_the_other(redis_workers, member, mail_outbox):
-    from tests.conftest import hidden_fields
+def _workers(app, prefix: str, account_limit: str, processes: int, *, setup=None) -> ServerProcesses:
+    overrides = {
+        **overrides_of(app),
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        # The storage's own prefix too: a limiter.reset() elsewhere deletes every "LIMITS*" key.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix},
+        "LOGIN_LIMIT_PER_ACCOUNT": account_limit,
+    }
+    return ServerProcesses(overrides, processes, setup=setup)
 
-    first, second = (worker.test_client() for worker in redis_workers)
-    for _ in range(3):
-        fields = hidden_fields(first.get("/login").get_data(as_text=True), "/login")
-        assert (
-            first.post("/login", data={**fields, "email": member.email, "password": "wrong"}).status_code
-            == 200
-        )
-    fields = hidden_fields(second.get("/login").get_data(as_text=True), "/login")
-    response = second.post("/login", data={**fields, "email": member.email, "password": "wrong"})
-    assert response.status_code == 429
+
+def _keys(prefix: str) -> list:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        return list(client.scan_iter(f"*{prefix}*"))
+    finally:
+        client.close()
+
+
+def test_failed_log_ins_on_one_worker_count_on_the_other(app, db, redis_prefix, member, mail_outbox):
+    db.session.commit()
+    workers = _workers(app, redis_prefix, "3 per minute", 2)
+    try:
+        first = workers.run(_post_wrong_passwords, [(member.email, 3, False), (member.email, 0, False)])
+        second = workers.run(_post_wrong_passwords, [(member.email, 0, False), (member.email, 1, False)])
+    finally:
+        workers.close()
+    db.session.rollback()  # read what the processes committed, not an older snapshot
+    assert first[0] == [200] * 3 and second[1] == [429]
+    assert _keys(redis_prefix), "the counters are under this run's own prefix"
     assert [message.template for message in mail_outbox()] == ["login_unlock"]
+
+
+def test_a_burst_of_guesses_from_several_processes_gets_only_the_limit(
+    app, db, redis_prefix, member, mail_outbox
+):
+    db.session.commit()
+    workers = _workers(app, redis_prefix, "6 per 10 minutes", PROCESSES, setup=_slow_password_checks)
+    share = BURST // PROCESSES
+    try:
+        answers = workers.run(_post_wrong_passwords, [(member.email, share, True)] * PROCESSES)
+    finally:
+        workers.close()
+    db.session.rollback()  # read what the processes committed, not an older snapshot
+    statuses = sorted(status for process in answers for status in process)
+    checked = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            AuditEvent.action == "user.login_failed", AuditEvent.summary == member.email
+        )
+    )
+    assert checked <= 6, f"{checked} passwords checked of a burst of {BURST} (limit 6): {statuses}"
+    assert statuses == [200] * 6 + [429] * (BURST - 6)
+    assert [message.template for message in mail_outbox()] == ["login_unlock"]  # once for the burst
+
+
+def _log_ins(app, job, barrier) -> list[int]:
+    """Each (email, password) from a new browser, one after another."""
+    answers = []
+    for email, password in job:
+        client = app.test_client()
+        fields = hidden_fields(client.get("/login").get_data(as_text=True), "/login")
+        response = client.post("/login", data={**fields, "email": email, "password": password})
+        answers.append(response.status_code)
+    return answers
+
+
+def test_successful_log_ins_give_their_try_back_in_redis(app, db, redis_prefix, member, mail_outbox):
+    db.session.commit()
+    email = member.email
+    workers = _workers(app, redis_prefix, "2 per minute", 1)
+    try:
+        [answers] = workers.run(_log_ins, [[(email, PASSWORD)] * 3 + [(email, "wrong")] * 3])
+    finally:
+        workers.close()
+    assert answers == [302, 302, 302, 200, 200, 429]

@@ -14,6 +14,7 @@ from safeguards import evidence
 from safeguards.item_models import EvidenceFile
 from safeguards.models import AssessmentState
 from tests.conftest import hidden_fields
+from tests.lost_files import lose_bytes
 from tests.safeguards.views.conftest import client_as, in_scope_codes
 from tests.safeguards.views.test_items import item_url
 
@@ -172,3 +173,13 @@ def test_the_team_removes_a_file_and_marks_it_public(client, login_as, lead, ass
     token = hidden_fields(client.get(page).get_data(as_text=True), base + "/delete")
     assert client.post(base + "/delete", data=token).status_code == 302
     assert files(db) == [] and db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
+
+
+def test_an_evidence_file_whose_bytes_are_lost_answers_a_translated_404(app, login_as, lead, assessment, db):
+    client = login_as(lead, on=app.test_client())
+    upload(client, assessment, in_scope_codes(assessment)[0], PDF, "acta.pdf")
+    (row,) = files(db)
+    lose_bytes(row.file)
+    response = client.get(download_url(assessment, row))
+    assert response.status_code == 404
+    assert "ya no está disponible" in response.get_data(as_text=True)

@@ -85,3 +85,25 @@ def test_ids_of_another_assessments_files_change_nothing(
     data["public"] = ["999999", "x", "-1"]
     assert client.post(action or _publish_url(with_files), data=data).status_code == 302
     assert [f.is_public for f in files(db)] == [False, False]
+
+
+def test_the_report_and_the_open_data_list_the_files_chosen_public(
+    app, client, login_as, staff, with_files, db, mail_outbox
+):
+    kept, _private = files(db)
+    login_as(staff)
+    action, data = press(client.get(_publish_url(with_files)).get_data(as_text=True), "Publicar ahora", {})
+    data["public"] = [str(kept.id)]
+    assert client.post(action or _publish_url(with_files), data=data).status_code == 302
+    anonymous = app.test_client()
+    base = f"/safeguards/assessments/{with_files.id}"
+    report = anonymous.get(f"{base}/report").get_data(as_text=True)
+    assert "Archivos de evidencia públicos" in report and download_url(with_files, kept) in report
+    assert "acta-publica.pdf" in report and "PDF, 1 KB" in report and "captura-interna.png" not in report
+    body = anonymous.get(f"{base}/data.json").get_json()
+    (listed,) = body["evidence_files"]
+    assert listed["name"] == "acta-publica.pdf" and listed["size"] == len(PDF)
+    assert listed["url"].endswith(download_url(with_files, kept)) and listed["url"].startswith("http")
+    assert listed["process"] == in_scope_codes(with_files)[0]
+    csv_text = anonymous.get(f"{base}/answers.csv").get_data(as_text=True)
+    assert download_url(with_files, kept) in csv_text and "captura-interna.png" not in csv_text

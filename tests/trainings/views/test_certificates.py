@@ -181,3 +181,22 @@ def test_certificate_names_hours_organiser_and_a_signature(app, client, db, logi
     login_as(person)
     pdf = client.get(f"/registrations/{registration.id}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_revoked_certificate_is_mailed_to_its_holder_with_the_reason(
+    client, db, login_as, staff, mail_outbox
+):
+    training = make_training(days_ahead=-30, sessions=1)
+    person = make_member(locale="pt_BR")
+    db.session.commit()
+    registration = _confirmed(training, person)
+    login_as(staff)
+    _check_in(client, training, training.sessions[0], registration)
+    code = _certificate(registration).code
+    _check_in(client, training, training.sessions[0], registration, present=False)
+    revoked = [message for message in mail_outbox() if message.template == "trainings/certificate_revoked"]
+    assert len(revoked) == 1
+    (message,) = revoked
+    assert message.to_email == person.email and message.locale == "pt_BR"
+    assert "revogado" in message.subject
+    assert "a presença foi corrigida" in message.body_text and f"/certificates/{code}" in message.body_text

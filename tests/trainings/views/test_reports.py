@@ -192,3 +192,15 @@ def test_staff_worklist_offers_reports_to_check(app, reporter, staff, member):
         (item,) = [i for i in worklist.waiting_for(staff) if i.url.startswith("/trainings/reports")]
         assert item.count == 1 and item.label == "Reports to check" and "status=pending" in item.url
         assert not [i for i in worklist.waiting_for(member) if i.url.startswith("/trainings/reports")]
+
+
+def test_reach_csv_gives_its_times_in_utc_and_says_so(client, login_as, staff):
+    organisation = OrganisationFactory(country="PE")
+    db.session.commit()
+    verified = datetime(2026, 3, 2, 15, 30, tzinfo=ZoneInfo("America/Lima"))
+    _stored(organisation.id, date(2026, 3, 1), verified_at=verified)
+    login_as(staff)
+    exported = client.get("/trainings/reach/staff/reports.csv")
+    header, row = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert header[-2:] == ["Reported (UTC)", "Verified (UTC)"]
+    assert row[-1] == "2026-03-02T20:30:00+00:00" and row[-2].endswith("+00:00")
