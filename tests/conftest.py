@@ -116,9 +116,16 @@ def app(database_url, tmp_path_factory):
             with _db.engine.begin() as connection:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         flask_migrate.upgrade()
+        _empty_tables()  # the migrations seed reference rows; the first test starts empty like the rest
     yield app
     with app.app_context():
         _db.engine.dispose()  # close pooled connections before the interpreter collects them
+
+
+def _empty_tables() -> None:
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
@@ -128,9 +135,7 @@ def _app_context(app):
         yield
         _db.session.rollback()
         _db.session.remove()
-        with _db.engine.begin() as connection:
-            for table in reversed(_db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        _empty_tables()
         limiter.reset()
         # Ids start again in the next test: a download noted here must not count for its row there.
         shutil.rmtree(app.config["COUNTERS_FOLDER"], ignore_errors=True)
