@@ -37,3 +37,4 @@ def init_app(app: Flask) -> None:
     worklist.register("safeguards.framework", framework_work)
     worklist.register("safeguards.threads", threads.worklist)
     worklist.register("safeguards.roadmap", roadmap_worklist.work_items)
+    worklist.register_section("safeguards.roadmap", roadmap_worklist.section)

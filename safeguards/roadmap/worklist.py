@@ -1,52 +1,73 @@
-"""The home page's "waiting for you" entries for roadmaps (``consortium.worklist``)."""
+"""Roadmap entries on the home page (``consortium.worklist``): roadmaps to validate, owners' actions."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from consortium.db import db
+from consortium.i18n import localised
 from consortium.organisations.models import Membership
 from consortium.permissions import Permission, role_grants
-from consortium.worklist import WorkItem
+from consortium.worklist import Entry, Section, WorkItem
 from safeguards.roadmap.models import EDITABLE, Action, ActionState, Roadmap, action_co_owners
+
+OPEN = (ActionState.VALIDATED, ActionState.IN_PROGRESS, ActionState.DELAYED, ActionState.AT_RISK)
+SHOWN = 5
+
+
+def owned_by(user) -> sa.ColumnElement[bool]:
+    """Actions that ``user``'s organisations own or co-own, as a WHERE clause."""
+    mine = sa.select(Membership.organisation_id).where(Membership.user_id == user.id)
+    co_owned = sa.select(action_co_owners.c.action_id).where(action_co_owners.c.organisation_id.in_(mine))
+    return sa.or_(Action.owner_id.in_(mine), Action.id.in_(co_owned))
 
 
 def work_items(user) -> list[WorkItem]:
-    """Owners: their organisations' delayed or at-risk actions. Staff: roadmaps not validated yet."""
-    if not getattr(user, "is_authenticated", False):
+    """Staff: roadmaps with actions that are not validated yet."""
+    if not role_grants(user, Permission.SAFEGUARDS_ROADMAP_VALIDATE):
         return []
-    mine = sa.select(Membership.organisation_id).where(Membership.user_id == user.id)
-    co_owned = sa.select(action_co_owners.c.action_id).where(action_co_owners.c.organisation_id.in_(mine))
-    late = db.session.scalar(
+    waiting = db.session.scalar(
         sa.select(sa.func.count())
-        .select_from(Action)
-        .where(
-            Action.state.in_([ActionState.DELAYED, ActionState.AT_RISK]),
-            sa.or_(Action.owner_id.in_(mine), Action.id.in_(co_owned)),
-        )
+        .select_from(Roadmap)
+        .where(Roadmap.state.in_(EDITABLE), sa.exists().where(Action.roadmap_id == Roadmap.id))
     )
-    items = [
+    return [
         WorkItem(
-            label=_("Roadmap actions of your organisation that are delayed or at risk"),
-            count=late or 0,
-            url=url_for("safeguards.my_actions"),
+            label=_("Roadmaps waiting for validation"),
+            count=waiting or 0,
+            url=url_for("safeguards.roadmaps"),
             area=_("Safeguards roadmaps"),
         )
     ]
-    if role_grants(user, Permission.SAFEGUARDS_ROADMAP_VALIDATE):
-        waiting = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Roadmap)
-            .where(Roadmap.state.in_(EDITABLE), sa.exists().where(Action.roadmap_id == Roadmap.id))
-        )
-        items.append(
-            WorkItem(
-                label=_("Roadmaps waiting for validation"),
-                count=waiting or 0,
-                url=url_for("safeguards.roadmaps"),
-                area=_("Safeguards roadmaps"),
+
+
+def section(user) -> Section | None:
+    """Owners: their organisations' open actions, late and at-risk ones first (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    late_first = sa.case((Action.state.in_([ActionState.DELAYED, ActionState.AT_RISK]), 0), else_=1)
+    rows = db.session.execute(
+        sa.select(Action.id, Action.title, Action.state, Action.due_on, sa.func.count().over().label("total"))
+        .where(owned_by(user), Action.state.in_(OPEN))
+        .order_by(late_first, Action.due_on.is_(None), Action.due_on, Action.id)
+        .limit(SHOWN)
+    ).all()
+    if not rows:
+        return None
+    return Section(
+        title=_("Your organisation's roadmap actions"),
+        entries=[
+            Entry(
+                title=localised(row.title),
+                url=url_for("safeguards.action", action_id=row.id),
+                detail=_("due %(day)s", day=format_date(row.due_on)) if row.due_on else "",
+                badge=row.state.label,
             )
-        )
-    return items
+            for row in rows
+        ],
+        more_url=url_for("safeguards.my_actions") if rows[0].total > SHOWN else "",
+        order=60,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +27,16 @@ from safeguards.views import bp
 
 @bp.app_context_processor
 def _roadmap_helpers():
-    return {"roadmap_levels": LEVEL_LABELS, "roadmap_is_public": roadmap_policies.is_public}
+    return {
+        "safeguards_roadmap_levels": LEVEL_LABELS,
+        "safeguards_roadmap_is_public": roadmap_policies.is_public,
+        "safeguards_roadmap_day": _day,
+    }
+
+
+def _day(value: str | None):
+    """A frozen version keeps its dates as ISO text."""
+    return date.fromisoformat(value) if value else None
 
 
 def roadmap_of(assessment_id: int) -> Roadmap | None:

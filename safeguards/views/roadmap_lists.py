@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
-from consortium.organisations.models import Membership
 from consortium.permissions import Permission, require
 from safeguards.models import Assessment, Pilot
-from safeguards.roadmap.models import Action, Roadmap, action_co_owners
+from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.worklist import owned_by
 from safeguards.views import bp
 
 LIMIT = 200
@@ -21,11 +21,9 @@ LIMIT = 200
 @require()
 def my_actions():
     """The actions that the signed-in person's organisations own or co-own, soonest due first."""
-    mine = sa.select(Membership.organisation_id).where(Membership.user_id == current_user.id)
-    co_owned = sa.select(action_co_owners.c.action_id).where(action_co_owners.c.organisation_id.in_(mine))
     rows = db.session.scalars(
         sa.select(Action)
-        .where(sa.or_(Action.owner_id.in_(mine), Action.id.in_(co_owned)))
+        .where(owned_by(current_user))
         .options(joinedload(Action.owner))
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
         .limit(LIMIT)

@@ -1,4 +1,4 @@
-"""Starting a roadmap, rating and choosing priorities, validation and revisions (safeguards.roadmap.planning)."""
+"""Starting a roadmap, rating candidates, choosing priorities, validation and revisions (roadmap.planning)."""
 
 from __future__ import annotations
 
