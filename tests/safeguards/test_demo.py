@@ -57,3 +57,25 @@ def test_bench_seed_gives_the_bench_member_a_draft(app, db, client, login_as):
     member = db.session.scalar(sa.select(seed.User).where(seed.User.email == seed.BENCH_MEMBER))
     login_as(member)
     assert client.get(f"/safeguards/assessments/{first.id}/steps/F4").status_code == 200
+
+
+def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db, client):
+    from safeguards.roadmap.models import Action, ActionState, Roadmap, RoadmapState
+
+    demo.load()
+    db.session.commit()
+    demo.load()  # once only
+    db.session.commit()
+    roadmap = db.session.scalars(sa.select(Roadmap)).one()
+    assert roadmap.state is RoadmapState.VALIDATED and len(roadmap.versions) == 1
+    states = {a.state for a in db.session.scalars(sa.select(Action))}
+    assert states >= {
+        ActionState.VALIDATED,
+        ActionState.IN_PROGRESS,
+        ActionState.COMPLETED,
+        ActionState.DELAYED,
+        ActionState.AT_RISK,
+        ActionState.DROPPED,
+    }
+    page = client.get(f"/safeguards/roadmaps/{roadmap.id}/public")
+    assert page.status_code == 200 and "Pix" in page.get_data(as_text=True)
