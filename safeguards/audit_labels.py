@@ -27,6 +27,7 @@ ACTIONS = {
     "safeguards.action_delayed": N_("Roadmap action delayed"),
     "safeguards.action_at_risk": N_("Roadmap action at risk"),
     "safeguards.action_dropped": N_("Roadmap action dropped"),
+    "safeguards.action_update_posted": N_("Roadmap progress update posted"),
     "safeguards.milestone_added": N_("Roadmap milestone added"),
     "safeguards.milestone_done": N_("Roadmap milestone done"),
     "safeguards.milestone_reopened": N_("Roadmap milestone reopened"),
@@ -42,4 +43,5 @@ OBJECTS = {
     "safeguards_roadmap_priorities": N_("Roadmap priority"),
     "safeguards_actions": N_("Roadmap action"),
     "safeguards_milestones": N_("Roadmap milestone"),
+    "safeguards_action_updates": N_("Roadmap progress update"),
 }

@@ -1,8 +1,8 @@
-"""safeguards roadmaps: rated candidates and priorities, actions with owners and milestones, frozen versions
+"""safeguards roadmaps: rated candidates and priorities, actions with owners, milestones and progress updates, frozen versions
 
 Revision ID: roadmap_0001
 Revises: perf_0001
-Create Date: 2026-12-01 15:12:48.822467
+Create Date: 2026-12-01 15:25:24.263272
 
 """
 from alembic import op
@@ -104,6 +104,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_safeguards_action_co_owners_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('action_id', 'organisation_id', name=op.f('pk_safeguards_action_co_owners'))
     )
+    op.create_table('safeguards_action_updates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.Enum('proposed', 'validated', 'in_progress', 'completed', 'delayed', 'at_risk', 'dropped', name='actionstate', native_enum=False, length=32), nullable=False),
+    sa.Column('narrative', sa.Text(), nullable=False),
+    sa.Column('links', sa.Text(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['safeguards_actions.id'], name=op.f('fk_safeguards_action_updates_action_id_safeguards_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_safeguards_action_updates_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_files.id'], name=op.f('fk_safeguards_action_updates_file_id_stored_files')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safeguards_action_updates')),
+    sa.UniqueConstraint('file_id', name=op.f('uq_safeguards_action_updates_file_id'))
+    )
+    with op.batch_alter_table('safeguards_action_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_safeguards_action_updates_action_id'), ['action_id'], unique=False)
+
     op.create_table('safeguards_milestones',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
@@ -126,6 +144,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_safeguards_milestones_action_id'))
 
     op.drop_table('safeguards_milestones')
+    with op.batch_alter_table('safeguards_action_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_safeguards_action_updates_action_id'))
+
+    op.drop_table('safeguards_action_updates')
     op.drop_table('safeguards_action_co_owners')
     with op.batch_alter_table('safeguards_actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_safeguards_actions_state'))

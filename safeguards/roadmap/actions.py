@@ -193,7 +193,8 @@ def _summary(action: Action) -> str:
     return next(iter(action.title.values()), "")[:200]
 
 
-def _move(action: Action, to: ActionState, *, by, reason: str = "") -> None:
+def move(action: Action, to: ActionState, *, by, reason: str = "") -> None:
+    """Move a locked action whose state was checked to ``to``, and record it."""
     before = action.state
     action.state, action.state_changed_at = to, utcnow()
     if to is ActionState.DROPPED:
@@ -227,7 +228,7 @@ def change_state(
     action = transaction.lock(Action, action.id)
     if action.state is not expected or to not in TRANSITIONS[action.state]:
         raise ActionStateConflict(action.state)
-    _move(action, to, by=by, reason=reason)
+    move(action, to, by=by, reason=reason)
 
 
 def _overdue(today: date):
@@ -250,6 +251,6 @@ def mark_delayed(today: date) -> list[Action]:
         still = db.session.scalar(sa.select(Action.id).where(Action.id == action_id, _overdue(today)))
         if still is None:
             continue
-        _move(action, ActionState.DELAYED, by=None)
+        move(action, ActionState.DELAYED, by=None)
         moved.append(action)
     return moved

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.i18n import LANGUAGES, language_label
 from consortium.i18n import lazy_gettext as _l
 from safeguards.roadmap.actions import MAX_REASON, MAX_TEXT, MAX_TITLE, ActionInput
 from safeguards.roadmap.candidates import Candidate
 from safeguards.roadmap.models import Action, ActionState
 from safeguards.roadmap.planning import MAX_CHANGELOG, MAX_RATIONALE, Rating
+from safeguards.roadmap.tracking import MAX_NARRATIVE
 
 LEVEL_LABELS = {"1": _l("1 · Low"), "2": _l("2 · Medium"), "3": _l("3 · High")}
 
@@ -217,3 +219,30 @@ class ReviseForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=MAX_CHANGELOG), PlainText()],
     )
     start = SubmitField(_l("Start a new version"))
+
+
+class UpdateForm(OnceForm):
+    narrative = TextAreaField(
+        _l("What happened"),
+        description=_l("Shown on the public tracker once the roadmap is public: write nothing private."),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_NARRATIVE), PlainText()],
+    )
+    links = TextAreaField(
+        _l("Links to evidence"),
+        description=_l("One address a line."),
+        validators=[Optional(), Length(max=MAX_TEXT), PlainText(), Link(many=True)],
+    )
+    to = SelectField(_l("State after this update"), validators=[Optional()])
+    expected = HiddenField(validators=[AnyOf([s.value for s in ActionState])])
+    file = FileField(_l("A file as evidence (optional)"))
+    post = SubmitField(_l("Post the update"))
+
+    def __init__(self, action: Action, choices, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = SelectChoice("", _l("Keep it %(state)s", state=action.state.label))
+        self.to.choices = [
+            keep,
+            *(SelectChoice(s.value, s.label) for s in choices if s is not ActionState.DROPPED),
+        ]
+        if not self.expected.data:
+            self.expected.data = action.state.value

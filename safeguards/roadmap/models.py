@@ -13,6 +13,7 @@ from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
 from consortium.i18n import LabelledEnum
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.models import Organisation
+from consortium.storage import StoredFile
 from safeguards.models import Assessment
 
 
@@ -206,3 +207,27 @@ class RoadmapVersion(db.Model):
     validated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     roadmap: Mapped[Roadmap] = relationship(back_populates="versions")
+
+
+class ProgressUpdate(db.Model):
+    """An owner's report on an action: its state then, what happened, and links or a file as evidence.
+
+    Public on the tracker once the roadmap is (the form says so): nothing in it is private.
+    """
+
+    __tablename__ = "safeguards_action_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("safeguards_actions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: the action's state once the update was posted (it may have moved it)
+    state: Mapped[ActionState] = mapped_column(enum_column(ActionState))
+    narrative: Mapped[str] = mapped_column(sa.Text)
+    links: Mapped[str] = mapped_column(sa.Text, default="")
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    file: Mapped[StoredFile | None] = relationship()
+    author: Mapped[User | None] = relationship()  # noqa: F821

@@ -17,7 +17,7 @@ from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
 from safeguards import framework as fw
 from safeguards import policies
-from safeguards.roadmap import candidates, planning
+from safeguards.roadmap import candidates, planning, tracking
 from safeguards.roadmap import policies as roadmap_policies
 from safeguards.roadmap.forms import LEVEL_LABELS, PrioritiesForm, ReviseForm
 from safeguards.roadmap.models import Action, Priority, Roadmap
@@ -109,8 +109,8 @@ def priorities(roadmap_id: int):
     """The candidates, pre-sorted; the team rates urgency and feasibility and chooses the priorities."""
     roadmap = roadmap_policies.roadmap_or_404(roadmap_id, current_user)
     may_plan = roadmap_policies.may_plan(current_user, roadmap)
-    if request.method == "POST" and not may_plan:
-        abort(403)
+    if request.method == "POST" and not can(Permission.SAFEGUARDS_ASSESS, roadmap, user=current_user):
+        abort(403)  # the team's own page sent after validation is told so by the service (409)
     found = candidates.candidates(roadmap.assessment, roadmap)
     form = PrioritiesForm(found)
     status = 200
@@ -216,6 +216,7 @@ def public_roadmap(roadmap_id: int):
         processes=idx.by_code(),
         states=states,
         reasons=reasons,
+        updates=tracking.latest_by_action(roadmap.id),
     )
 
 

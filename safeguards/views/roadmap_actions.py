@@ -16,9 +16,16 @@ from consortium.permissions import require
 from consortium.users import current_person
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.roadmap import actions, planning
+from safeguards.roadmap import actions, planning, tracking
 from safeguards.roadmap import policies as roadmap_policies
-from safeguards.roadmap.forms import ActionForm, MilestoneDoneForm, MilestoneForm, StateForm, language_names
+from safeguards.roadmap.forms import (
+    ActionForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    StateForm,
+    UpdateForm,
+    language_names,
+)
 from safeguards.roadmap.models import TRANSITIONS, Action, ActionState, Milestone, Roadmap
 from safeguards.views import bp
 from safeguards.views.roadmap import priority_or_404
@@ -89,7 +96,12 @@ def new_action(priority_id: int):
     return redirect(url)
 
 
-def action_page(action: Action, *, state_form=None, milestone_form=None, status=200):
+def new_update_form(action: Action, *args, **kwargs) -> UpdateForm:
+    return UpdateForm(action, sorted(TRANSITIONS[action.state], key=list(ActionState).index), *args, **kwargs)
+
+
+def action_page(action: Action, *, state_form=None, milestone_form=None, update_form=None, status=200):
+
     roadmap = db.session.get(Roadmap, action.roadmap_id)
     may_track = roadmap_policies.may_track(current_user, action)
     choices = sorted(TRANSITIONS[action.state], key=list(ActionState).index)
@@ -109,6 +121,8 @@ def action_page(action: Action, *, state_form=None, milestone_form=None, status=
             milestone_form=milestone_form or MilestoneForm(),
             done_form=MilestoneDoneForm(),
             remove_form=PostForm(),
+            update_form=update_form or new_update_form(action),
+            updates=tracking.updates_of(action),
             languages=language_names(),
         ),
         status,
