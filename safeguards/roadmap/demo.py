@@ -11,7 +11,7 @@ from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.demo import demo_organisation, demo_user
 from safeguards.models import Assessment, AssessmentState, Pilot
-from safeguards.roadmap import actions, candidates, planning
+from safeguards.roadmap import actions, candidates, planning, tracking
 from safeguards.roadmap.models import ActionState, Milestone, Roadmap
 
 PILOT = "Pix · Brasil"
@@ -50,6 +50,11 @@ ACTIONS = [
     ),
     (("Painel de fraudes por região", "Fraud dashboard by region"), "R2", 300, [], ["dropped"]),
     (("Guia de direitos do usuário do Pix", "Pix users' rights guide"), "R5", 240, [("Rascunho", False)], []),
+]
+UPDATES = [
+    "Modelo de dados acordado com o BCB; a primeira publicação sai no próximo trimestre.",
+    "Termo de referência aprovado; a auditora ainda não entregou o relatório final.",
+    "O piloto depende de intérpretes que ainda não foram contratados.",
 ]
 DROP_REASON = "O Banco Central já publica esses dados no relatório de gestão; a ação duplicaria o esforço."
 
@@ -118,4 +123,13 @@ def load() -> int:
                     by=lead,
                 )
         actions.mark_delayed(today)  # the audit due 20 days ago, with its report still open
+        for action, narrative in zip(made, UPDATES, strict=False):
+            if narrative and action.state in tracking.OPEN:
+                tracking.post_update(
+                    action,
+                    narrative,
+                    links="https://www.bcb.gov.br/estabilidadefinanceira/pix",
+                    expected=action.state,
+                    by=lead,
+                )
     return 1

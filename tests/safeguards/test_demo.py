@@ -78,4 +78,5 @@ def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db
         ActionState.DROPPED,
     }
     page = client.get(f"/safeguards/roadmaps/{roadmap.id}/public")
-    assert page.status_code == 200 and "Pix" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pix" in html and "Termo de referência aprovado" in html
