@@ -202,3 +202,31 @@ def test_owners_find_their_late_actions_on_home(client, login_as, owner, validat
     assert "Publicar el registro de reclamos" in client.get("/safeguards/roadmaps/mine").get_data(
         as_text=True
     )
+
+
+def test_list_pages_query_counts_do_not_grow_with_actions(
+    client, login_as, owner, staff, validated, count_queries
+):
+    _roadmap, action = validated
+    login_as(owner)
+    with count_queries() as few:
+        assert client.get("/safeguards/roadmaps/mine").status_code == 200
+    for n in range(5):
+        db.session.add(
+            Action(
+                roadmap_id=action.roadmap_id,
+                priority_id=action.priority_id,
+                title={"es": f"Acción {n}"},
+                description={},
+                authority="R2",
+                owner_id=action.owner_id,
+            )
+        )
+    db.session.commit()
+    with count_queries() as many:
+        assert client.get("/safeguards/roadmaps/mine").status_code == 200
+    assert len(many) == len(few) <= 4
+    login_as(staff)
+    with count_queries() as listed:
+        assert client.get("/safeguards/roadmaps").status_code == 200
+    assert len(listed) <= 4
