@@ -18,9 +18,9 @@ OPEN = (ActionState.VALIDATED, ActionState.IN_PROGRESS, ActionState.DELAYED, Act
 SHOWN = 5
 
 
-def owned_by(user) -> sa.ColumnElement[bool]:
-    """Actions that ``user``'s organisations own or co-own, as a WHERE clause."""
-    mine = sa.select(Membership.organisation_id).where(Membership.user_id == user.id)
+def owned_by(user, organisation_ids=None) -> sa.ColumnElement[bool]:
+    """Actions that ``user``'s organisations (or ``organisation_ids``) own or co-own, as a WHERE clause."""
+    mine = organisation_ids or sa.select(Membership.organisation_id).where(Membership.user_id == user.id)
     co_owned = sa.select(action_co_owners.c.action_id).where(action_co_owners.c.organisation_id.in_(mine))
     return sa.or_(Action.owner_id.in_(mine), Action.id.in_(co_owned))
 
@@ -48,10 +48,14 @@ def section(user) -> Section | None:
     """Owners: their organisations' open actions, late and at-risk ones first (one query)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    # the memberships are loaded already on /home (the organisations' section): no query without any
+    organisation_ids = [m.organisation_id for m in user.memberships]
+    if not organisation_ids:
+        return None
     late_first = sa.case((Action.state.in_([ActionState.DELAYED, ActionState.AT_RISK]), 0), else_=1)
     rows = db.session.execute(
         sa.select(Action.id, Action.title, Action.state, Action.due_on, sa.func.count().over().label("total"))
-        .where(owned_by(user), Action.state.in_(OPEN))
+        .where(owned_by(user, organisation_ids), Action.state.in_(OPEN))
         .order_by(late_first, Action.due_on.is_(None), Action.due_on, Action.id)
         .limit(SHOWN)
     ).all()
