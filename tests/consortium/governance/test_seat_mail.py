@@ -34,7 +34,7 @@ def _grant(submit, space, organisation, **overrides):
 def test_a_granted_seat_mails_the_person_in_their_language(
     login_as, space, convenor, submit, mail_outbox, db
 ):
-    person, organisation = _candidate(db)
+    _person, organisation = _candidate(db)
     login_as(convenor)
     assert _grant(submit, space, organisation).status_code == 302
     (message,) = mail_outbox()
@@ -62,5 +62,9 @@ def test_ending_a_seat_mails_the_person_once(client, login_as, space, convenor, 
         fields = hidden_fields(client.get(page).get_data(as_text=True), action)
         assert client.post(action, data=fields).status_code == 302
     (message,) = mail_outbox()
-    assert (message.to_email, message.locale, message.template) == (holder.email, "en", "governance/seat_ended")
+    assert (message.to_email, message.locale, message.template) == (
+        holder.email,
+        "en",
+        "governance/seat_ended",
+    )
     assert "ended on" in message.body_text
