@@ -74,9 +74,7 @@ def _seat_label(seat) -> str:
 
 
 class DecisionForm(OnceForm):
-    text = TextAreaField(
-        _l("Decision"), validators=[DataRequired(REQUIRED), Length(max=10_000), PlainText()]
-    )
+    text = TextAreaField(_l("Decision"), validators=[DataRequired(REQUIRED), Length(max=10_000), PlainText()])
     rationale = TextAreaField(
         _l("Rationale"), validators=[DataRequired(REQUIRED), Length(max=20_000), PlainText()]
     )

@@ -130,7 +130,7 @@ def _transition(consultation: Consultation, to: ConsultationState, *, by) -> Con
         consultation.space,
         f"governance/consultation_{to.value}",
         OPENED if to is ConsultationState.OPEN else CLOSED,
-        url=public_url("governance.consultation", consultation_id=consultation.id),
+        link=("governance.consultation", {"consultation_id": consultation.id}),
         consultation=consultation,
     )
     return consultation

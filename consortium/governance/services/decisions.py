@@ -11,7 +11,6 @@ from consortium.governance.records import DecisionVote, Meeting, Position, Space
 from consortium.governance.services import following
 from consortium.governance.services.errors import GovernanceError
 from consortium.i18n import lazy_gettext as _l
-from consortium.mail import public_url
 from consortium.reference.principles import CODES
 from consortium.signals import state_changed
 
@@ -70,7 +69,7 @@ def record_decision(
         space,
         "governance/decision_published",
         PUBLISHED,
-        url=public_url("governance.decisions", space_id=space.id, _anchor=f"d{decision.id}"),
+        link=("governance.decision", {"decision_id": decision.id}),
         decision=decision,
     )
     return decision

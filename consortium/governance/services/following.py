@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from consortium.db import db
 from consortium.governance.models import Space
 from consortium.governance.records import SpaceFollow
-from consortium.mail import queue_email
+from consortium.mail import public_url, queue_email
 from consortium.users.models import User
 
 
@@ -45,14 +45,17 @@ def unfollow(space: Space, user) -> None:
     db.session.flush()
 
 
-def tell_followers(space: Space, template: str, subject, *, url: str, **context) -> int:
-    """Queue one message per follower who can still receive mail, each in their own language."""
+def tell_followers(space: Space, template: str, subject, *, link: tuple[str, dict], **context) -> int:
+    """Queue one message per follower who can still receive mail, each in their own language.
+
+    ``link`` is the (endpoint, values) of the page the message points to."""
     people = db.session.scalars(
         sa.select(User)
         .join(SpaceFollow, SpaceFollow.user_id == User.id)
         .where(SpaceFollow.space_id == space.id, User.is_active, User.deleted_at.is_(None))
         .order_by(User.id)
     ).all()
+    url = public_url(link[0], **link[1]) if people else ""
     for person in people:
         queue_email(
             person.email,

@@ -36,7 +36,8 @@ def _decisions(space: Space) -> sa.Select:
         .where(SpaceDecision.space_id == space.id)
         .options(
             joinedload(SpaceDecision.meeting),
-            selectinload(SpaceDecision.votes).joinedload(DecisionVote.seat).joinedload(Seat.organisation),
+            # one query with the page's decisions (the pagination limits them in a subquery first)
+            joinedload(SpaceDecision.votes).joinedload(DecisionVote.seat).joinedload(Seat.organisation),
         )
         .order_by(SpaceDecision.decided_at.desc(), SpaceDecision.id.desc())
     )
@@ -55,7 +56,8 @@ def decisions(space_id: int):
 def decisions_csv(space_id: int):
     space = policies.space_or_404(current_user, space_id)
     rows = []
-    for decision in db.session.scalars(_decisions(space).options(selectinload(SpaceDecision.contributions))):
+    found = db.session.scalars(_decisions(space).options(selectinload(SpaceDecision.contributions))).unique()
+    for decision in found:
         tally = decision.seats_by_position()
         rows.append(
             [
