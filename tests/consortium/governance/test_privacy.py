@@ -37,3 +37,18 @@ def test_seats_and_contributions_are_exported_then_erased(
     assert (kept.body, kept.author_id) == ("Mi idea", None)
     page = client.application.test_client().get(f"/governance/consultations/{consultation.id}")
     assert "Mi idea" in page.get_data(as_text=True)
+
+
+def test_follows_are_exported_then_erased(submit, login_as, space, member, db):
+    from consortium import transaction
+    from consortium.governance import services
+    from consortium.governance.records import SpaceFollow
+
+    with transaction.writing():
+        services.follow(space, member)
+        db.session.commit()
+    assert [f["space_id"] for f in personal_data.export(member)["governance"]["follows"]] == [space.id]
+    login_as(member)
+    assert submit("/account/delete", {"current": PASSWORD, "confirm": "y"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(SpaceFollow)).all() == []
