@@ -1,6 +1,7 @@
-"""Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration)
-their contributions and the spaces they follow. When the account is deleted the seats go (nobody holds them any more, and the
-declaration is theirs) and so do their follows, while contributions stay in the public record, no longer linked to the person."""
+"""Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration),
+their contributions and the spaces they follow. When the account is deleted the seats and follows go
+(nobody holds them any more, and the declaration is theirs) while contributions stay in the public
+record, no longer linked to the person."""
 
 from __future__ import annotations
 
