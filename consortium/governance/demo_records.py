@@ -58,7 +58,10 @@ def load_records(slug: str = "pix-brasil") -> int:
             language="pt_BR",
             principles=["F4", "O3"],
             decided_at=meeting.ends_at,
-            votes=[DecisionVote(seat_id=s.id, position=p) for s, p in zip(seats, positions, strict=False)],
+            votes=[
+                DecisionVote(seat_id=s.id, organisation_id=s.organisation_id, sector=s.sector, position=p)
+                for s, p in zip(seats, positions, strict=False)
+            ],
             contributions=list(answered),
         )
     )

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
-from consortium.governance.models import Contribution, Seat, Space
+from consortium.governance.models import Contribution, Seat, Sector, Space
 from consortium.i18n import LabelledEnum, current_language
 from consortium.i18n import lazy_gettext as _l
+from consortium.organisations.models import Organisation
 
 
 class Meeting(Timestamped, Versioned, db.Model):
@@ -106,14 +107,18 @@ class SpaceDecision(db.Model):
         secondary=decision_contributions, order_by=Contribution.id
     )
 
-    def seats_by_position(self) -> dict[Position, list[Seat]]:
-        tally: dict[Position, list[Seat]] = {position: [] for position in Position}
+    def seats_by_position(self) -> dict[Position, list[DecisionVote]]:
+        """Each position's votes (each with its ``organisation`` and ``sector``)."""
+        tally: dict[Position, list[DecisionVote]] = {position: [] for position in Position}
         for vote in self.votes:
-            tally[vote.position].append(vote.seat)
+            tally[vote.position].append(vote)
         return tally
 
 
 class DecisionVote(db.Model):
+    """A seat's position, with the organisation and sector it held then: the decision's record stays as
+    it was when the seat ends or its holder deletes their account (the seat link then goes)."""
+
     __tablename__ = "governance_decision_votes"
     __table_args__ = (sa.UniqueConstraint("decision_id", "seat_id"),)
 
@@ -121,10 +126,14 @@ class DecisionVote(db.Model):
     decision_id: Mapped[int] = mapped_column(
         sa.ForeignKey("governance_decisions.id", ondelete="CASCADE"), index=True
     )
-    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("governance_seats.id", ondelete="CASCADE"))
+    seat_id: Mapped[int | None] = mapped_column(sa.ForeignKey("governance_seats.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
     position: Mapped[Position] = mapped_column(enum_column(Position))
 
-    seat: Mapped[Seat] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class SpaceFollow(db.Model):

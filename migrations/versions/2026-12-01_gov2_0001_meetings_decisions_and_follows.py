@@ -91,10 +91,13 @@ def upgrade():
     op.create_table('governance_decision_votes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('decision_id', sa.Integer(), nullable=False),
-    sa.Column('seat_id', sa.Integer(), nullable=False),
+    sa.Column('seat_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('sector', sa.Enum('government', 'regulator', 'donor', 'technology', 'advocates', 'academia', 'communities', name='sector', native_enum=False, length=32), nullable=False),
     sa.Column('position', sa.Enum('supported', 'opposed', 'abstained', name='position', native_enum=False, length=32), nullable=False),
     sa.ForeignKeyConstraint(['decision_id'], ['governance_decisions.id'], name=op.f('fk_governance_decision_votes_decision_id_governance_decisions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['seat_id'], ['governance_seats.id'], name=op.f('fk_governance_decision_votes_seat_id_governance_seats'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_governance_decision_votes_organisation_id_organisations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['seat_id'], ['governance_seats.id'], name=op.f('fk_governance_decision_votes_seat_id_governance_seats'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_governance_decision_votes')),
     sa.UniqueConstraint('decision_id', 'seat_id', name=op.f('uq_governance_decision_votes_decision_id'))
     )

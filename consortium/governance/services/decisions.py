@@ -38,8 +38,13 @@ def record_decision(
         raise GovernanceError(_l("The meeting belongs to another space."))
     if set(principles) - set(CODES):
         raise GovernanceError(_l("Unknown framework code."))
-    seats = set(db.session.scalars(sa.select(Seat.id).where(Seat.space_id == space.id)))
-    if not set(positions) <= seats:
+    seats = {
+        seat.id: seat
+        for seat in db.session.scalars(
+            sa.select(Seat).where(Seat.space_id == space.id, Seat.id.in_(list(positions)))
+        )
+    }
+    if set(positions) - set(seats):
         raise GovernanceError(_l("Only seats of this space take a position on its decisions."))
     contributions = db.session.scalars(
         sa.select(Contribution)
@@ -57,7 +62,12 @@ def record_decision(
         principles=[code for code in CODES if code in principles],
         created_by_id=by.id if by else None,
         votes=[
-            DecisionVote(seat_id=seat_id, position=position)
+            DecisionVote(
+                seat_id=seat_id,
+                organisation_id=seats[seat_id].organisation_id,
+                sector=seats[seat_id].sector,
+                position=position,
+            )
             for seat_id, position in sorted(positions.items())
         ],
         contributions=list(contributions),

@@ -37,7 +37,7 @@ def _decisions(space: Space) -> sa.Select:
         .options(
             joinedload(SpaceDecision.meeting),
             # one query with the page's decisions (the pagination limits them in a subquery first)
-            joinedload(SpaceDecision.votes).joinedload(DecisionVote.seat).joinedload(Seat.organisation),
+            joinedload(SpaceDecision.votes).joinedload(DecisionVote.organisation),
         )
         .order_by(SpaceDecision.decided_at.desc(), SpaceDecision.id.desc())
     )
@@ -49,6 +49,10 @@ def decisions(space_id: int):
     space = policies.space_or_404(current_user, space_id)
     page = pagination.paginate(_decisions(space), PER_PAGE, count=False)
     return render_template("governance/decisions.html", space=space, page=page, decisions=page.items)
+
+
+def _vote_cell(vote: DecisionVote) -> str:
+    return f"{vote.organisation.name if vote.organisation else '-'} ({vote.sector.value})"
 
 
 @bp.route("/governance/spaces/<int:space_id>/decisions.csv")
@@ -68,7 +72,7 @@ def decisions_csv(space_id: int):
                 decision.text,
                 decision.rationale,
                 " ".join(decision.principles),
-                *("; ".join(f"{s.organisation.name} ({s.sector.value})" for s in tally[p]) for p in Position),
+                *("; ".join(_vote_cell(vote) for vote in tally[p]) for p in Position),
                 " ".join(str(c.id) for c in decision.contributions),
             ]
         )

@@ -45,7 +45,14 @@ def _grow(space, seat_in, consultation, db, n: int, start: int) -> None:
             rationale="Porque sí.",
             language="es",
             principles=["F1"],
-            votes=[DecisionVote(seat_id=seat.id, position=Position.SUPPORTED)],
+            votes=[
+                DecisionVote(
+                    seat_id=seat.id,
+                    organisation_id=seat.organisation_id,
+                    sector=seat.sector,
+                    position=Position.SUPPORTED,
+                )
+            ],
         )
         db.session.add(decision)
         db.session.flush()
