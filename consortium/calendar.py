@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -38,8 +38,8 @@ def ics(events: list[CalendarEvent], *, product: str) -> bytes:
         event = Event()
         event.add("uid", f"{item.uid}@{_host()}")
         event.add("dtstamp", utcnow())
-        event.add("dtstart", item.starts_at)
-        event.add("dtend", item.ends_at)
+        event.add("dtstart", item.starts_at.astimezone(UTC))
+        event.add("dtend", item.ends_at.astimezone(UTC))
         event.add("summary", item.summary)
         if item.description:
             event.add("description", item.description)
