@@ -15,6 +15,19 @@ from consortium.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 
+
+class DomainError(Exception):
+    """A feature's rule was broken. ``message`` is translated and safe to show: a subclass names its own,
+    or the raiser passes one."""
+
+    message = _l("This action is not possible.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
 MESSAGES = {
     400: _l("The request could not be understood. Please go back, reload the page and try again."),
     401: _l("Please log in to continue."),

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from consortium.errors import DomainError
 from consortium.i18n import lazy_gettext as _l
 
 
-class GovernanceError(Exception):
-    message = _l("This cannot be done now.")
+class GovernanceError(DomainError):
+    """A rule of the governance spaces was broken."""
 
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
+    message = _l("This cannot be done now.")
 
 
 class SlugTaken(GovernanceError):

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+from consortium.errors import DomainError
 from consortium.i18n import lazy_gettext as _l
 
 
-class LibraryError(Exception):
-    """A rule of the library was broken; ``message`` is translated and safe to show."""
+class LibraryError(DomainError):
+    """A rule of the library was broken."""
 
     message = _l("This action is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class ReviewRequired(LibraryError):
