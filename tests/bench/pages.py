@@ -35,6 +35,7 @@ def pages(t: dict) -> list[Page]:
         Page("log-in form", "/login"),
         Page("organisations list", "/organisations"),
         Page("home (signed in)", "/", "member"),
+        Page("my home (signed in)", "/home", "member"),
         Page("account (signed in)", "/account", "member"),
         Page("trainings catalogue", "/trainings"),
         Page("trainings catalogue (signed in)", "/trainings", "member"),
@@ -65,6 +66,7 @@ def pages(t: dict) -> list[Page]:
         ),
         Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member", target=0.05),
         Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results", target=0.05),
+        Page("governance spaces", "/governance"),
     ]
 
 
