@@ -3,12 +3,12 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, worklist
+from consortium import extensions, personal_data, storage, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
 from safeguards import audit_labels, demo, home, privacy, seed, threads
-from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
+from safeguards import item_models as _item_models
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
+    storage.owned_by(_item_models.EvidenceFile.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(safeguards_cli)

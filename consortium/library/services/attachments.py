@@ -57,12 +57,10 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    """Delete the record and its stored file (whose bytes go only once the action committed)."""
-    stored = attachment.file
+    """Delete the record and so its stored file (``storage.owned_by``: the bytes go once it committed)."""
     attachment.version.attachment = None
     db.session.delete(attachment)
     db.session.flush()
-    storage.delete(stored)
 
 
 #: The kernel counter that downloads are noted in (``consortium.counters``).
