@@ -46,9 +46,7 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
     attachment = Attachment(
         version=version,
         filename=stored.filename,
-        stored_name=stored.key,
-        content_type=stored.content_type,
-        size=stored.size,
+        file=stored,
         uploaded_by_id=getattr(by, "id", None),
     )
     db.session.add(attachment)
