@@ -73,3 +73,18 @@ def test_files_in_the_folder_that_no_stored_file_names(app, db, backend, store):
     assert not old.exists() and young.exists()
     assert bytes_left(backend, kept.id, kept.key)
     young.unlink()  # the folder is the whole run's
+
+
+def test_every_table_pointing_at_stored_files_is_a_registered_owner(app):
+    """Otherwise the sweep would take its files for strays and deleting its rows would leave them."""
+    from consortium.db import db
+    from consortium.storage.models import StoredFileChunk
+    from consortium.storage.owners import OWNERS
+
+    pointing = {
+        table.name
+        for table in db.metadata.tables.values()
+        for key in table.foreign_keys
+        if key.column.table.name == StoredFile.__tablename__ and table.name != StoredFileChunk.__tablename__
+    }
+    assert pointing == {owner.class_.__tablename__ for owner in OWNERS}

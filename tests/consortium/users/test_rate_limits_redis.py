@@ -199,6 +199,8 @@ def _post_wrong_current_passwords(app, job, barrier) -> list[int]:
 def test_a_burst_of_wrong_current_passwords_from_several_processes_gets_only_the_limit(
     app, db, redis_prefix, member
 ):
+    # On SQLite a signed-in POST holds the write lock from loading its session, before the limit is
+    # checked, so the burst is served one by one there; on PostgreSQL the checks really overlap.
     from consortium.users import sessions
 
     token = sessions.start_session(member)
