@@ -46,6 +46,8 @@ class Permission(enum.StrEnum):
     SAFEGUARDS_ITEMS_READ = "safeguards:item:read"
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
+    SAFEGUARDS_ROADMAP_TRACK = "safeguards:action:track"  # per action, by the roadmap policy (its owners)
+    SAFEGUARDS_ROADMAP_VALIDATE = "safeguards:roadmap:validate"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"
     SAFEGUARDS_WITHDRAW = "safeguards:assessment:withdraw"
     STAFF_DASHBOARD = "admin:dashboard:view"
@@ -89,6 +91,7 @@ _STAFF = _MEMBER | {
     Permission.SAFEGUARDS_FRAMEWORK_MANAGE,
     Permission.SAFEGUARDS_ITEMS_READ,  # staff read threads and history of what they may see; they write none
     Permission.SAFEGUARDS_MANAGE,
+    Permission.SAFEGUARDS_ROADMAP_VALIDATE,
     Permission.STAFF_DASHBOARD,
     Permission.TRAININGS_MANAGE,
     Permission.TRAININGS_REGISTRATION_MANAGE,

@@ -13,6 +13,9 @@ from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
+from safeguards.roadmap import worklist as roadmap_worklist
+from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.policies import action_policy, roadmap_policy
 from safeguards.views import bp, queue
 from safeguards.views.framework import work_for as framework_work
 
@@ -22,6 +25,8 @@ def init_app(app: Flask) -> None:
     register_audit_labels(actions=audit_labels.ACTIONS, objects=audit_labels.OBJECTS)
     register_policy(Pilot, pilot_policy)
     register_policy(Assessment, assessment_policy)
+    register_policy(Roadmap, roadmap_policy)
+    register_policy(Action, action_policy)
     storage.owned_by(_item_models.EvidenceFile.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
@@ -33,3 +38,5 @@ def init_app(app: Flask) -> None:
     worklist.register("safeguards.framework", framework_work)
     worklist.register("safeguards.threads", threads.worklist)
     worklist.register_section("safeguards.pilots", home.my_pilots)
+    worklist.register("safeguards.roadmap", roadmap_worklist.work_items)
+    worklist.register_section("safeguards.roadmap", roadmap_worklist.section)

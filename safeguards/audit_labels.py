@@ -14,6 +14,23 @@ ACTIONS = {
     "safeguards.assessment_changes_requested": N_("Changes requested on an assessment"),
     "safeguards.assessment_approved": N_("Assessment approved"),
     "safeguards.assessment_published": N_("Assessment published"),
+    "safeguards.roadmap_started": N_("Roadmap started"),
+    "safeguards.roadmap_prioritised": N_("Roadmap priorities rated"),
+    "safeguards.roadmap_validated": N_("Roadmap version validated"),
+    "safeguards.roadmap_revising": N_("Roadmap revision started"),
+    "safeguards.action_proposed": N_("Roadmap action proposed"),
+    "safeguards.action_edited": N_("Roadmap action edited"),
+    "safeguards.action_removed": N_("Roadmap action removed"),
+    # one per state an owner (or the automatic run) moves an action to (safeguards.roadmap.actions)
+    "safeguards.action_in_progress": N_("Roadmap action in progress"),
+    "safeguards.action_completed": N_("Roadmap action completed"),
+    "safeguards.action_delayed": N_("Roadmap action delayed"),
+    "safeguards.action_at_risk": N_("Roadmap action at risk"),
+    "safeguards.action_dropped": N_("Roadmap action dropped"),
+    "safeguards.action_update_posted": N_("Roadmap progress update posted"),
+    "safeguards.milestone_added": N_("Roadmap milestone added"),
+    "safeguards.milestone_done": N_("Roadmap milestone done"),
+    "safeguards.milestone_reopened": N_("Roadmap milestone reopened"),
 }
 OBJECTS = {
     "safeguards_pilots": N_("Pilot"),
@@ -22,4 +39,9 @@ OBJECTS = {
     "safeguards_answers": N_("Assessment answer"),
     "safeguards_systems": N_("DPI system"),
     "safeguards_frameworks": N_("Framework"),
+    "safeguards_roadmaps": N_("Roadmap"),
+    "safeguards_roadmap_priorities": N_("Roadmap priority"),
+    "safeguards_actions": N_("Roadmap action"),
+    "safeguards_milestones": N_("Roadmap milestone"),
+    "safeguards_action_updates": N_("Roadmap progress update"),
 }

@@ -6,7 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from consortium import transaction
+from consortium.db import utcnow
 from safeguards import framework as fw
+from safeguards.roadmap import actions
 
 safeguards_cli = AppGroup("safeguards", help="Safeguards self-assessment.")
 
@@ -21,3 +23,15 @@ def load_framework():
         raise click.ClickException(str(conflict)) from None
     for framework, created in results:
         click.echo(f"Framework {framework.version}: {'loaded' if created else 'already loaded, unchanged'}.")
+
+
+@safeguards_cli.command("roadmap-delays")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to judge by (UTC)."
+)
+def roadmap_delays(today):
+    """Mark "delayed" every roadmap action whose due date passed with milestones still open (run daily)."""
+    day = today.date() if today else utcnow().date()
+    with transaction.writing(), transaction.action():
+        moved = actions.mark_delayed(day)
+    click.echo(f"{len(moved)} roadmap action(s) marked delayed.")

@@ -20,6 +20,7 @@ from safeguards.models import (
     Pilot,
     TeamRole,
 )
+from safeguards.roadmap import demo as roadmap_demo
 
 # slug, country, title, lead, contributor, target state, language of the answers
 PILOTS = [
@@ -167,6 +168,7 @@ def load() -> int:
         if target == "submitted" and reviewer is not None:
             converse(assessment, reviewer=reviewer, lead=lead)
         created += 1
+    created += roadmap_demo.load()
     return created
 
 

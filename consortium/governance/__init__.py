@@ -10,6 +10,7 @@ from consortium.audit.labels import register as register_audit_labels
 from consortium.governance import audit_labels, demo, policies, privacy, providers
 from consortium.governance.api import blp as api_blp
 from consortium.governance.models import Consultation, Contribution, Space
+from consortium.governance.records import Meeting  # noqa: F401  (the tables are known before migrations run)
 from consortium.governance.views import bp
 from consortium.permissions import register_policy
 

@@ -11,6 +11,10 @@ ACTIONS = {
     "governance.consultation_open": N_("Consultation opened"),
     "governance.consultation_closed": N_("Consultation closed"),
     "governance.response_given": N_("Official response given"),
+    "governance.meeting_scheduled": N_("Meeting scheduled"),
+    "governance.attendance_recorded": N_("Meeting attendance recorded"),
+    "governance.minutes_published": N_("Meeting minutes published"),
+    "governance.decision_recorded": N_("Decision recorded"),
 }
 OBJECTS = {
     "governance_spaces": N_("Governance space"),
@@ -18,4 +22,6 @@ OBJECTS = {
     "governance_consultations": N_("Consultation"),
     "governance_sections": N_("Consultation section"),
     "governance_contributions": N_("Contribution"),
+    "governance_meetings": N_("Meeting"),
+    "governance_decisions": N_("Decision"),
 }

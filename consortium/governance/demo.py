@@ -1,5 +1,6 @@
 """The demo governance spaces (``flask demo load``): Pix in Portuguese and Bre-B in Spanish, each with a
-few seats and an open consultation, one contribution answered and one waiting for its response."""
+few seats and an open consultation, one contribution answered and one waiting for its response; Pix
+also has a past meeting with minutes and a decision (``demo_records``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 
 from consortium.db import db, utcnow
 from consortium.demo import demo_organisation, demo_user
+from consortium.governance.demo_records import load_records
 from consortium.governance.models import (
     Consultation,
     ConsultationState,
@@ -29,6 +31,7 @@ SPACES = [
         "slug": "pix-brasil",
         "system": "pix",
         "countries": ["BR"],
+        "timezone": "America/Sao_Paulo",
         "languages": ["pt_BR", "es", "en"],
         "stage": LifecycleStage.L4,
         "title": {
@@ -63,6 +66,7 @@ SPACES = [
         "slug": "bre-b-colombia",
         "system": "bre-b",
         "countries": ["CO"],
+        "timezone": "America/Bogota",
         "languages": ["es"],
         "stage": LifecycleStage.L3,
         "title": {"es": "Espacio de gobernanza de Bre-B", "en": "Bre-B governance space"},
@@ -114,6 +118,7 @@ def load() -> int:
             state=SpaceState.ACTIVE,
             state_changed_at=utcnow(),
             is_public=True,
+            timezone=fields["timezone"],
             created_by_id=getattr(demo_user("ana@ilda.example"), "id", None),
         )
         db.session.add(space)
@@ -169,4 +174,4 @@ def load() -> int:
             )
         db.session.flush()
         created += 1
-    return created
+    return created + load_records()

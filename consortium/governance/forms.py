@@ -20,6 +20,7 @@ from consortium.governance.models import Disposition, LifecycleStage, SeatRole, 
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
+from consortium.timezones import canonical_zone, timezone_choices
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -60,6 +61,11 @@ class SpaceForm(OnceForm):
         description=_l("The first one chosen is the space's main language."),
     )
     stage = SelectField(_l("Life-cycle stage"), validators=[DataRequired(REQUIRED)])
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[Optional()],
+        description=_l("Its meetings' times are entered in this zone; readers see them in theirs."),
+    )
     is_public = BooleanField(
         _l("Public: anyone can read the space (otherwise only its members)"), default=True
     )
@@ -72,6 +78,7 @@ class SpaceForm(OnceForm):
         self.countries.choices = country_choices()
         self.languages.choices = language_choices()
         self.stage.choices = LifecycleStage.choices()
+        self.timezone.choices = timezone_choices(current=self.timezone.data or "UTC")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -98,6 +105,7 @@ class SpaceForm(OnceForm):
             "languages": [code for code in LANGUAGES if code in (self.languages.data or [])],
             "stage": LifecycleStage(self.stage.data),
             "is_public": bool(self.is_public.data),
+            "timezone": canonical_zone(self.timezone.data) or "UTC",
         }
 
 

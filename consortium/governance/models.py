@@ -118,6 +118,8 @@ class Space(Timestamped, Versioned, db.Model):
     state: Mapped[SpaceState] = mapped_column(enum_column(SpaceState), default=SpaceState.DRAFT, index=True)
     state_changed_at: Mapped[datetime | None]
     is_public: Mapped[bool] = mapped_column(default=True)
+    #: where its meetings happen: times are entered in this zone and shown in each reader's
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     system: Mapped[DpiSystem] = relationship(lazy="joined")

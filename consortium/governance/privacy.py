@@ -1,6 +1,7 @@
-"""Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration)
-and their contributions. When the account is deleted the seats go (nobody holds them any more, and the
-declaration is theirs) while contributions stay in the public record, no longer linked to the person."""
+"""Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration),
+their contributions and the spaces they follow. When the account is deleted the seats and follows go
+(nobody holds them any more, and the declaration is theirs) while contributions stay in the public
+record, no longer linked to the person."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 
 from consortium.db import db
 from consortium.governance.models import Contribution, Seat
+from consortium.governance.records import SpaceFollow
 from consortium.personal_data import Keeper
 
 
@@ -16,7 +18,11 @@ def export(user) -> dict:
     contributions = db.session.scalars(
         sa.select(Contribution).where(Contribution.author_id == user.id).order_by(Contribution.id)
     ).all()
+    follows = db.session.scalars(
+        sa.select(SpaceFollow).where(SpaceFollow.user_id == user.id).order_by(SpaceFollow.id)
+    ).all()
     return {
+        "follows": [{"space_id": f.space_id, "since": f.created_at.isoformat()} for f in follows],
         "seats": [
             {
                 "space": seat.space.slug,
@@ -41,6 +47,7 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
+    db.session.execute(sa.delete(SpaceFollow).where(SpaceFollow.user_id == user.id))
     db.session.execute(sa.delete(Seat).where(Seat.user_id == user.id))
     db.session.execute(
         sa.update(Contribution).where(Contribution.author_id == user.id).values(author_id=None)

@@ -11,6 +11,10 @@
 - ``evidence``: an item's evidence files (upload, remove, public or not, download)
 - ``results``: results, the report and the comparison
 - ``exports``: the CSV and JSON open data
+- ``roadmap``: an assessment's roadmap, prioritising (matrix), validation, revisions and the public page
+- ``roadmap_actions``: one roadmap action, its milestones and its states
+- ``roadmap_updates``: owners' progress updates on an action, and their files
+- ``roadmap_lists``: an owner's actions and the staff's list of roadmaps
 - ``framework``: staff import, publish and translate framework versions
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
 """
@@ -66,6 +70,10 @@ from safeguards.views import (  # noqa: E402, F401
     queue,
     results,
     review,
+    roadmap,
+    roadmap_actions,
+    roadmap_lists,
+    roadmap_updates,
     submission,
     wizard,
 )

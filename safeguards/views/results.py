@@ -8,12 +8,15 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from consortium.db import db
+from consortium.forms import PostForm
 from consortium.inputs import parse_id
 from consortium.permissions import public
 from consortium.suggestions import for_principles
 from safeguards import policies, services
 from safeguards.models import Assessment, AssessmentState, Pilot
+from safeguards.roadmap.planning import STARTS_FROM
 from safeguards.views import bp, presenter
+from safeguards.views.roadmap import roadmap_of
 
 
 @bp.route("/safeguards/assessments/<int:assessment_id>/results")
@@ -53,6 +56,10 @@ def results(assessment_id: int):
         else [],
         few=presenter.FEW_ITEMS,
         public_files=wizard.public_files(),
+        roadmap=roadmap_of(assessment.id) if assessment.state in STARTS_FROM else None,
+        may_start_roadmap=assessment.state in STARTS_FROM
+        and policies.is_team(current_user, assessment.pilot),
+        roadmap_form=PostForm(),
     )
 
 

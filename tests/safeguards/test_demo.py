@@ -81,3 +81,26 @@ def test_bench_autosave_body_is_the_saved_item_even_when_never_answered(app, db)
         "confidence": "",
         "version": db.session.get(Answer, answer.id).version,
     }
+
+
+def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db, client):
+    from safeguards.roadmap.models import Action, ActionState, Roadmap, RoadmapState
+
+    demo.load()
+    db.session.commit()
+    demo.load()  # once only
+    db.session.commit()
+    roadmap = db.session.scalars(sa.select(Roadmap)).one()
+    assert roadmap.state is RoadmapState.VALIDATED and len(roadmap.versions) == 1
+    states = {a.state for a in db.session.scalars(sa.select(Action))}
+    assert states >= {
+        ActionState.VALIDATED,
+        ActionState.IN_PROGRESS,
+        ActionState.COMPLETED,
+        ActionState.DELAYED,
+        ActionState.AT_RISK,
+        ActionState.DROPPED,
+    }
+    page = client.get(f"/safeguards/roadmaps/{roadmap.id}/public")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pix" in html and "Termo de referência aprovado" in html

@@ -8,11 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from consortium.db import utcnow
+from consortium.calendar import CalendarEvent
+from consortium.calendar import ics as calendar_file
 from consortium.i18n import normalise_language
 from consortium.mail import public_url
 from consortium.reference.countries import country_name
@@ -150,12 +150,6 @@ def _sessions_text(training: Training, language: str) -> str:
 
 def ics(training: Training, *, with_link: bool = False, language: str = "es") -> bytes:
     """An iCalendar file with one event per session. The online link goes only to confirmed people."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//DPI Consortium//Trainings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
     title, _lang = training.text("title", language)
     summary, _lang = training.text("summary", language)
     page = public_url("trainings.detail", training_id=training.id)
@@ -170,23 +164,21 @@ def ics(training: Training, *, with_link: bool = False, language: str = "es") ->
     )
     if training.modality is Modality.ONLINE:
         location = training.online_url if with_link else "Online"
-    host = current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0] or "localhost"
+    description = summary + "\n\n" + page
+    if with_link and training.online_url:
+        description += "\n" + training.online_url
     total = len(training.sessions)
-    for number, session in enumerate(training.sessions, start=1):
-        event = Event()
-        event.add("uid", f"training-{training.id}-session-{session.id}@{host}")
-        event.add("dtstamp", utcnow())
-        event.add("dtstart", session.starts_at)
-        event.add("dtend", session.ends_at)
-        event.add("summary", title if total == 1 else f"{title} ({number}/{total})")
-        description = summary + "\n\n" + page
-        if with_link and training.online_url:
-            description += "\n" + training.online_url
-        event.add("description", description)
-        if location:
-            event.add("location", location)
-        event.add("url", page)
-        if training.state is TrainingState.CANCELLED:
-            event.add("status", "CANCELLED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    events = [
+        CalendarEvent(
+            uid=f"training-{training.id}-session-{session.id}",
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            summary=title if total == 1 else f"{title} ({number}/{total})",
+            description=description,
+            location=location,
+            url=page,
+            cancelled=training.state is TrainingState.CANCELLED,
+        )
+        for number, session in enumerate(training.sessions, start=1)
+    ]
+    return calendar_file(events, product="Trainings")

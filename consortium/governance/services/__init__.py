@@ -3,6 +3,9 @@
 - ``spaces``         creating and editing spaces, their states
 - ``seats``          granting and ending seats
 - ``consultations``  the document's sections, contributions, official responses, opening and closing
+- ``meetings``       scheduling meetings, attendance by seat, minutes
+- ``decisions``      decisions with each seat's position, the contributions and codes they answer
+- ``following``      following a space and telling its followers of each event
 - ``errors``         the domain errors with their translated messages
 """
 
@@ -16,6 +19,7 @@ from consortium.governance.services.consultations import (
     unanswered_count,
     update_section,
 )
+from consortium.governance.services.decisions import record_decision
 from consortium.governance.services.errors import (
     AlreadyAnswered,
     ConsultationLocked,
@@ -25,6 +29,8 @@ from consortium.governance.services.errors import (
     SlugTaken,
     UnansweredContributions,
 )
+from consortium.governance.services.following import follow, is_following, unfollow
+from consortium.governance.services.meetings import publish_minutes, record_attendance, schedule_meeting
 from consortium.governance.services.seats import end_seat, grant_seat
 from consortium.governance.services.spaces import change_state, create_space, update_space
 
@@ -43,10 +49,17 @@ __all__ = [
     "create_consultation",
     "create_space",
     "end_seat",
+    "follow",
     "grant_seat",
+    "is_following",
     "open_consultation",
+    "publish_minutes",
+    "record_attendance",
+    "record_decision",
     "respond",
+    "schedule_meeting",
     "unanswered_count",
+    "unfollow",
     "update_section",
     "update_space",
 ]

@@ -21,6 +21,7 @@ from consortium.governance.models import (
     Space,
     SpaceState,
 )
+from consortium.governance.services import following
 from consortium.governance.services.errors import (
     AlreadyAnswered,
     ConsultationLocked,
@@ -125,7 +126,18 @@ def _transition(consultation: Consultation, to: ConsultationState, *, by) -> Con
         by=by,
         summary=f"{consultation.title[:80]}: {before.value} → {to.value}",
     )
+    following.tell_followers(
+        consultation.space,
+        f"governance/consultation_{to.value}",
+        OPENED if to is ConsultationState.OPEN else CLOSED,
+        link=("governance.consultation", {"consultation_id": consultation.id}),
+        consultation=consultation,
+    )
     return consultation
+
+
+OPENED = _l("A consultation opened in a space you follow")
+CLOSED = _l("A consultation closed in a space you follow")
 
 
 def contribute(section: Section, *, by, organisation_id: int | None, body: str) -> Contribution:

@@ -11,6 +11,7 @@ from consortium.governance import policies
 from consortium.governance.models import Seat, SeatRole, Sector, Space, SpaceState
 from consortium.governance.services.errors import SeatRefused
 from consortium.i18n import lazy_gettext as _l
+from consortium.mail import public_url, queue_email
 from consortium.organisations.models import Membership, Organisation
 from consortium.signals import state_changed
 from consortium.users.models import User
@@ -65,7 +66,27 @@ def grant_seat(
     except sa.exc.IntegrityError:
         raise SeatRefused(_l("This person already holds a seat in this space.")) from None
     state_changed.send(seat, action="governance.seat_granted", by=by, summary=f"{space.slug}: {role.value}")
+    _tell(person, seat, "governance/seat_granted", SEAT_GRANTED)
     return seat
+
+
+SEAT_GRANTED = _l("You have a seat in a governance space")
+SEAT_ENDED = _l("Your seat's term in a governance space has ended")
+
+
+def _tell(person: User, seat: Seat, template: str, subject) -> None:
+    # an outbox row in this transaction: sent only once the seat is committed, in the person's language
+    if person.is_active and not person.is_deleted:
+        queue_email(
+            person.email,
+            template,
+            subject,
+            to_name=person.name,
+            locale=person.locale,
+            seat=seat,
+            space=seat.space,
+            url=public_url("governance.space", space_id=seat.space_id),
+        )
 
 
 def end_seat(seat: Seat, *, by, today: date) -> Seat:
@@ -76,4 +97,5 @@ def end_seat(seat: Seat, *, by, today: date) -> Seat:
         seat.term_starts_on = min(seat.term_starts_on, yesterday)
         db.session.flush()
         state_changed.send(seat, action="governance.seat_ended", by=by, summary=seat.space.slug)
+        _tell(seat.user, seat, "governance/seat_ended", SEAT_ENDED)
     return seat

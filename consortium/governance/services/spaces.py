@@ -19,7 +19,17 @@ from consortium.governance.services.errors import InvalidTransition, SlugTaken
 from consortium.i18n import lazy_gettext as _l
 from consortium.signals import state_changed
 
-EDITABLE = ("title", "charter", "scope", "system_id", "countries", "languages", "stage", "is_public")
+EDITABLE = (
+    "title",
+    "charter",
+    "scope",
+    "system_id",
+    "countries",
+    "languages",
+    "stage",
+    "is_public",
+    "timezone",
+)
 
 
 def _texts(values: dict[str, str]) -> dict[str, str]:
@@ -38,6 +48,7 @@ def create_space(
     countries: list[str] = (),
     languages: list[str] = (),
     is_public: bool = True,
+    timezone: str = "UTC",
 ) -> Space:
     space = Space(
         slug=slug,
@@ -49,6 +60,7 @@ def create_space(
         countries=list(countries),
         languages=list(languages) or ["es"],
         is_public=is_public,
+        timezone=timezone,
         created_by_id=by.id if by else None,
     )
     try:

@@ -5,6 +5,9 @@
 - ``seats``          convenors and staff: granting and ending seats
 - ``consultations``  a consultation's document, contributions and official responses, and the
                      convenor's steps (sections, opening, answering, closing)
+- ``meetings``       meetings, their calendar file, attendance and minutes
+- ``decisions``      decisions per space (page, CSV) and the convenor's form
+- ``following``      following and unfollowing a space
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ def governance_globals():
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.
-from consortium.governance.views import consultations, seats, spaces  # noqa: E402
+from consortium.governance.views import (  # noqa: E402
+    consultations,
+    decisions,
+    following,
+    meetings,
+    seats,
+    spaces,
+)
 
-__all__ = ["bp", "consultations", "seats", "spaces"]
+__all__ = ["bp", "consultations", "decisions", "following", "meetings", "seats", "spaces"]

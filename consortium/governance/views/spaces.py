@@ -21,6 +21,7 @@ from consortium.governance.models import (
     Space,
     SpaceState,
 )
+from consortium.governance.records import Meeting
 from consortium.governance.views import bp
 from consortium.permissions import Permission, can, public, require, role_grants
 from consortium.reference.systems import all_systems
@@ -68,11 +69,16 @@ def space(space_id: int):
     ).all()
     if not can(Permission.GOVERNANCE_CONVENE, found):
         consultations = [c for c in consultations if c.state is not ConsultationState.DRAFT]
+    meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.space_id == found.id).order_by(Meeting.starts_at.desc()).limit(5)
+    ).all()
     return render_template(
         "governance/space.html",
         space=found,
         roster=_roster(found, 12, page=1),
         consultations=consultations,
+        meetings=meetings,
+        following=services.is_following(current_user, found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
         post_form=PostForm(),
     )

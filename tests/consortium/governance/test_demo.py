@@ -27,3 +27,26 @@ def test_demo_spaces_load_once_with_seats_and_an_open_consultation(client, db):
     assert "Espaço de governança do Pix" in html and "André Lima" in html
     page = client.get(f"/governance/consultations/{consultations[0].id}")
     assert page.status_code == 200
+
+
+def test_the_pix_demo_space_has_a_past_meeting_with_minutes_and_a_decision(client, db):
+    from consortium.governance.records import Meeting, SpaceDecision
+
+    demo.load()
+    db.session.commit()
+    assert demo.load() == 0
+    db.session.commit()
+    (meeting,) = db.session.scalars(sa.select(Meeting)).all()
+    (decision,) = db.session.scalars(sa.select(SpaceDecision)).all()
+    assert meeting.space.slug == "pix-brasil" and meeting.minutes_published_at is not None
+    assert decision.meeting_id == meeting.id and len(decision.contributions) == 1 and decision.votes
+    client.set_cookie("lang", "es")  # no Spanish minutes: the Portuguese ones with the notice
+    html = client.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'id="minutes-fallback"' in html and "Plenária" in html
+    for path in (
+        f"/governance/spaces/{meeting.space_id}/decisions",
+        f"/governance/decisions/{decision.id}",
+        f"/governance/meetings/{meeting.id}.ics",
+        f"/governance/spaces/{meeting.space_id}/decisions.csv",
+    ):
+        assert client.get(path).status_code == 200, path

@@ -11,6 +11,9 @@ from consortium.governance.models import Seat, SeatRole
 from tests.conftest import hidden_fields
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# granting and ending a seat tell the person (tests/consortium/governance/test_seat_mail.py)
+pytestmark = pytest.mark.usefixtures("mail_outbox")
+
 
 @pytest.fixture
 def candidate(db):

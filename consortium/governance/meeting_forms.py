@@ -1,0 +1,106 @@
+"""Forms for meetings (schedule, attendance, minutes) and decisions; times are typed in the space's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.i18n import LANGUAGES, language_choices
+from consortium.i18n import lazy_gettext as _l
+from consortium.reference.principles import principle_choices
+from consortium.text import WEB_SCHEMES
+
+IN_SPACE_ZONE = _l("In the space's time zone.")
+
+
+class MeetingForm(OnceForm):
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300), SingleLine()])
+    agenda = TextAreaField(
+        _l("Agenda"),
+        validators=[Optional(), Length(max=20_000), PlainText()],
+        description=_l("Markdown: ## headings, **bold**, lists and links."),
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE
+    )
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE)
+    online_url = URLField(
+        _l("Online link"),
+        validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
+        description=_l("Or a place, or both."),
+    )
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300), SingleLine()])
+
+    def moments(self, zone: str) -> tuple[datetime, datetime]:
+        """The typed local times as aware moments in the space's zone."""
+        tz = ZoneInfo(zone)
+        return self.starts_at.data.replace(tzinfo=tz), self.ends_at.data.replace(tzinfo=tz)
+
+
+class MinutesForm(OnceForm):
+    minutes_es = TextAreaField(
+        _l("Minutes in Spanish"), validators=[Optional(), Length(max=50_000), PlainText()]
+    )
+    minutes_pt_BR = TextAreaField(
+        _l("Minutes in Portuguese"), validators=[Optional(), Length(max=50_000), PlainText()]
+    )
+    minutes_en = TextAreaField(
+        _l("Minutes in English"), validators=[Optional(), Length(max=50_000), PlainText()]
+    )
+
+    def texts(self) -> dict[str, str]:
+        return {code: getattr(self, f"minutes_{code}").data or "" for code in LANGUAGES}
+
+    def fill(self, meeting) -> None:
+        for code in LANGUAGES:
+            getattr(self, f"minutes_{code}").data = (meeting.minutes or {}).get(code, "")
+
+
+class AttendanceForm(OnceForm):
+    seats = MultiCheckboxField(_l("Present"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats.choices = [SelectChoice(s.id, _seat_label(s)) for s in seats]
+
+
+def _seat_label(seat) -> str:
+    return f"{seat.user.name} · {seat.organisation.name} · {seat.sector.label}"
+
+
+class DecisionForm(OnceForm):
+    text = TextAreaField(_l("Decision"), validators=[DataRequired(REQUIRED), Length(max=10_000), PlainText()])
+    rationale = TextAreaField(
+        _l("Rationale"), validators=[DataRequired(REQUIRED), Length(max=20_000), PlainText()]
+    )
+    language = SelectField(_l("Language of the text"), validators=[DataRequired(REQUIRED)])
+    meeting_id = SelectField(_l("Taken at"), coerce=int, validators=[Optional()])
+    supported = MultiCheckboxField(_l("Seats that supported it"), coerce=int, validators=[Optional()])
+    opposed = MultiCheckboxField(_l("Seats that opposed it"), coerce=int, validators=[Optional()])
+    abstained = MultiCheckboxField(_l("Seats that abstained"), coerce=int, validators=[Optional()])
+    contributions = MultiCheckboxField(_l("Contributions it answers"), coerce=int, validators=[Optional()])
+    principles = MultiCheckboxField(_l("Framework principles it concerns"), validators=[Optional()])
+
+    def __init__(self, *args, seats=(), meetings=(), contributions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        self.meeting_id.choices = [SelectChoice(0, _l("No meeting (on its own)"))] + [
+            SelectChoice(m.id, m.title) for m in meetings
+        ]
+        for field in (self.supported, self.opposed, self.abstained):
+            field.choices = [SelectChoice(s.id, _seat_label(s)) for s in seats]
+        self.contributions.choices = [SelectChoice(c.id, f"#{c.id} · {c.body[:80]}") for c in contributions]
+        self.principles.choices = principle_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen = [seat for f in (self.supported, self.opposed, self.abstained) for seat in f.data or []]
+        if len(chosen) != len(set(chosen)):
+            self.supported.errors = [*self.supported.errors, _l("Each seat takes one position only.")]
+            valid = False
+        return valid

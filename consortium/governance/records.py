@@ -1,0 +1,157 @@
+"""What a space keeps beside its consultations: meetings (agenda, attendance by seat, minutes), decisions
+(text, rationale, each seat's position, the contributions and framework codes they answer) and the people
+who follow the space."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
+from consortium.governance.models import Contribution, Seat, Sector, Space
+from consortium.i18n import LabelledEnum, current_language
+from consortium.i18n import lazy_gettext as _l
+from consortium.organisations.models import Organisation
+
+
+class Meeting(Timestamped, Versioned, db.Model):
+    __tablename__ = "governance_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: {language: text}; published once, after the meeting
+    minutes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    minutes_published_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    space: Mapped[Space] = relationship()
+
+    def minutes_in(self, language: str | None = None) -> tuple[str, str]:
+        """(text, its language): the reader's language, else the space's main one, else any."""
+        values = self.minutes or {}
+        language = language or current_language()
+        for code in (language, self.space.main_language, *values):
+            if values.get(code):
+                return values[code], code
+        return "", language
+
+    def has_ended(self, now: datetime) -> bool:
+        return self.ends_at <= now
+
+
+class MeetingAttendance(db.Model):
+    __tablename__ = "governance_attendances"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_meetings.id", ondelete="CASCADE"), index=True
+    )
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("governance_seats.id", ondelete="CASCADE"))
+
+    seat: Mapped[Seat] = relationship()
+
+
+class Position(LabelledEnum):
+    SUPPORTED = "supported"
+    OPPOSED = "opposed"
+    ABSTAINED = "abstained"
+
+    __labels__ = {"supported": _l("Supported"), "opposed": _l("Opposed"), "abstained": _l("Abstained")}
+
+
+decision_contributions = sa.Table(
+    "governance_decision_contributions",
+    db.metadata,
+    sa.Column("decision_id", sa.ForeignKey("governance_decisions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "contribution_id",
+        sa.ForeignKey("governance_contributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+class SpaceDecision(db.Model):
+    __tablename__ = "governance_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("governance_meetings.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    rationale: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    #: framework codes (``consortium.reference.principles``) the decision answers
+    principles: Mapped[list[str]] = mapped_column(default=list)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    space: Mapped[Space] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    votes: Mapped[list[DecisionVote]] = relationship(cascade="all, delete-orphan", order_by="DecisionVote.id")
+    contributions: Mapped[list[Contribution]] = relationship(
+        secondary=decision_contributions, order_by=Contribution.id
+    )
+
+    def seats_by_position(self) -> dict[Position, list[DecisionVote]]:
+        """Each position's votes (each with its ``organisation`` and ``sector``)."""
+        tally: dict[Position, list[DecisionVote]] = {position: [] for position in Position}
+        for vote in self.votes:
+            tally[vote.position].append(vote)
+        return tally
+
+
+class DecisionVote(db.Model):
+    """A seat's position, with the organisation and sector it held then: the decision's record stays as
+    it was when the seat ends or its holder deletes their account (the seat link then goes)."""
+
+    __tablename__ = "governance_decision_votes"
+    __table_args__ = (sa.UniqueConstraint("decision_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_decisions.id", ondelete="CASCADE"), index=True
+    )
+    seat_id: Mapped[int | None] = mapped_column(sa.ForeignKey("governance_seats.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    position: Mapped[Position] = mapped_column(enum_column(Position))
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class SpaceFollow(db.Model):
+    __tablename__ = "governance_follows"
+    __table_args__ = (sa.UniqueConstraint("space_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# how many contributions a decision answers, read with the decision itself (the list page stays at 4 queries)
+SpaceDecision.answer_count = column_property(
+    sa.select(sa.func.count())
+    .where(decision_contributions.c.decision_id == SpaceDecision.id)
+    .correlate_except(decision_contributions)
+    .scalar_subquery()
+)

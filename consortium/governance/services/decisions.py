@@ -1,0 +1,85 @@
+"""Decisions of a space: recorded at one of its meetings or on their own, with each seat's position, the
+consultation contributions they answer and the framework codes they concern; followers are told."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium.db import db
+from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
+from consortium.governance.records import DecisionVote, Meeting, Position, SpaceDecision
+from consortium.governance.services import following
+from consortium.governance.services.errors import GovernanceError
+from consortium.i18n import lazy_gettext as _l
+from consortium.reference.principles import CODES
+from consortium.signals import state_changed
+
+PUBLISHED = _l("A governance space published a decision")
+
+
+def record_decision(
+    space: Space,
+    *,
+    by,
+    text: str,
+    rationale: str,
+    language: str,
+    meeting: Meeting | None = None,
+    positions: dict[int, Position] | None = None,
+    contribution_ids: set[int] = frozenset(),
+    principles: list[str] = (),
+) -> SpaceDecision:
+    positions = positions or {}
+    if space.state is SpaceState.ARCHIVED:
+        raise GovernanceError(_l("The space is archived."))
+    if not text.strip() or not rationale.strip():
+        raise GovernanceError(_l("Give the decision's text and its rationale."))
+    if meeting is not None and meeting.space_id != space.id:
+        raise GovernanceError(_l("The meeting belongs to another space."))
+    if set(principles) - set(CODES):
+        raise GovernanceError(_l("Unknown framework code."))
+    seats = {
+        seat.id: seat
+        for seat in db.session.scalars(
+            sa.select(Seat).where(Seat.space_id == space.id, Seat.id.in_(list(positions)))
+        )
+    }
+    if set(positions) - set(seats):
+        raise GovernanceError(_l("Only seats of this space take a position on its decisions."))
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .join(Consultation, Consultation.id == Contribution.consultation_id)
+        .where(Contribution.id.in_(contribution_ids), Consultation.space_id == space.id)
+    ).all()
+    if len(contributions) != len(set(contribution_ids)):
+        raise GovernanceError(_l("A decision answers only contributions made in this space."))
+    decision = SpaceDecision(
+        space_id=space.id,
+        meeting_id=meeting.id if meeting else None,
+        text=text.strip(),
+        rationale=rationale.strip(),
+        language=language,
+        principles=[code for code in CODES if code in principles],
+        created_by_id=by.id if by else None,
+        votes=[
+            DecisionVote(
+                seat_id=seat_id,
+                organisation_id=seats[seat_id].organisation_id,
+                sector=seats[seat_id].sector,
+                position=position,
+            )
+            for seat_id, position in sorted(positions.items())
+        ],
+        contributions=list(contributions),
+    )
+    db.session.add(decision)
+    db.session.flush()
+    state_changed.send(decision, action="governance.decision_recorded", by=by, summary=space.slug)
+    following.tell_followers(
+        space,
+        "governance/decision_published",
+        PUBLISHED,
+        link=("governance.decision", {"decision_id": decision.id}),
+        decision=decision,
+    )
+    return decision

@@ -1,0 +1,135 @@
+"""Demo roadmap (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
+every state, made through the services as a team, staff and owners would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from consortium import transaction
+from consortium.db import db, utcnow
+from consortium.demo import demo_organisation, demo_user
+from safeguards.models import Assessment, AssessmentState, Pilot
+from safeguards.roadmap import actions, candidates, planning, tracking
+from safeguards.roadmap.models import ActionState, Milestone, Roadmap
+
+PILOT = "Pix · Brasil"
+# title (pt_BR, en), authority, days from today to the due date, milestones (title, done), then state moves
+ACTIONS = [
+    (
+        (
+            "Publicar o registro trimestral de reclamações do Pix",
+            "Publish Pix's quarterly complaints register",
+        ),
+        "R2",
+        120,
+        [("Modelo de dados acordado", True), ("Primeira publicação", False)],
+        ["in_progress"],
+    ),
+    (
+        ("Auditoria independente do MED", "Independent audit of the special return mechanism"),
+        "R2",
+        -20,
+        [("Termo de referência", True), ("Relatório final", False)],
+        ["in_progress"],
+    ),
+    (
+        ("Canal de denúncia acessível em Libras", "Complaints channel accessible in sign language"),
+        "R1",
+        200,
+        [("Piloto com usuários surdos", False)],
+        ["at_risk"],
+    ),
+    (
+        ("Consulta pública sobre o Pix Automático", "Public consultation on Pix Automático"),
+        "R5",
+        60,
+        [("Chamada publicada", True), ("Síntese das contribuições", True)],
+        ["in_progress", "completed"],
+    ),
+    (("Painel de fraudes por região", "Fraud dashboard by region"), "R2", 300, [], ["dropped"]),
+    (("Guia de direitos do usuário do Pix", "Pix users' rights guide"), "R5", 240, [("Rascunho", False)], []),
+]
+UPDATES = [
+    "Modelo de dados acordado com o BCB; a primeira publicação sai no próximo trimestre.",
+    "Termo de referência aprovado; a auditora ainda não entregou o relatório final.",
+    "O piloto depende de intérpretes que ainda não foram contratados.",
+]
+DROP_REASON = "O Banco Central já publica esses dados no relatório de gestão; a ação duplicaria o esforço."
+
+
+def load() -> int:
+    """The Pix roadmap, once: returns 1 when it was made now."""
+    assessment = db.session.scalar(
+        sa.select(Assessment)
+        .join(Pilot)
+        .where(Pilot.title == PILOT, Assessment.state == AssessmentState.PUBLISHED)
+    )
+    owner = demo_organisation("rede-dados-abertos-recife")
+    if assessment is None or owner is None:
+        return 0
+    if db.session.scalar(sa.select(Roadmap.id).where(Roadmap.assessment_id == assessment.id)):
+        return 0
+    lead, staff = demo_user("joao@dadosrecife.example"), demo_user("ana@ilda.example")
+    co_owner = demo_organisation("open-data-charter")
+    today = utcnow().date()
+    with transaction.writing():  # the services lock rows, as in a request
+        roadmap = planning.start(assessment, by=lead)
+        found = candidates.candidates(assessment, roadmap)[:3]
+        planning.rate(
+            roadmap,
+            [
+                planning.Rating(
+                    c.code, 3 - n % 2, 2 + n % 2, True, "Afeta diretamente quem usa o Pix todos os dias."
+                )
+                for n, c in enumerate(found)
+            ],
+            by=lead,
+        )
+        priorities = [p for p in roadmap.priorities if p.is_selected]
+        made = []
+        for n, ((pt, en), authority, days, milestones, _moves) in enumerate(ACTIONS):
+            priority = priorities[n % len(priorities)]
+            action = actions.create(
+                priority,
+                actions.ActionInput(
+                    title={"pt_BR": pt, "en": en},
+                    description={"pt_BR": f"{pt}, com participação da sociedade civil."},
+                    authority=authority,
+                    owner_id=owner.id,
+                    co_owner_ids=[co_owner.id] if co_owner and n % 2 else [],
+                    processes=[priority.process_code],
+                    starts_on=today - timedelta(days=60),
+                    due_on=today + timedelta(days=days),
+                    measurable_outcome="Documento publicado no site do BCB." if n % 3 else "",
+                    is_verifiable=bool(n % 3),
+                ),
+                by=lead,
+            )
+            db.session.add_all(
+                Milestone(action_id=action.id, title=t, is_done=done) for t, done in milestones
+            )
+            made.append(action)
+        db.session.flush()
+        planning.validate(roadmap, by=staff)
+        for action, (*_rest, moves) in zip(made, ACTIONS, strict=True):
+            for to in moves:
+                actions.change_state(
+                    action,
+                    ActionState(to),
+                    expected=action.state,
+                    reason=DROP_REASON if to == "dropped" else "",
+                    by=lead,
+                )
+        actions.mark_delayed(today)  # the audit due 20 days ago, with its report still open
+        for action, narrative in zip(made, UPDATES, strict=False):
+            if narrative and action.state in tracking.OPEN:
+                tracking.post_update(
+                    action,
+                    narrative,
+                    links="https://www.bcb.gov.br/estabilidadefinanceira/pix",
+                    expected=action.state,
+                    by=lead,
+                )
+    return 1

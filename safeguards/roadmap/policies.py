@@ -1,0 +1,76 @@
+"""Who sees and changes a roadmap and its actions, answered through the kernel's one permission layer.
+
+- the pilot's team (lead, contributors) and its reviewers see the working roadmap; staff see every one;
+- the team plans (SAFEGUARDS_ASSESS) while the roadmap is editable; staff validate
+  (SAFEGUARDS_ROADMAP_VALIDATE, by role);
+- an action's owners (members of its owner or co-owner organisations) and the pilot's lead move it along
+  its states (SAFEGUARDS_ROADMAP_TRACK);
+- everyone sees the public page once the assessment is published and a version was validated.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+
+from consortium.db import db
+from consortium.permissions import Permission, can, role_grants
+from safeguards.models import AssessmentState, TeamRole
+from safeguards.roadmap.models import Action, Roadmap
+
+
+def roadmap_policy(user, permission: Permission, roadmap: Roadmap) -> bool:
+    role = roadmap.assessment.pilot.role_of(user)
+    if permission is Permission.SAFEGUARDS_VIEW:
+        return role is not None or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+    if permission is Permission.SAFEGUARDS_ASSESS:
+        return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
+    return False
+
+
+def _owner_ids(action: Action) -> set[int]:
+    return {action.owner_id, *(o.id for o in action.co_owners)}
+
+
+def action_policy(user, permission: Permission, action: Action) -> bool:
+    roadmap = db.session.get(Roadmap, action.roadmap_id)
+    if permission is Permission.SAFEGUARDS_ROADMAP_TRACK:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if roadmap.assessment.pilot.role_of(user) is TeamRole.LEAD:
+            return True
+        return bool(_owner_ids(action) & {m.organisation_id for m in user.memberships})
+    return roadmap_policy(user, permission, roadmap)
+
+
+def roadmap_or_404(roadmap_id: int, user) -> Roadmap:
+    roadmap = db.session.get(Roadmap, roadmap_id)
+    if roadmap is None or not can(Permission.SAFEGUARDS_VIEW, roadmap, user=user):
+        abort(404)
+    return roadmap
+
+
+def action_or_404(action_id: int, user) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None or not (
+        can(Permission.SAFEGUARDS_VIEW, action, user=user)
+        or can(Permission.SAFEGUARDS_ROADMAP_TRACK, action, user=user)
+    ):
+        abort(404)
+    return action
+
+
+def may_plan(user, roadmap: Roadmap) -> bool:
+    return roadmap.is_editable and can(Permission.SAFEGUARDS_ASSESS, roadmap, user=user)
+
+
+def may_validate(user, roadmap: Roadmap) -> bool:
+    return roadmap.is_editable and can(Permission.SAFEGUARDS_ROADMAP_VALIDATE, roadmap, user=user)
+
+
+def may_track(user, action: Action) -> bool:
+    return can(Permission.SAFEGUARDS_ROADMAP_TRACK, action, user=user)
+
+
+def is_public(roadmap: Roadmap) -> bool:
+    """The public tracker: the assessment is published and some version of the roadmap was validated."""
+    return roadmap.assessment.state is AssessmentState.PUBLISHED and roadmap.has_validated_version
