@@ -14,7 +14,7 @@ from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.roadmap import worklist as roadmap_worklist
-from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.models import Action, ProgressUpdate, Roadmap
 from safeguards.roadmap.policies import action_policy, roadmap_policy
 from safeguards.views import bp, queue
 from safeguards.views.framework import work_for as framework_work
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     register_policy(Roadmap, roadmap_policy)
     register_policy(Action, action_policy)
     storage.owned_by(_item_models.EvidenceFile.file)
+    storage.owned_by(ProgressUpdate.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(safeguards_cli)

@@ -3,7 +3,7 @@
 The copies in ``attachments`` are dropped; a downgrade puts them back from ``stored_files``.
 
 Revision ID: fixes2_0001
-Revises: governance_0001
+Revises: gov2_0001
 Create Date: 2026-12-01 16:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fixes2_0001'
-down_revision = 'governance_0001'
+down_revision = 'gov2_0001'
 branch_labels = None
 depends_on = None
 
