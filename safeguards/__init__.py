@@ -3,18 +3,18 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, worklist
+from consortium import extensions, personal_data, storage, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
 from safeguards import audit_labels, demo, home, privacy, seed, threads
-from safeguards import item_models as _item_models  # noqa: F401  (its tables join the metadata)
+from safeguards import item_models as _item_models
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.roadmap import worklist as roadmap_worklist
-from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.models import Action, ProgressUpdate, Roadmap
 from safeguards.roadmap.policies import action_policy, roadmap_policy
 from safeguards.views import bp, queue
 from safeguards.views.framework import work_for as framework_work
@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     register_policy(Assessment, assessment_policy)
     register_policy(Roadmap, roadmap_policy)
     register_policy(Action, action_policy)
+    storage.owned_by(_item_models.EvidenceFile.file)
+    storage.owned_by(ProgressUpdate.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
     app.cli.add_command(safeguards_cli)

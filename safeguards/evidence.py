@@ -74,12 +74,10 @@ def attach(answer: Answer, stream: IO[bytes], filename: str, *, is_public: bool 
 
 
 def remove(evidence: EvidenceFile) -> None:
-    """Delete the record and its stored file (its bytes go once the action committed)."""
+    """Delete the record and so its stored file (``storage.owned_by``: the bytes go once it committed)."""
     lock_team_editable(evidence.assessment_id)
-    stored = evidence.file
     db.session.delete(evidence)
     db.session.flush()
-    storage.delete(stored)
 
 
 def set_proposal(evidence: EvidenceFile, is_public: bool) -> None:

@@ -287,6 +287,8 @@ class Assessment(Timestamped, Versioned, db.Model):
     pilot: Mapped[Pilot] = relationship(back_populates="assessments")
     framework: Mapped[FrameworkVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    #: deleted through the ORM, not only by the foreign key's cascade, so their stored files go too
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(cascade="all, delete-orphan")  # noqa: F821
 
     @property
     def has_scope(self) -> bool:

@@ -95,3 +95,38 @@ def test_attachments_stored_before_the_storage_layer_are_registered_and_still_do
             stored_name = connection.execute(sa.text("SELECT stored_name FROM attachments")).scalar()
         assert stored_name == "0123abcd.pdf"
         engine.dispose()
+
+
+def test_attachments_read_size_and_type_from_their_stored_file_and_a_downgrade_restores_the_copies(
+    empty_database_url,
+):
+    fresh = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    now = "2026-11-30 10:00:00"
+    rows = [
+        "INSERT INTO resources (id, kind, original_language, countries, systems, principles, topic_slugs,"
+        " authors, organisation, licence, source_url, published_languages, created_at, updated_at,"
+        " version) VALUES (1, 'guide', 'es', '[]', '[]', '[]', '[]', '[]', '', 'CC-BY-4.0', '',"
+        " '[\"es\"]', :now, :now, 1)",
+        "INSERT INTO resource_versions (id, resource_id, language, title, summary, body, slug, status,"
+        " revision, is_outdated, created_at, updated_at, version) VALUES"
+        " (1, 1, 'es', 'Guía', '', 'x', 'guia', 'published', 1, false, :now, :now, 1)",
+        "INSERT INTO stored_files (id, key, filename, content_type, size, sha256, backend, created_at)"
+        " VALUES (1, 'ab/ab01', 'guia.docx', 'application/msword', 4321, '', 'local', :now)",
+        "INSERT INTO attachments (id, version_id, filename, stored_name, content_type, size,"
+        " download_count, created_at) VALUES (1, 1, 'guia.docx', 'ab/ab01', 'application/msword', 4321,"
+        " 0, :now)",
+    ]
+    with fresh.app_context():
+        engine = fresh.extensions["sqlalchemy"].engine
+        flask_migrate.upgrade(revision="governance_0001")
+        with engine.begin() as connection:
+            for row in rows:
+                connection.execute(sa.text(row), {"now": now})
+        flask_migrate.upgrade()
+        columns = {column["name"] for column in sa.inspect(engine).get_columns("attachments")}
+        assert not {"size", "content_type"} & columns  # the stored file holds them, once
+        flask_migrate.downgrade(revision="governance_0001")
+        with engine.connect() as connection:
+            copies = connection.execute(sa.text("SELECT size, content_type FROM attachments")).one()
+        assert tuple(copies) == (4321, "application/msword")
+        engine.dispose()

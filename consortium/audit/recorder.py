@@ -73,6 +73,14 @@ def _describe(obj) -> str:
     return ""
 
 
+def _object_id(obj) -> str:
+    """Its primary key. A row created in this flush has its id already but no identity key yet (the
+    session assigns that after ``after_flush``), so read the key from the instance's columns."""
+    state = sa.inspect(obj)
+    values = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in values if part is not None)
+
+
 def record_flush(session, flush_context) -> None:
     """after_flush: ids exist and attribute history is still there; insert rows on the same connection."""
     actor_id, actor_label, ip = _actor()
@@ -86,7 +94,6 @@ def record_flush(session, flush_context) -> None:
             changes = {} if action == "delete" else _row_changes(obj, created=action == "create")
             if action == "update" and not changes:
                 continue
-            identity = sa.inspect(obj).identity
             rows.append(
                 {
                     "created_at": utcnow(),
@@ -94,7 +101,7 @@ def record_flush(session, flush_context) -> None:
                     "actor_label": actor_label,
                     "action": action,
                     "object_type": obj.__tablename__,
-                    "object_id": ",".join(str(part) for part in identity) if identity else "",
+                    "object_id": _object_id(obj),
                     "summary": _describe(obj),
                     "changes": changes,
                     "ip": ip,
@@ -105,6 +112,9 @@ def record_flush(session, flush_context) -> None:
 
 
 def record(action: str, obj=None, *, summary: str = "", actor=None, changes: dict | None = None) -> None:
+    state = sa.inspect(obj, raiseerr=False) if obj is not None else None
+    if state is not None and state.pending:
+        db.session.flush()  # a new object gets its id, which the row names
     actor_id, actor_label, ip = _actor()
     if actor is not None:
         actor_id, actor_label = actor.id, actor.email
@@ -114,7 +124,7 @@ def record(action: str, obj=None, *, summary: str = "", actor=None, changes: dic
             actor_label=actor_label,
             action=action,
             object_type=getattr(obj, "__tablename__", "") if obj is not None else "",
-            object_id=str(getattr(obj, "id", "") or "") if obj is not None else "",
+            object_id=_object_id(obj) if state is not None else "",
             summary=(summary or (_describe(obj) if obj is not None else ""))[:300],
             changes=changes or {},
             ip=ip,

@@ -180,10 +180,8 @@ class Attachment(db.Model):
         sa.ForeignKey("resource_versions.id", ondelete="CASCADE"), unique=True
     )
     filename: Mapped[str] = mapped_column(sa.String(200))
-    #: The key of its bytes in consortium.storage.
+    #: The key of its bytes in consortium.storage, whose row also holds their size and content type.
     stored_name: Mapped[str] = mapped_column(sa.String(80), sa.ForeignKey("stored_files.key"), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(120))
-    size: Mapped[int] = mapped_column()
     download_count: Mapped[int] = mapped_column(default=0)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""``flask storage migrate --to database|local`` and ``flask storage verify``.
+"""``flask storage migrate --to database|local``, ``flask storage verify`` and ``flask storage sweep``.
 
 A migration moves one file per transaction, locked, and only after the bytes it read matched the
 recorded checksum and the copy it wrote reads back the same; the row then names the new backend and
@@ -19,11 +19,12 @@ from flask.cli import AppGroup
 
 from consortium import transaction
 from consortium.db import db
+from consortium.storage import sweep
 from consortium.storage.backends import BACKENDS
 from consortium.storage.files import checksum, full_chunks, is_intact
 from consortium.storage.models import Backend, StoredFile
 
-storage_cli = AppGroup("storage", help="Stored files: move them between backends, check them.")
+storage_cli = AppGroup("storage", help="Stored files: move them between backends, check them, sweep strays.")
 
 
 class Corrupted(Exception):
@@ -95,3 +96,21 @@ def verify_command():
     click.echo(f"{total - bad} of {total} stored files intact")
     if bad:
         raise SystemExit(1)
+
+
+@storage_cli.command("sweep")
+@click.option("--delete", "delete_them", is_flag=True, help="Delete what is found (otherwise only list it).")
+def sweep_command(delete_them: bool):
+    """List the stored bytes no row references, older than an hour; delete them with --delete."""
+    strays = [*sweep.stray_rows(), *sweep.stray_files()]
+    transaction.rollback()  # end the read: each deletion is a transaction of its own
+    deleted = 0
+    for stray in strays:
+        click.echo(stray.label)
+        if delete_them and sweep.delete_stray(stray):
+            deleted += 1
+    size = sum(stray.size for stray in strays)
+    if delete_them:
+        click.echo(f"{deleted} of {len(strays)} unreferenced ({size} bytes) deleted")
+    else:
+        click.echo(f"{len(strays)} unreferenced ({size} bytes); run with --delete to delete them")

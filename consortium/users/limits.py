@@ -77,21 +77,28 @@ def _give_back(key: str) -> None:
                 del storage.events[key][0]
 
 
-def count_failures_only(view):
-    """Give back the tries this request took from its limits when it succeeded (a redirect).
+def _give_back_unless(failed_when):
+    """Give back the tries this POST took from its limits unless ``failed_when(response)``.
 
     Goes under the limits' decorators. Any other storage than memory and Redis keeps successes counted.
     """
 
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        response = current_app.make_response(view(*args, **kwargs))
-        if request.method == "POST" and not failed(response):
-            for request_limit in limiter.current_limits:
-                _give_back(request_limit.key)
-        return response
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            response = current_app.make_response(view(*args, **kwargs))
+            if request.method == "POST" and not failed_when(response):
+                for request_limit in limiter.current_limits:
+                    _give_back(request_limit.key)
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+#: A log-in's tries are given back when it succeeded (a redirect).
+count_failures_only = _give_back_unless(failed)
 
 
 login_per_account = limiter.limit(
@@ -114,13 +121,17 @@ second_factor_per_account = limiter.limit(
 
 #: Whoever holds a signed-in browser guesses the current password no faster than a log-in: one counter
 #: for every page that asks for it (change password, turn off two-factor log-in, delete the account).
-password_check = limiter.shared_limit(
+_password_check_limit = limiter.shared_limit(
     setting("LOGIN_LIMIT_PER_ACCOUNT"),
     "password-check",
     key_func=lambda: f"password-check:{getattr(current_user, 'id', 'anonymous')}",
     methods=["POST"],
-    deduct_when=lambda response: g.pop("wrong_password", False),
 )
+
+
+def password_check(view):
+    """Every POST takes its try first; only a wrong current password keeps it (see the module's note)."""
+    return _password_check_limit(_give_back_unless(lambda response: g.pop("wrong_password", False))(view))
 
 
 def current_password_ok(user: User, password: str) -> bool:

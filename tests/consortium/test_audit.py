@@ -86,3 +86,22 @@ def test_every_secret_column_is_kept_out_of_the_audit_log(db):
             if re.search(r"hash|secret|token", column.key) and column.key not in options.get("exclude", ()):
                 leaks.append(f"{mapper.class_.__name__}.{column.key}")
     assert leaks == []
+
+
+def test_a_created_account_is_audited_with_its_id(db):
+    from tests.audit_rows import creates_of
+
+    user = UserFactory()
+    db.session.commit()
+    assert creates_of(user) == [str(user.id)]
+
+
+def test_an_event_about_an_object_not_yet_flushed_names_its_id(db):
+    from consortium import signals
+    from tests.audit_rows import events_of
+
+    user = UserFactory.build()
+    db.session.add(user)
+    signals.state_changed.send(user, action="user.invited")
+    db.session.commit()
+    assert user.id is not None and events_of(user, "user.invited") == [str(user.id)]

@@ -46,9 +46,7 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
     attachment = Attachment(
         version=version,
         filename=stored.filename,
-        stored_name=stored.key,
-        content_type=stored.content_type,
-        size=stored.size,
+        file=stored,
         uploaded_by_id=getattr(by, "id", None),
     )
     db.session.add(attachment)
@@ -57,12 +55,10 @@ def attach(version: ResourceVersion, stream: IO[bytes], filename: str, *, by) ->
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    """Delete the record and its stored file (whose bytes go only once the action committed)."""
-    stored = attachment.file
+    """Delete the record and so its stored file (``storage.owned_by``: the bytes go once it committed)."""
     attachment.version.attachment = None
     db.session.delete(attachment)
     db.session.flush()
-    storage.delete(stored)
 
 
 #: The kernel counter that downloads are noted in (``consortium.counters``).

@@ -75,7 +75,7 @@ def _load_version(lang: str, slug: str) -> ResourceVersion:
                 joinedload(ResourceVersion.resource)
                 .selectinload(Resource.versions)
                 .defer(ResourceVersion.body),
-                joinedload(ResourceVersion.attachment),
+                joinedload(ResourceVersion.attachment).joinedload(Attachment.file),
             )
         )
     )

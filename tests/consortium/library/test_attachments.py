@@ -64,7 +64,7 @@ def test_documents_are_accepted_under_a_generated_name(
 ):
     assert _upload(submit, version_page, data, filename).status_code == 302
     attachment = db.session.scalar(sa.select(Attachment))
-    assert attachment.content_type == stored_type
+    assert attachment.file.content_type == stored_type
     assert filename not in attachment.stored_name
     with storage.open(attachment.file) as stored:
         assert stored.read() == data

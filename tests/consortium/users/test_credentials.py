@@ -129,6 +129,20 @@ def test_current_password_checks_are_rate_limited(
     assert "Demasiados intentos" in response.get_data(as_text=True)
 
 
+def test_right_current_passwords_give_their_try_back(app, client, submit, login_as, db, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "2 per minute")
+    user = UserFactory(totp_secret=pyotp.random_base32(), totp_enabled_at=utcnow())
+    db.session.commit()
+    login_as(user)
+    for _ in range(3):  # the limit is only for wrong ones: a right one takes its try and gives it back
+        response = submit("/account/two-factor", {"current": PASSWORD}, action="/account/two-factor/disable")
+        assert response.status_code == 302
+        user.totp_enabled_at = utcnow()
+        db.session.commit()
+    response = submit("/account/two-factor", {"current": "wrong"}, action="/account/two-factor/disable")
+    assert response.status_code == 302  # the first wrong one is checked, the limit not yet reached
+
+
 # The e-mailed unlock link -----------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from tests.race import TIMEOUT, ServerProcesses, overrides_of
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PROCESSES = 3
 BURST = 18  # at once on one account; the account limit is 6
+STRONG = "Tres-Llamas-Cruzan-El-Rio"
 
 
 def _slow_password_checks() -> None:
@@ -156,3 +157,59 @@ def test_successful_log_ins_give_their_try_back_in_redis(app, db, redis_prefix, 
     finally:
         workers.close()
     assert answers == [302, 302, 302, 200, 200, 429]
+
+
+def _slow_current_password_checks() -> None:
+    """The current-password check takes a while too, so that the burst's checks overlap."""
+    from consortium.users import limits
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return verify(*args, **kwargs)
+
+    verify = limits.verify_password
+    limits.verify_password = slow
+
+
+def _post_wrong_current_passwords(app, job, barrier) -> list[int]:
+    """``count`` wrong current passwords at once from threads of this process, each its own browser."""
+    token, count = job
+    answers: list[int] = []
+
+    def guess(client, fields):
+        data = {**fields, "current": "not-my-password", "password": STRONG, "confirm": STRONG}
+        answers.append(client.post("/account/password", data=data).status_code)
+
+    clients = [app.test_client() for _ in range(count)]
+    for client in clients:
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+    pages = [client.get("/account").get_data(as_text=True) for client in clients]
+    forms = [hidden_fields(page, "/account/password") for page in pages]
+    barrier.wait(timeout=TIMEOUT)
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    return answers
+
+
+def test_a_burst_of_wrong_current_passwords_from_several_processes_gets_only_the_limit(
+    app, db, redis_prefix, member
+):
+    # On SQLite a signed-in POST holds the write lock from loading its session, before the limit is
+    # checked, so the burst is served one by one there; on PostgreSQL the checks really overlap.
+    from consortium.users import sessions
+
+    token = sessions.start_session(member)
+    db.session.commit()
+    workers = _workers(app, redis_prefix, "6 per 10 minutes", PROCESSES, setup=_slow_current_password_checks)
+    share = BURST // PROCESSES
+    try:
+        answers = workers.run(_post_wrong_current_passwords, [(token, share)] * PROCESSES)
+    finally:
+        workers.close()
+    statuses = sorted(status for process in answers for status in process)
+    assert statuses == [422] * 6 + [429] * (BURST - 6), f"a burst of {BURST} (limit 6): {statuses}"
