@@ -176,6 +176,6 @@ def worklist(user) -> list[WorkItem]:
             label=_("Threads awaiting your reply"),
             count=counting(_awaiting_query(user)),
             url=url_for("safeguards.awaiting"),
-            area=_("Safeguards assessments"),
+            area=_("Safeguards"),
         )
     ]

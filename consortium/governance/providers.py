@@ -52,7 +52,7 @@ def responses_waiting(user) -> list[WorkItem]:
             label=_("Contributions waiting for your official response"),
             count=count,
             url=url_for("governance.consultation", consultation_id=consultation_id),
-            area=_("Governance spaces"),
+            area=_("Governance"),
         )
         for consultation_id, _title, count in _waiting(user)
     ]

@@ -39,7 +39,7 @@ def work_items(user) -> list[WorkItem]:
             label=_("Roadmaps waiting for validation"),
             count=waiting,
             url=url_for("safeguards.roadmaps"),
-            area=_("Safeguards roadmaps"),
+            area=_("Safeguards"),
         )
     ]
 
