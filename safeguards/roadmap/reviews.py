@@ -147,7 +147,7 @@ def rate(
         action,
         action="safeguards.action_rated",
         by=by,
-        summary=f"{COMPLETION[completion]} / {RESULTS[results]}",
+        summary=f"completion {completion}/4, early results {results}/4",  # stored untranslated
         note=justification,
     )
     return rating
