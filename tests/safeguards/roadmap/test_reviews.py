@@ -163,3 +163,18 @@ def test_the_rating_shows_beside_the_owners_report_and_on_the_public_tracker(
     public = client.get(f"/safeguards/roadmaps/{roadmap.id}/public").get_data(as_text=True)
     assert "Observatorio Ciudadano" in public and "La consulta se publicó." in public
     assert "rita@observatorio.example" not in public
+
+
+def test_a_reviewers_export_holds_their_roles_and_ratings_and_erasure_ends_the_role(
+    client, login_as, rater, named
+):
+    from safeguards import privacy
+
+    _roadmap, action = named
+    login_as(rater)
+    _rate(client, action)
+    data = privacy.export(rater)
+    assert data["roadmap_reviewer_roles"] and data["roadmap_ratings"][0]["action"] == action.id
+    privacy.erase(rater)
+    db.session.commit()
+    assert db.session.query(RoadmapReviewer).count() == 0
