@@ -180,3 +180,20 @@ def test_a_reviewers_export_holds_their_roles_and_ratings_and_erasure_ends_the_r
     privacy.erase(rater)
     db.session.commit()
     assert db.session.query(RoadmapReviewer).count() == 0
+
+
+def test_a_reviewer_finds_the_roadmap_on_their_list_and_the_json_has_the_rating(
+    client, login_as, rater, named, count_queries
+):
+    roadmap, action = named
+    login_as(rater)
+    _rate(client, action, completion="3")
+    with count_queries() as queries:
+        html = client.get("/safeguards/roadmaps/mine").get_data(as_text=True)
+    assert f"/safeguards/roadmaps/{roadmap.id}" in html and len(queries) <= 4
+    roadmap.assessment.state = AssessmentState.PUBLISHED
+    db.session.commit()
+    (found,) = client.get(f"/safeguards/roadmaps/{roadmap.id}/roadmap.json").get_json()["actions"]
+    (rating,) = found["independent_ratings"]
+    assert rating["organisation"] == "Observatorio Ciudadano" and rating["completion"] == 3
+    assert "email" not in str(rating)
