@@ -50,8 +50,10 @@ demo: migrate ## Load the demo data (idempotent)
 
 run: compile-translations demo ## Install, migrate, load demo data; serve on http://127.0.0.1:$(PORT) with the workers
 	@echo "Serving on http://127.0.0.1:$(PORT) (SQLite under instance/). Demo log-in: camila@derechosandinos.example / Salvaguardas-2026-demo"
-	@# The mail and counters workers run beside the server and stop with it (Ctrl-C stops all).
+	@# The mail and counters workers run beside the server and stop with it (Ctrl-C stops all); the roadmap's
+	@# daily runs (delays, reminders) run once at start, as the morning timer would.
 	export CONSORTIUM_ENV=development CONSORTIUM_PUBLIC_URL=$${CONSORTIUM_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
+	$(FLASK) safeguards roadmap-delays && $(FLASK) safeguards roadmap-reminders; \
 	$(FLASK) mail worker & worker=$$!; $(FLASK) counters flush --every 10 >/dev/null & counter=$$!; \
 	trap 'kill $$worker $$counter 2>/dev/null; wait $$worker $$counter' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     SAFEGUARDS_ITEMS_READ = "safeguards:item:read"
     SAFEGUARDS_MANAGE = "safeguards:pilot:manage"
     SAFEGUARDS_REVIEW = "safeguards:assessment:review"
+    SAFEGUARDS_ROADMAP_RATE = "safeguards:action:rate"  # per action, by the roadmap policy (its reviewers)
     SAFEGUARDS_ROADMAP_TRACK = "safeguards:action:track"  # per action, by the roadmap policy (its owners)
     SAFEGUARDS_ROADMAP_VALIDATE = "safeguards:roadmap:validate"
     SAFEGUARDS_VIEW = "safeguards:assessment:view"

@@ -31,6 +31,10 @@ ACTIONS = {
     "safeguards.milestone_added": N_("Roadmap milestone added"),
     "safeguards.milestone_done": N_("Roadmap milestone done"),
     "safeguards.milestone_reopened": N_("Roadmap milestone reopened"),
+    "safeguards.roadmap_reviewer_named": N_("Independent reviewer named"),
+    "safeguards.roadmap_reviewer_removed": N_("Independent reviewer removed"),
+    "safeguards.action_rated": N_("Roadmap action rated"),
+    "safeguards.action_reminder_sent": N_("Roadmap action reminder sent"),
 }
 OBJECTS = {
     "safeguards_pilots": N_("Pilot"),
@@ -43,5 +47,7 @@ OBJECTS = {
     "safeguards_roadmap_priorities": N_("Roadmap priority"),
     "safeguards_actions": N_("Roadmap action"),
     "safeguards_milestones": N_("Roadmap milestone"),
+    "safeguards_roadmap_reviewers": N_("Independent reviewer"),
+    "safeguards_action_ratings": N_("Independent rating"),
     "safeguards_action_updates": N_("Roadmap progress update"),
 }

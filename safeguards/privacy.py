@@ -1,8 +1,8 @@
 """Safeguards' personal data for ``consortium.personal_data``: pilot roles, the answers and the thread
-messages a person wrote.
+messages a person wrote, the roadmaps they review independently and their ratings.
 
 Answers and messages are the team's assessment and stay when an account is deleted (their author
-becomes unknown when the account row goes); the team membership goes.
+becomes unknown when the account row goes); the team membership and the reviewer roles go.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from consortium.db import db
 from consortium.personal_data import Keeper
 from safeguards.item_models import ItemThread, ThreadMessage
 from safeguards.models import Answer, Assessment, PilotMember
+from safeguards.roadmap.models import ActionRating, RoadmapReviewer
 
 
 def export(user) -> dict:
@@ -40,7 +41,27 @@ def export(user) -> dict:
         )
         .order_by(ThreadMessage.id)
     ).all()
+    reviews = db.session.scalars(
+        sa.select(RoadmapReviewer).where(RoadmapReviewer.user_id == user.id).order_by(RoadmapReviewer.id)
+    ).all()
+    ratings = db.session.scalars(
+        sa.select(ActionRating).where(ActionRating.reviewer_id == user.id).order_by(ActionRating.id)
+    ).all()
     return {
+        "roadmap_reviewer_roles": [
+            {"roadmap": r.roadmap_id, "organisation_id": r.organisation_id, "since": r.created_at.isoformat()}
+            for r in reviews
+        ],
+        "roadmap_ratings": [
+            {
+                "action": r.action_id,
+                "completion": r.completion,
+                "results": r.results,
+                "justification": r.justification,
+                "rated_at": r.updated_at.isoformat(),
+            }
+            for r in ratings
+        ],
         "thread_messages": [
             {
                 "assessment": str(m.thread.answer.assessment),
@@ -74,6 +95,7 @@ def export(user) -> dict:
 
 def erase(user) -> None:
     db.session.execute(sa.delete(PilotMember).where(PilotMember.user_id == user.id))
+    db.session.execute(sa.delete(RoadmapReviewer).where(RoadmapReviewer.user_id == user.id))
 
 
 keeper = Keeper(export=export, erase=erase)

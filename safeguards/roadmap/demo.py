@@ -1,5 +1,6 @@
 """Demo roadmap (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
-every state, made through the services as a team, staff and owners would."""
+every state, owners' updates and independent reviewers' ratings, made through the services as a team,
+staff, owners and reviewers would."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.demo import demo_organisation, demo_user
 from safeguards.models import Assessment, AssessmentState, Pilot
-from safeguards.roadmap import actions, candidates, planning, tracking
+from safeguards.roadmap import actions, candidates, planning, reviews, tracking
 from safeguards.roadmap.models import ActionState, Milestone, Roadmap
 
 PILOT = "Pix · Brasil"
@@ -55,6 +56,20 @@ UPDATES = [
     "Modelo de dados acordado com o BCB; a primeira publicação sai no próximo trimestre.",
     "Termo de referência aprovado; a auditora ainda não entregou o relatório final.",
     "O piloto depende de intérpretes que ainda não foram contratados.",
+]
+# independent reviewers (e-mail, organisation slug); a co-owner's reviewer skips the actions it co-owns
+REVIEWERS = [
+    ("camila@derechosandinos.example", "derechos-digitales-andinos"),
+    ("tomas@opendatacharter.example", "open-data-charter"),
+]
+# per action (by position): completion, early results, justification; None where nobody rated it yet
+RATINGS = [
+    (0, 1, "O modelo de dados existe, mas nenhum registro foi publicado: a ação ainda não começou de fato."),
+    (1, 1, "O termo de referência foi aprovado; sem relatório, não há resultado para avaliar."),
+    (1, 0, "Sem intérpretes contratados, o piloto não avançou e o canal segue inacessível."),
+    (4, 3, "A consulta foi publicada com a síntese das contribuições e respostas do BCB."),
+    None,
+    None,
 ]
 DROP_REASON = "O Banco Central já publica esses dados no relatório de gestão; a ação duplicaria o esforço."
 
@@ -132,4 +147,17 @@ def load() -> int:
                     expected=action.state,
                     by=lead,
                 )
+        _review(roadmap, made, lead)
     return 1
+
+
+def _review(roadmap, made, lead) -> None:
+    named = []
+    for email, slug in REVIEWERS:
+        person, organisation = demo_user(email), demo_organisation(slug)
+        if person is not None and organisation is not None:
+            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead))
+    for action, rating in zip(made, RATINGS, strict=True):
+        for reviewer in named if rating else ():
+            if action.state in reviews.RATEABLE and not reviews.is_own_action(reviewer, action):
+                reviews.rate(action, *rating, by=reviewer.user)

@@ -13,8 +13,9 @@ from consortium.i18n import LANGUAGES, language_label
 from consortium.i18n import lazy_gettext as _l
 from safeguards.roadmap.actions import MAX_REASON, MAX_TEXT, MAX_TITLE, ActionInput
 from safeguards.roadmap.candidates import Candidate
-from safeguards.roadmap.models import Action, ActionState
+from safeguards.roadmap.models import COMPLETION, RESULTS, Action, ActionState
 from safeguards.roadmap.planning import MAX_CHANGELOG, MAX_RATIONALE, Rating
+from safeguards.roadmap.reviews import MAX_JUSTIFICATION
 from safeguards.roadmap.tracking import MAX_NARRATIVE
 
 LEVEL_LABELS = {"1": _l("1 · Low"), "2": _l("2 · Medium"), "3": _l("3 · High")}
@@ -246,3 +247,53 @@ class UpdateForm(OnceForm):
         ]
         if not self.expected.data:
             self.expected.data = action.state.value
+
+
+def _scale_field(label, labels, message):
+    return SelectField(
+        label,
+        validate_choice=False,  # AnyOf says what is wrong in words
+        choices=[
+            SelectChoice("", _l("Choose…")),
+            *(SelectChoice(str(k), f"{k} · {v}") for k, v in labels.items()),
+        ],
+        validators=[DataRequired(message), AnyOf([str(k) for k in labels], message)],
+    )
+
+
+class RatingForm(FlaskForm):
+    """An independent reviewer's rating; sent again, it replaces the reviewer's current one."""
+
+    completion = _scale_field(_l("Completion"), COMPLETION, _l("Choose how complete the action is."))
+    results = _scale_field(_l("Early results"), RESULTS, _l("Choose what the action achieved so far."))
+    justification = TextAreaField(
+        _l("Why this rating"),
+        description=_l("A few sentences; shown publicly with your organisation's name."),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_JUSTIFICATION), PlainText()],
+    )
+    rate = SubmitField(_l("Save the rating"))
+
+    def fill(self, rating) -> None:
+        self.completion.data, self.results.data = str(rating.completion), str(rating.results)
+        self.justification.data = rating.justification
+
+
+class ReviewerForm(FlaskForm):
+    email = StringField(
+        _l("Reviewer's e-mail address"),
+        description=_l("The person needs an account on the platform."),
+        validators=[DataRequired(REQUIRED), Length(max=254), SingleLine()],
+    )
+    organisation = SelectField(
+        _l("For the organisation"),
+        description=_l("Shown beside their ratings; they cannot rate this organisation's actions."),
+        validate_choice=False,
+        validators=[DataRequired(REQUIRED)],
+    )
+    add = SubmitField(_l("Name the reviewer"))
+
+    def __init__(self, organisations, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(str(o.id), o.name) for o in organisations
+        ]

@@ -156,6 +156,9 @@ class Action(Timestamped, Versioned, db.Model):
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: public, said when dropping it
     drop_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: when the owners were reminded of the due date, and of the missing updates (each once, claimed)
+    due_reminder_at: Mapped[datetime | None]
+    quiet_reminder_at: Mapped[datetime | None]
 
     priority: Mapped[Priority] = relationship(back_populates="actions")
     owner: Mapped[Organisation] = relationship()
@@ -231,3 +234,78 @@ class ProgressUpdate(db.Model):
 
     file: Mapped[StoredFile | None] = relationship()
     author: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class RoadmapReviewer(db.Model):
+    """A person named to rate a roadmap's actions independently (a CSO, academia), for one organisation.
+
+    The organisation is the one shown beside their ratings (never their e-mail) and the one whose own
+    actions they may not rate.
+    """
+
+    __tablename__ = "safeguards_roadmap_reviewers"
+    __table_args__ = (sa.UniqueConstraint("roadmap_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadmap_id: Mapped[int] = mapped_column(sa.ForeignKey("safeguards_roadmaps.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])  # noqa: F821
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ActionRating(db.Model):
+    """A reviewer's current rating of an action: one row per action and reviewer, replaced when rated
+    again (the audit trail keeps the earlier ones)."""
+
+    __tablename__ = "safeguards_action_ratings"
+    __table_args__ = (sa.UniqueConstraint("action_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("safeguards_actions.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    #: 0-4 on ``COMPLETION`` and ``RESULTS``
+    completion: Mapped[int]
+    results: Mapped[int]
+    justification: Mapped[str] = mapped_column(sa.Text)
+    #: the action's state when it was rated, to compare with the owner's report
+    action_state: Mapped[ActionState] = mapped_column(enum_column(ActionState))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+COMPLETION = {
+    0: _l("Not started"),
+    1: _l("Limited"),
+    2: _l("Partial"),
+    3: _l("Substantial"),
+    4: _l("Complete"),
+}
+RESULTS = {
+    0: _l("Worsened"),
+    1: _l("None"),
+    2: _l("Marginal"),
+    3: _l("Major"),
+    4: _l("Outstanding"),
+}
+#: the completion an owner's state implies; a rating outside it diverges from the owner's report
+IMPLIED_COMPLETION: dict[ActionState, frozenset[int]] = {
+    ActionState.VALIDATED: frozenset({0, 1}),
+    ActionState.IN_PROGRESS: frozenset({1, 2, 3}),
+    ActionState.AT_RISK: frozenset({0, 1, 2, 3}),
+    ActionState.DELAYED: frozenset({0, 1, 2, 3}),
+    ActionState.COMPLETED: frozenset({3, 4}),
+}
+
+
+def diverges(rating: ActionRating, state: ActionState) -> bool:
+    implied = IMPLIED_COMPLETION.get(state)
+    return implied is not None and rating.completion not in implied

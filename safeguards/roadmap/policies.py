@@ -5,6 +5,8 @@
   (SAFEGUARDS_ROADMAP_VALIDATE, by role);
 - an action's owners (members of its owner or co-owner organisations) and the pilot's lead move it along
   its states (SAFEGUARDS_ROADMAP_TRACK);
+- the roadmap's independent reviewers see it and rate its actions, except those their organisation owns
+  (SAFEGUARDS_ROADMAP_RATE); staff and the pilot's lead name them (``may_name_reviewers``);
 - everyone sees the public page once the assessment is published and a version was validated.
 """
 
@@ -15,13 +17,18 @@ from flask import abort
 from consortium.db import db
 from consortium.permissions import Permission, can, role_grants
 from safeguards.models import AssessmentState, TeamRole
+from safeguards.roadmap import reviews
 from safeguards.roadmap.models import Action, Roadmap
 
 
 def roadmap_policy(user, permission: Permission, roadmap: Roadmap) -> bool:
     role = roadmap.assessment.pilot.role_of(user)
     if permission is Permission.SAFEGUARDS_VIEW:
-        return role is not None or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+        return (
+            role is not None
+            or role_grants(user, Permission.SAFEGUARDS_MANAGE)
+            or reviews.reviewer_of(roadmap.id, user) is not None
+        )
     if permission is Permission.SAFEGUARDS_ASSESS:
         return role in (TeamRole.LEAD, TeamRole.CONTRIBUTOR)
     return False
@@ -39,6 +46,9 @@ def action_policy(user, permission: Permission, action: Action) -> bool:
         if roadmap.assessment.pilot.role_of(user) is TeamRole.LEAD:
             return True
         return bool(_owner_ids(action) & {m.organisation_id for m in user.memberships})
+    if permission is Permission.SAFEGUARDS_ROADMAP_RATE:
+        reviewer = reviews.reviewer_of(roadmap.id, user)
+        return reviewer is not None and not reviews.is_own_action(reviewer, action)
     return roadmap_policy(user, permission, roadmap)
 
 
@@ -69,6 +79,23 @@ def may_validate(user, roadmap: Roadmap) -> bool:
 
 def may_track(user, action: Action) -> bool:
     return can(Permission.SAFEGUARDS_ROADMAP_TRACK, action, user=user)
+
+
+def may_rate(user, action: Action) -> bool:
+    """Only a named reviewer, on an action past "proposed" that their organisation does not own."""
+    return (
+        action.state in reviews.RATEABLE
+        and reviews.reviewer_of(action.roadmap_id, user) is not None
+        and can(Permission.SAFEGUARDS_ROADMAP_RATE, action, user=user)
+    )
+
+
+def may_name_reviewers(user, roadmap: Roadmap) -> bool:
+    """Staff (who manage pilots) or the pilot's lead."""
+    return getattr(user, "is_authenticated", False) and (
+        role_grants(user, Permission.SAFEGUARDS_MANAGE)
+        or roadmap.assessment.pilot.role_of(user) is TeamRole.LEAD
+    )
 
 
 def is_public(roadmap: Roadmap) -> bool:

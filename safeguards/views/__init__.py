@@ -14,6 +14,8 @@
 - ``roadmap``: an assessment's roadmap, prioritising (matrix), validation, revisions and the public page
 - ``roadmap_actions``: one roadmap action, its milestones and its states
 - ``roadmap_updates``: owners' progress updates on an action, and their files
+- ``roadmap_reviews``: a roadmap's independent reviewers and their ratings of its actions
+- ``roadmap_data``: the public tracker's open data (CSV, JSON)
 - ``roadmap_lists``: an owner's actions and the staff's list of roadmaps
 - ``framework``: staff import, publish and translate framework versions
 - ``presenter``: what those pages compute (wizard steps, scores per cycle, weakest items, chart)
@@ -72,7 +74,9 @@ from safeguards.views import (  # noqa: E402, F401
     review,
     roadmap,
     roadmap_actions,
+    roadmap_data,
     roadmap_lists,
+    roadmap_reviews,
     roadmap_updates,
     submission,
     wizard,

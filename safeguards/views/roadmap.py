@@ -17,10 +17,10 @@ from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
 from safeguards import framework as fw
 from safeguards import policies
-from safeguards.roadmap import candidates, planning, tracking
+from safeguards.roadmap import candidates, planning, reviews, tracking
 from safeguards.roadmap import policies as roadmap_policies
 from safeguards.roadmap.forms import LEVEL_LABELS, PrioritiesForm, ReviseForm
-from safeguards.roadmap.models import Action, Priority, Roadmap
+from safeguards.roadmap.models import COMPLETION, RESULTS, Action, Priority, Roadmap, diverges
 from safeguards.services import InvalidTransition
 from safeguards.views import bp
 
@@ -31,6 +31,9 @@ def _roadmap_helpers():
         "safeguards_roadmap_levels": LEVEL_LABELS,
         "safeguards_roadmap_is_public": roadmap_policies.is_public,
         "safeguards_roadmap_day": _day,
+        "safeguards_roadmap_completion": COMPLETION,
+        "safeguards_roadmap_results": RESULTS,
+        "safeguards_roadmap_diverges": diverges,
     }
 
 
@@ -217,6 +220,7 @@ def public_roadmap(roadmap_id: int):
         states=states,
         reasons=reasons,
         updates=tracking.latest_by_action(roadmap.id),
+        ratings=reviews.ratings_of(states),
     )
 
 

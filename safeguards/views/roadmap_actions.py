@@ -16,12 +16,13 @@ from consortium.permissions import require
 from consortium.users import current_person
 from safeguards import framework as fw
 from safeguards import services
-from safeguards.roadmap import actions, planning, tracking
+from safeguards.roadmap import actions, planning, reviews, tracking
 from safeguards.roadmap import policies as roadmap_policies
 from safeguards.roadmap.forms import (
     ActionForm,
     MilestoneDoneForm,
     MilestoneForm,
+    RatingForm,
     StateForm,
     UpdateForm,
     language_names,
@@ -100,11 +101,22 @@ def new_update_form(action: Action, *args, **kwargs) -> UpdateForm:
     return UpdateForm(action, sorted(TRANSITIONS[action.state], key=list(ActionState).index), *args, **kwargs)
 
 
-def action_page(action: Action, *, state_form=None, milestone_form=None, update_form=None, status=200):
+def _rating_form(action: Action, ratings) -> RatingForm:
+    form = RatingForm()
+    mine = next((r for r in ratings if r.reviewer_id == getattr(current_user, "id", None)), None)
+    if mine is not None and not form.is_submitted():
+        form.fill(mine)
+    return form
 
+
+def action_page(
+    action: Action, *, state_form=None, milestone_form=None, update_form=None, rating_form=None, status=200
+):
     roadmap = db.session.get(Roadmap, action.roadmap_id)
     may_track = roadmap_policies.may_track(current_user, action)
     choices = sorted(TRANSITIONS[action.state], key=list(ActionState).index)
+    ratings = reviews.ratings_of([action.id]).get(action.id, [])
+    updates = tracking.updates_of(action)
     if state_form is not None:  # what was typed, against the state the action is in now
         state_form.to.choices = StateForm(action, choices, formdata=None).to.choices
         state_form.expected.data = action.state.value
@@ -122,7 +134,10 @@ def action_page(action: Action, *, state_form=None, milestone_form=None, update_
             done_form=MilestoneDoneForm(),
             remove_form=PostForm(),
             update_form=update_form or new_update_form(action),
-            updates=tracking.updates_of(action),
+            updates=updates,
+            ratings=ratings,
+            may_rate=roadmap_policies.may_rate(current_user, action),
+            rating_form=rating_form or _rating_form(action, ratings),
             languages=language_names(),
         ),
         status,

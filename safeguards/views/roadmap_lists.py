@@ -1,4 +1,5 @@
-"""Across roadmaps: an owner's actions and the staff's list of roadmaps (a fixed number of queries each)."""
+"""Across roadmaps: an owner's actions (and the roadmaps a person reviews independently) and the staff's
+list of roadmaps (a fixed number of queries each)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from consortium.db import db
 from consortium.permissions import Permission, require
 from safeguards.models import Assessment, Pilot
-from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.models import Action, Roadmap, RoadmapReviewer
 from safeguards.roadmap.worklist import owned_by
 from safeguards.views import bp
 
@@ -28,7 +29,15 @@ def my_actions():
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
         .limit(LIMIT)
     ).all()
-    return render_template("safeguards/roadmap/mine.html", actions=rows)
+    reviewing = db.session.scalars(
+        sa.select(Roadmap)
+        .join(RoadmapReviewer, RoadmapReviewer.roadmap_id == Roadmap.id)
+        .where(RoadmapReviewer.user_id == current_user.id)
+        .options(joinedload(Roadmap.assessment).joinedload(Assessment.pilot))
+        .order_by(Roadmap.id)
+        .limit(LIMIT)
+    ).all()
+    return render_template("safeguards/roadmap/mine.html", actions=rows, reviewing=reviewing)
 
 
 @bp.route("/safeguards/roadmaps")

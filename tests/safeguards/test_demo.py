@@ -104,3 +104,14 @@ def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db
     page = client.get(f"/safeguards/roadmaps/{roadmap.id}/public")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Pix" in html and "Termo de referência aprovado" in html
+    assert "A consulta foi publicada com a síntese" in html  # an independent rating
+    from safeguards.roadmap.models import ActionRating, RoadmapReviewer
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoadmapReviewer)) == 2
+    co_owned = {a.id for a in db.session.scalars(sa.select(Action)) if a.co_owners}
+    rated_by_co_owner = [
+        r
+        for r in db.session.scalars(sa.select(ActionRating))
+        if r.action_id in co_owned and r.organisation.slug == "open-data-charter"
+    ]
+    assert co_owned and rated_by_co_owner == []  # a reviewer never rates their organisation's actions

@@ -10,7 +10,7 @@ from consortium.audit.models import AuditEvent
 from consortium.db import db
 from safeguards.roadmap.models import Action, ActionState, Priority, Roadmap, RoadmapState
 from tests.conftest import hidden_fields
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.safeguards.race import Job, Request, race
 
 ROUNDS = 3
@@ -114,3 +114,37 @@ def test_a_rating_racing_the_validation_is_frozen_with_it_or_refused(
         current.rationale,
     )
     assert (current.urgency == 1) is (rated.status == 302)
+
+
+def _rating(client, action, completion, justification) -> Request:
+    url = f"/safeguards/roadmap-actions/{action.id}"
+    target = f"{url}/ratings"
+    data = {
+        **hidden_fields(client.get(url).get_data(as_text=True), target),
+        "completion": completion,
+        "results": "2",
+        "justification": justification,
+    }
+    return Request("POST", target, data=data)
+
+
+def test_one_reviewer_rating_from_two_tabs_at_once_makes_one_current_rating(
+    app, database_url, login_as, validated
+):
+    from safeguards.roadmap.models import ActionRating, RoadmapReviewer
+
+    roadmap, action = validated
+    cso = OrganisationFactory(name="Observatorio")
+    rater = UserFactory(name="Rita Revisora")
+    db.session.flush()
+    MembershipFactory(user=rater, organisation=cso)
+    db.session.add(RoadmapReviewer(roadmap_id=roadmap.id, user_id=rater.id, organisation_id=cso.id))
+    db.session.commit()
+    tab = login_as(rater, on=app.test_client())
+    first, second = _rating(tab, action, "1", "Primera pestaña"), _rating(tab, action, "3", "Segunda pestaña")
+
+    (one,), (two,) = race(database_url, [Job(_cookie(tab), [first]), Job(_cookie(tab), [second])])
+
+    assert (one.status, two.status) == (302, 302)
+    rows = db.session.scalars(sa.select(ActionRating).where(ActionRating.action_id == action.id)).all()
+    assert len(rows) == 1 and rows[0].justification in ("Primera pestaña", "Segunda pestaña")
