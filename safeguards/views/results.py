@@ -35,6 +35,7 @@ def results(assessment_id: int):
         .where(Assessment.pilot_id == assessment.pilot_id, policies.visible_assessments(current_user))
         .order_by(Assessment.cycle)
     ).all()
+    may_start_roadmap = assessment.state in STARTS_FROM and policies.is_team(current_user, assessment.pilot)
     return render_template(
         "safeguards/results.html",
         may_edit=policies.may_edit_answers(current_user, assessment),
@@ -57,9 +58,9 @@ def results(assessment_id: int):
         few=presenter.FEW_ITEMS,
         public_files=wizard.public_files(),
         roadmap=roadmap_of(assessment.id) if assessment.state in STARTS_FROM else None,
-        may_start_roadmap=assessment.state in STARTS_FROM
-        and policies.is_team(current_user, assessment.pilot),
-        roadmap_form=PostForm(),
+        may_start_roadmap=may_start_roadmap,
+        # a form makes a CSRF token, which keeps the page out of the public cache: only when it is shown
+        roadmap_form=PostForm() if may_start_roadmap else None,
     )
 
 
