@@ -163,11 +163,6 @@ def has_review(assessment: Assessment, items: list[services.Item]) -> bool:
     return assessment.state in DECIDED or any(i.answer.reviewed_rating is not None for i in items)
 
 
-def open_thread_count(assessment: Assessment) -> int:
-    """Open conversations on the assessment's items (none until items carry conversations)."""
-    return 0
-
-
 @dataclass(frozen=True)
 class SubmissionSummary:
     """What the team is about to hand to the reviewers, counted over the items in scope."""
@@ -192,7 +187,7 @@ def submission_summary(wizard: Wizard) -> SubmissionSummary:
         not_applicable=statuses.count(AnswerStatus.NOT_APPLICABLE),
         unknown=statuses.count(AnswerStatus.UNKNOWN),
         unanswered=[i for i in wizard.in_scope if i.answer.status is AnswerStatus.UNANSWERED],
-        open_threads=open_thread_count(wizard.assessment),
+        open_threads=len(wizard.with_open_threads()),  # the threads the page loaded: no extra query
     )
 
 

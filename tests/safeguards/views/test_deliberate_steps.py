@@ -54,6 +54,23 @@ def test_submit_shows_what_is_handed_in_and_asks_to_confirm(
     assert len(mail_outbox()) == 1
 
 
+def test_the_submission_summary_counts_the_open_conversations(
+    client, login_as, lead, reviewer, assessment, db
+):
+    from consortium import transaction
+    from safeguards import threads
+    from safeguards.item_models import Side
+
+    first, second = (answer_of(db, assessment, code) for code in in_scope_codes(assessment)[:2])
+    with transaction.writing(), transaction.action():
+        threads.post(first, "¿Quién firma el acta?", by=reviewer, side=Side.REVIEWERS)
+        threads.post(second, "Falta el enlace.", by=reviewer, side=Side.REVIEWERS)
+        threads.set_resolved(second, True, by=reviewer, side=Side.REVIEWERS)
+    login_as(lead)
+    for tail in ("submit", "submit/confirm"):
+        assert "1 conversación abierta todavía" in client.get(_url(assessment, tail)).get_data(as_text=True)
+
+
 def test_the_old_one_click_submission_is_gone(client, login_as, csrf_token, lead, assessment, db):
     login_as(lead)
     token = csrf_token(page=f"/safeguards/pilots/{assessment.pilot_id}")
