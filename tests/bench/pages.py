@@ -64,6 +64,7 @@ def pages(t: dict) -> list[Page]:
             "member",
             lua=json_post_lua(json.dumps(t["autosave"])),
         ),
+        Page("submit summary", f"/safeguards/assessments/{t['draft']}/submit", "member", target=0.05),
         Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member", target=0.05),
         Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results", target=0.05),
         Page("governance spaces", "/governance"),

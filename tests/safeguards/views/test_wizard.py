@@ -207,6 +207,22 @@ def test_query_count_per_wizard_step_does_not_grow_with_items(
     assert len(many) == len(few) <= 14
 
 
+def test_query_count_of_the_submit_summary_does_not_grow_with_items(
+    client, login_as, lead, pilot, make_assessment, count_queries, db
+):
+    counts = []
+    for scope in ((["R2"], ["L1"]), (["R1", "R2", "R3", "R4", "R5"], ["L1", "L2", "L3", "L4", "L5"])):
+        assessment = make_assessment(pilot, authorities=scope[0], stages=scope[1])
+        answer_all(assessment)
+        login_as(lead)
+        with count_queries() as queries:
+            assert client.get(f"/safeguards/assessments/{assessment.id}/submit").status_code == 200
+        counts.append(len(queries))
+        assessment.state = AssessmentState.APPROVED  # the next cycle may start
+        db.session.commit()
+    assert counts[0] == counts[1] <= 14, counts
+
+
 def test_largest_wizard_step_stays_light(client, login_as, lead, pilot, make_assessment):
     import gzip
 
