@@ -21,6 +21,8 @@ from consortium.users.passwords import hash_password
 
 BENCH_PASSWORD = "Banco-De-Pruebas-2026"  # noqa: S105 - a local benchmark account, printed by the command
 BENCH_MEMBER = "bench-member@example.org"
+BENCH_STAFF = "bench-staff@example.org"  # staff log in with two factors: the bench reads codes off this key
+BENCH_TOTP_SECRET = "BENCHSTAFFAUTHENTICATORKEYAAAAAA"  # noqa: S105 - a local benchmark key
 
 Seeder = Callable[[int, random.Random], int]
 _seeders: list[Seeder] = []
@@ -74,6 +76,18 @@ def _seed_kernel(scale: int, rng: random.Random) -> int:
         )
         for n in range(400 * scale)
     ]
+    people.append(
+        User(
+            email=BENCH_STAFF,
+            name="Persona del equipo",
+            password_hash=password_hash,
+            role=Role.STAFF,
+            locale="es",
+            email_verified_at=utcnow(),
+            totp_secret=BENCH_TOTP_SECRET,
+            totp_enabled_at=utcnow(),
+        )
+    )
     db.session.add_all(people)
     db.session.flush()
     db.session.add_all(

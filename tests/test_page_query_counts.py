@@ -25,6 +25,8 @@ PAGES = {
     "my home (signed in)": ("GET", "/home", "member"),
     "staff home (what waits for them, counted in one statement)": ("GET", "/home", "staff"),
     "governance spaces": ("GET", "/governance", None),
+    "staff review queue": ("GET", "/safeguards/review", "staff"),
+    "staff item conversations": ("GET", "/safeguards/threads", "staff"),
     "account (signed in)": ("GET", "/account", "member"),
     "training page": ("GET", "/trainings/{training}", None),
     "registration form": ("GET", "/trainings/{training}/register", "member"),

@@ -23,12 +23,12 @@ def measure(app, page_list: list[Page], t: dict, *, weigh: bool = True) -> dict[
 
     with app.app_context():
         engine = db.engine
-    anonymous, member = app.test_client(), sign_in_client(app)
+    anonymous, member, staff = app.test_client(), sign_in_client(app), sign_in_client(app, staff=True)
     csrf = csrf_of(member, f"/safeguards/assessments/{t['draft']}/steps/O3")
     tokens = iter(t["tokens"][-IN_PROCESS_TOKENS:])
     figures: dict[str, dict] = {}
     for page in page_list:
-        client = member if page.who == "member" else anonymous
+        client = {"member": member, "staff": staff}.get(page.who, anonymous)
 
         def request(page=page, client=client):
             return client.open(page.path, **_request_arguments(page, csrf, tokens))

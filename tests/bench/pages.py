@@ -16,7 +16,8 @@ IN_PROCESS_TOKENS = 60  # the last seeded people register in-process; wrk uses t
 class Page:
     name: str
     path: str
-    # "anonymous"; "member": the seeded bench member, signed in; "token": seeded people's API tokens
+    # "anonymous"; "member" or "staff": the seeded bench member or staff member, signed in;
+    # "token": seeded people's API tokens
     who: str = "anonymous"
     lua: str = ""  # extra wrk Lua (method, body, headers, per-request paths) for write requests
     target: float = 0.10  # issue 14: every page at least 0.10x hello with the page cache off
@@ -67,6 +68,9 @@ def pages(t: dict) -> list[Page]:
         Page("submit summary", f"/safeguards/assessments/{t['draft']}/submit", "member", target=0.05),
         Page("results (team draft)", f"/safeguards/assessments/{t['draft']}/results", "member", target=0.05),
         Page("results (published, public)", f"/safeguards/assessments/{t['published']}/results", target=0.05),
+        Page("staff home (what waits)", "/home", "staff"),
+        Page("staff review queue", "/safeguards/review", "staff"),
+        Page("staff item conversations", "/safeguards/threads", "staff"),
         Page("governance spaces", "/governance"),
     ]
 
@@ -120,14 +124,21 @@ def targets(app) -> dict:
     return found
 
 
-def sign_in_client(app):
-    """A test client signed in as the bench member (https: production cookies are Secure)."""
-    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
+def sign_in_client(app, *, staff: bool = False):
+    """A test client signed in as the bench member, or the bench staff member with their second factor
+    (https: production cookies are Secure)."""
+    import pyotp
+
+    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD, BENCH_STAFF, BENCH_TOTP_SECRET
 
     client = app.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"csrf_token": token, "email": BENCH_MEMBER, "password": BENCH_PASSWORD})
+    email = BENCH_STAFF if staff else BENCH_MEMBER
+    answer = client.post("/login", data={"csrf_token": token, "email": email, "password": BENCH_PASSWORD})
+    if answer.headers.get("Location", "").endswith("/login/verify"):
+        token = csrf_of(client, "/login/verify")
+        client.post("/login/verify", data={"csrf_token": token, "code": pyotp.TOTP(BENCH_TOTP_SECRET).now()})
     return client
 
 

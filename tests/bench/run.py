@@ -61,7 +61,7 @@ def selected(page_list: list[Page]) -> list[Page]:
 
 def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[str, dict[str, list]]:
     """wrk rounds: {column: {page name: [one figure set per round]}}; columns are hello, off and on."""
-    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD
+    from consortium.seed import BENCH_MEMBER, BENCH_PASSWORD, BENCH_STAFF
 
     servers = {
         "off": Server("wsgi:app", {**base_env, "CONSORTIUM_PAGE_CACHE_SECONDS": "0"}),
@@ -71,14 +71,17 @@ def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[
     runs: dict[str, dict[str, list]] = {"hello": {"hello": []}, "off": {}, "on": {}}
     try:
         step = f"/safeguards/assessments/{t['draft']}/steps/O3"
-        member = sign_in(servers["off"].base, BENCH_MEMBER, BENCH_PASSWORD, step)
+        signed_in = {
+            "member": sign_in(servers["off"].base, BENCH_MEMBER, BENCH_PASSWORD, step),
+            "staff": sign_in(servers["off"].base, BENCH_STAFF, BENCH_PASSWORD, "/home"),
+        }
         used = 0  # registration tokens spent: each run registers people no earlier run registered
         for round_number in range(ROUNDS):
-            hello = drive(servers["hello"].base + "/", None, member, 0, workdir)
+            hello = drive(servers["hello"].base + "/", None, signed_in, 0, workdir)
             runs["hello"]["hello"].append(hello)
             for page in page_list:
                 for column in ("off", "on") if page.cacheable else ("off",):
-                    figures = drive(servers[column].base + page.path, page, member, used, workdir)
+                    figures = drive(servers[column].base + page.path, page, signed_in, used, workdir)
                     runs[column].setdefault(page.name, []).append(figures)
                     if page.who == "token":  # requests still in flight when wrk stopped may have landed
                         used += int(figures["requests"]) + CONNECTIONS

@@ -58,14 +58,15 @@ class Server:
         self.process.wait()
 
 
-def drive(url: str, page: Page | None, member: dict, first: int, workdir: Path) -> dict[str, float]:
+def drive(url: str, page: Page | None, signed_in: dict, first: int, workdir: Path) -> dict[str, float]:
     """One bounded wrk run; ``page.lua`` adds the request shape, stats.lua the reporting (with the number
     of requests, so the caller can start the next registration run after the people this one used)."""
     script = workdir / "run.lua"
     script.write_text((page.lua if page else "") + (ROOT / "tests/bench/stats.lua").read_text())
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(script), url]
-    if page and page.who == "member":
-        command[1:1] = ["-H", f"Cookie: {member['cookie']}", "-H", f"X-CSRFToken: {member['csrf']}"]
+    if page and page.who in signed_in:  # "member" or "staff": their session cookie and CSRF token
+        person = signed_in[page.who]
+        command[1:1] = ["-H", f"Cookie: {person['cookie']}", "-H", f"X-CSRFToken: {person['csrf']}"]
     command += ["--", str(first)]  # registrations: the first seeded person this run registers
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"BENCH (.*)", result.stdout)
@@ -81,6 +82,15 @@ def sign_in(base: str, email: str, password: str, csrf_page: str) -> dict:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     token = CSRF.search(opener.open(base + "/login").read().decode()).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
-    opener.open(base + "/login", data=data).read()
+    answer = opener.open(base + "/login", data=data)
+    if answer.geturl().endswith("/login/verify"):  # staff: the second factor, from the bench's key
+        import pyotp
+
+        from consortium.seed import BENCH_TOTP_SECRET
+
+        token = CSRF.search(answer.read().decode()).group(1)
+        code = pyotp.TOTP(BENCH_TOTP_SECRET).now()
+        data = urllib.parse.urlencode({"csrf_token": token, "code": code}).encode()
+        opener.open(base + "/login/verify", data=data).read()
     csrf = CSRF.search(opener.open(base + csrf_page).read().decode()).group(1)
     return {"cookie": "; ".join(f"{c.name}={c.value}" for c in jar), "csrf": csrf}
