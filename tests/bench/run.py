@@ -73,7 +73,7 @@ def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[
         step = f"/safeguards/assessments/{t['draft']}/steps/O3"
         signed_in = {
             "member": sign_in(servers["off"].base, BENCH_MEMBER, BENCH_PASSWORD, step),
-            "staff": sign_in(servers["off"].base, BENCH_STAFF, BENCH_PASSWORD, "/home"),
+            "staff": sign_in(servers["off"].base, BENCH_STAFF, BENCH_PASSWORD, "/account"),
         }
         used = 0  # registration tokens spent: each run registers people no earlier run registered
         for round_number in range(ROUNDS):
