@@ -59,6 +59,14 @@ def roadmap_or_404(roadmap_id: int, user) -> Roadmap:
     return roadmap
 
 
+def public_roadmap_or_404(roadmap_id: int) -> Roadmap:
+    """The roadmap for the public tracker and its open data, or 404 until it is public."""
+    roadmap = db.session.get(Roadmap, roadmap_id)
+    if roadmap is None or not is_public(roadmap):
+        abort(404)
+    return roadmap
+
+
 def action_or_404(action_id: int, user) -> Action:
     action = db.session.get(Action, action_id)
     if action is None or not (

@@ -196,9 +196,7 @@ def revise_roadmap(roadmap_id: int):
 @public
 def public_roadmap(roadmap_id: int):
     """The last validated version, with each action's current state: no private data, no JavaScript."""
-    roadmap = db.session.get(Roadmap, roadmap_id)
-    if roadmap is None or not roadmap_policies.is_public(roadmap):
-        abort(404)
+    roadmap = roadmap_policies.public_roadmap_or_404(roadmap_id)
     version = planning.latest_version(roadmap)
     states = dict(
         db.session.execute(sa.select(Action.id, Action.state).where(Action.roadmap_id == roadmap.id)).all()

@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort
+from flask import Response
 
 from consortium.csvexport import csv_response
-from consortium.db import db
 from consortium.permissions import public
 from safeguards.roadmap import opendata
 from safeguards.roadmap import policies as roadmap_policies
-from safeguards.roadmap.models import Roadmap
 from safeguards.views import bp
 
 LICENCE_LINK = f'<{opendata.LICENCE_URL}>; rel="license"'
 
 
-def _public_or_404(roadmap_id: int) -> Roadmap:
-    roadmap = db.session.get(Roadmap, roadmap_id)
-    if roadmap is None or not roadmap_policies.is_public(roadmap):
-        abort(404)
-    return roadmap
-
-
 @bp.route("/safeguards/roadmaps/<int:roadmap_id>/roadmap.csv")
 @public
 def roadmap_csv(roadmap_id: int):
-    roadmap = _public_or_404(roadmap_id)
+    roadmap = roadmap_policies.public_roadmap_or_404(roadmap_id)
     rows = opendata.csv_rows(opendata.actions(roadmap))
     response = csv_response(opendata.CSV_COLUMNS, rows, opendata.filename(roadmap, "csv"))
     response.headers["Link"] = LICENCE_LINK
@@ -37,7 +28,7 @@ def roadmap_csv(roadmap_id: int):
 @bp.route("/safeguards/roadmaps/<int:roadmap_id>/roadmap.json")
 @public
 def roadmap_json(roadmap_id: int):
-    roadmap = _public_or_404(roadmap_id)
+    roadmap = roadmap_policies.public_roadmap_or_404(roadmap_id)
     body = json.dumps(opendata.document(roadmap), ensure_ascii=False, indent=1)
     response = Response(body, mimetype="application/json")
     response.headers["Link"] = LICENCE_LINK
