@@ -11,7 +11,7 @@ from flask import g
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consortium.db import Timestamped, db, enum_column
-from consortium.i18n import LabelledEnum
+from consortium.i18n import N_, LabelledEnum, fast_gettext
 from consortium.i18n import lazy_gettext as _l
 
 
@@ -43,6 +43,11 @@ class DpiSystem(Timestamped, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_operator(self) -> str:
+        """The operator in the reader's language: reference systems' are catalogued, others as typed."""
+        return fast_gettext(self.operator) if self.slug in REFERENCE_SLUGS else self.operator
 
 
 #: The region's reference cases (Co-Develop's LAC consortium names these five). The migration that made
@@ -87,10 +92,12 @@ REFERENCE_SYSTEMS = (
         "name": "Ciudadano Digital",
         "countries": ["UY", "BR", "AR"],
         "kind": SystemKind.DIGITAL_ID,
-        "operator": "AGESIC (ID Uruguay), GOV.br and Autenticar, with Red GEALC and the IDB",
+        "operator": N_("AGESIC (ID Uruguay), GOV.br and Autenticar, with Red GEALC and the IDB"),
         "description": "Cross-border federation of national identity brokers (Ciudadano Digital Mercosur).",
     },
 )
+
+REFERENCE_SLUGS = frozenset(system["slug"] for system in REFERENCE_SYSTEMS)
 
 #: Slugs the library used before the systems moved here; old links and API calls still find them.
 FORMER_SLUGS = {"govbr": "gov-br", "breb": "bre-b", "llavemx": "llave-mx"}

@@ -22,6 +22,25 @@ def test_reference_systems_are_added_once(db):
     assert ensure_reference_systems()[1] == 0
 
 
+def test_a_reference_systems_operator_reads_in_the_visitors_language(client, db):
+    ensure_reference_systems()
+    db.session.commit()
+    for language, operator in (
+        ("es", "AGESIC (ID Uruguay), GOV.br y Autenticar, con la Red GEALC y el BID"),
+        ("pt_BR", "AGESIC (ID Uruguay), GOV.br e Autenticar, com a Rede GEALC e o BID"),
+        ("en", "AGESIC (ID Uruguay), GOV.br and Autenticar, with Red GEALC and the IDB"),
+    ):
+        page = client.get("/safeguards", headers={"Accept-Language": language.replace("_", "-")})
+        assert operator in page.get_data(as_text=True), language
+
+
+def test_a_system_staff_added_keeps_its_operator_as_typed(db):
+    system = create_system(
+        slug="sinpe", name="SINPE Móvil", countries=["CR"], kind="payments", operator="Banco Central"
+    )
+    assert system.display_operator == "Banco Central"
+
+
 def test_two_systems_cannot_share_a_slug(db):
     ensure_reference_systems()
     try:
