@@ -6,8 +6,10 @@ from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, storage, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
+from consortium.consultables import register as register_consultables
 from consortium.permissions import register_policy
 from safeguards import audit_labels, demo, home, privacy, seed, threads
+from safeguards import consultables as safeguards_consultables
 from safeguards import item_models as _item_models
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
@@ -41,3 +43,5 @@ def init_app(app: Flask) -> None:
     worklist.register_section("safeguards.pilots", home.my_pilots)
     worklist.register("safeguards.roadmap", roadmap_worklist.work_items)
     worklist.register_section("safeguards.roadmap", roadmap_worklist.section)
+    # the package's own ``consultables`` module shadows the kernel's name here, hence the alias
+    register_consultables("safeguards", safeguards_consultables.documents)

@@ -140,10 +140,16 @@ class SeatForm(OnceForm):
 class ConsultationForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300), SingleLine()])
     language = SelectField(_l("Language of the document"), validators=[DataRequired(REQUIRED)])
+    source = SelectField(
+        _l("Start from"),
+        validators=[Optional()],
+        description=_l("A published document's sections are copied into the draft, where you can edit them."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+        self.source.choices = [("", _l("A blank document"))] + [(d.key, d.title) for d in documents]
 
 
 class SectionForm(OnceForm):

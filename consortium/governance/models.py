@@ -198,6 +198,10 @@ class Consultation(Timestamped, Versioned, db.Model):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: the document it started from (``consortium.consultables``) as named then; "" when written here
+    source_key: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
+    source_title: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    source_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     space: Mapped[Space] = relationship()
     sections: Mapped[list[Section]] = relationship(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consortium import transaction
+from consortium import consultables, transaction
 from consortium.db import db, utcnow
 from consortium.governance.models import (
     Consultation,
@@ -37,12 +37,23 @@ def _lock(consultation: Consultation) -> Consultation:
     return transaction.lock(Consultation, consultation.id)
 
 
-def create_consultation(space: Space, *, by, title: str, language: str) -> Consultation:
+def create_consultation(
+    space: Space, *, by, title: str, language: str, document: consultables.Document | None = None
+) -> Consultation:
+    """A draft; from ``document``, its sections copied once (later edits to the source don't follow)."""
     if space.state is SpaceState.ARCHIVED:
         raise GovernanceError(_l("The space is archived."))
     consultation = Consultation(
         space_id=space.id, title=title.strip(), language=language, created_by_id=by.id if by else None
     )
+    if document is not None:
+        consultation.source_key, consultation.source_title = document.key, document.title[:300]
+        consultation.source_url = document.url
+        consultation.language = document.language
+        consultation.sections = [
+            Section(position=n, heading=section.heading[:300], body=section.body)
+            for n, section in enumerate(document.sections(), start=1)
+        ]
     db.session.add(consultation)
     db.session.flush()
     return consultation

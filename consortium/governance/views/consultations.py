@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from consortium import transaction
+from consortium import consultables, transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
 from consortium.governance import policies, services
@@ -32,7 +32,8 @@ def new_consultation(space_id: int):
     space = policies.space_or_404(current_user, space_id)
     if not can(Permission.GOVERNANCE_CONVENE, space):
         abort(403)
-    form = ConsultationForm()
+    documents = consultables.documents_for(space.system_id)
+    form = ConsultationForm(documents=documents)
     if request.method == "GET":
         form.language.data = space.main_language
     if form.validate_on_submit():
@@ -40,7 +41,11 @@ def new_consultation(space_id: int):
             with transaction.action():
                 earlier = first_submission(form)
                 created = earlier or services.create_consultation(
-                    space, by=current_person(), title=form.title.data, language=form.language.data
+                    space,
+                    by=current_person(),
+                    title=form.title.data,
+                    language=form.language.data,
+                    document=next((d for d in documents if d.key == form.source.data), None),
                 )
         except services.GovernanceError as error:
             flash(str(error.message), "error")
