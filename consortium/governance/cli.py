@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from consortium import transaction
-from consortium.db import db, utcnow
+from consortium.db import utcnow
 from consortium.governance.services import GovernanceError, lifecycle
 
 governance_cli = AppGroup("governance", help="Governance spaces.")
@@ -21,8 +21,8 @@ def tick():
     # the followers' e-mails link to the consultation, built as in a request to the public address
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), transaction.writing():
         now = utcnow()
-        moves = lifecycle.due_moves(now)
-        db.session.rollback()  # each move is its own transaction, begun by its lock
+        with transaction.action():  # the list, then each move in a transaction of its own
+            moves = lifecycle.due_moves(now)
         made = 0
         for consultation_id, step in moves:
             try:

@@ -14,17 +14,19 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.governance.meeting_forms import IN_SPACE_ZONE
 from consortium.governance.models import Disposition, LifecycleStage, SeatRole, Sector, SpaceScope
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
+from consortium.text import WEB_SCHEMES
 from consortium.timezones import canonical_zone, timezone_choices
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -216,9 +218,9 @@ class ResponseForm(OnceForm):
         validators=[Optional(), Length(max=5000), PlainText()],
         description=_l("What the institution will do because of it, if anything."),
     )
-    commitment_link = StringField(
+    commitment_link = URLField(
         _l("Where the commitment is followed"),
-        validators=[Optional(), Length(max=500), SingleLine()],
+        validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
         description=_l("For example the address of a roadmap action."),
     )
     also = MultiCheckboxField(

@@ -8,6 +8,8 @@ from consortium.governance.models import Disposition
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES
 from consortium.pagination import page_argument
+from consortium.schemas import Link, PlainText
+from consortium.text import WEB_SCHEMES
 
 
 class LanguageQuerySchema(Schema):
@@ -81,7 +83,7 @@ class ResponseSchema(Schema):
     )
     rationale = fields.Str()
     commitment = fields.Str(metadata={"description": "What the institution will do because of it"})
-    commitment_link = fields.Str(metadata={"description": "Where the commitment is followed (a URL or text)"})
+    commitment_link = fields.Str(metadata={"description": "Where the commitment is followed (an address)"})
     published_at = fields.DateTime(
         allow_none=True, metadata={"description": "Null while the responses are not published yet"}
     )
@@ -95,9 +97,13 @@ class DraftedResponseSchema(ResponseSchema):
 
 class ResponseCreateSchema(Schema):
     disposition = fields.Str(required=True, validate=validate.OneOf([d.value for d in Disposition]))
-    rationale = fields.Str(load_default="", validate=validate.Length(max=10_000))
-    commitment = fields.Str(load_default="", validate=validate.Length(max=5000))
-    commitment_link = fields.Str(load_default="", validate=validate.Length(max=500))
+    rationale = fields.Str(load_default="", validate=[validate.Length(max=10_000), PlainText()])
+    commitment = fields.Str(load_default="", validate=[validate.Length(max=5000), PlainText()])
+    commitment_link = fields.Str(
+        load_default="",
+        validate=[validate.Length(max=500), Link(WEB_SCHEMES)],
+        metadata={"description": "An http(s) address, for example a roadmap action's"},
+    )
     also = fields.List(
         fields.Int(validate=validate.Range(min=1, max=2**31 - 1)),
         load_default=list,
