@@ -6,6 +6,8 @@ Revises: roadmap2_0001
 Create Date: 2026-12-01 18:00:00
 
 """
+import contextlib
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -15,6 +17,24 @@ revision = 'consult_0001'
 down_revision = 'roadmap2_0001'
 branch_labels = None
 depends_on = None
+
+
+@contextlib.contextmanager
+def _rebuilding_contributions():
+    """SQLite rebuilds a table to drop a column or add a foreign key, and dropping the old copy deletes,
+    through ON DELETE CASCADE, the rows that point at it: the decisions' links to contributions (and, on
+    the way down, the responses' links) are kept aside meanwhile and put back."""
+    keep = ('governance_decision_contributions', 'governance_response_contributions')
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    present = set(sa.inspect(op.get_bind()).get_table_names())
+    kept = [name for name in keep if sqlite and name in present]
+    for name in kept:
+        op.execute(f"CREATE TEMPORARY TABLE kept_{name} AS SELECT * FROM {name}")
+    yield
+    for name in kept:
+        op.execute(f"INSERT INTO {name} SELECT * FROM kept_{name}")
+        op.execute(f"DROP TABLE kept_{name}")
+
 
 DISPOSITIONS = ('accepted', 'partially_accepted', 'under_evaluation', 'not_accepted', 'out_of_scope', 'referred')
 
@@ -92,7 +112,7 @@ def upgrade():
             " COALESCE((SELECT MAX(id) FROM governance_responses), 0) + 1, false)"
         )
 
-    with op.batch_alter_table('governance_contributions', schema=None) as batch_op:
+    with _rebuilding_contributions(), op.batch_alter_table('governance_contributions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_governance_contributions_answered_at'))
         batch_op.drop_constraint(batch_op.f('fk_governance_contributions_answered_by_id_users'), type_='foreignkey')
         batch_op.drop_column('answered_by_id')
@@ -102,7 +122,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('governance_contributions', schema=None) as batch_op:
+    with _rebuilding_contributions(), op.batch_alter_table('governance_contributions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('disposition', sa.Enum('accepted', 'partly', 'not_accepted', name='disposition', native_enum=False, length=32), nullable=True))
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
@@ -135,7 +155,8 @@ def downgrade():
     with op.batch_alter_table('governance_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_governance_responses_consultation_id'))
     op.drop_table('governance_responses')
-    with op.batch_alter_table('governance_consultations', schema=None) as batch_op:
+    # dropped in place (SQLite 3.35+): rebuilding this table would cascade-delete its sections and contributions
+    with op.batch_alter_table('governance_consultations', schema=None, recreate='never') as batch_op:
         batch_op.drop_index(batch_op.f('ix_governance_consultations_closes_at'))
         batch_op.drop_index(batch_op.f('ix_governance_consultations_opens_at'))
         batch_op.drop_column('responses_published_at')
