@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from consortium import transaction
 from consortium.db import db, utcnow
@@ -145,7 +146,10 @@ def publish_responses(consultation: Consultation, *, by) -> Consultation:
     now = utcnow()
     consultation.responses_published_at = now
     responses = db.session.scalars(
-        sa.select(Response).where(Response.consultation_id == consultation.id).order_by(Response.id)
+        sa.select(Response)
+        .where(Response.consultation_id == consultation.id)
+        .options(selectinload(Response.contributions).joinedload(Contribution.author))
+        .order_by(Response.id)
     ).all()
     url = public_url("governance.consultation", consultation_id=consultation.id)
     for response in responses:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
 from consortium import transaction
 from consortium.db import db, utcnow
@@ -152,5 +153,6 @@ def response_for(contribution_ids: Iterable[int]) -> dict[int, Response]:
         sa.select(response_contributions.c.contribution_id, Response)
         .join(Response, Response.id == response_contributions.c.response_id)
         .where(response_contributions.c.contribution_id.in_(ids))
+        .options(selectinload(Response.contributions), joinedload(Response.drafted_by))
     ).all()
     return {contribution_id: response for contribution_id, response in rows}

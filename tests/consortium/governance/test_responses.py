@@ -19,6 +19,7 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    Disposition,
     Response,
     Seat,
     SeatRole,
@@ -346,3 +347,37 @@ def test_the_api_drafts_a_response_as_the_focal_point(client, space, seat_in, fo
     again = client.post(url, json=body, headers=_token(focal))
     assert again.status_code == 409 and again.get_json()["message"]
     assert client.post(url, json=body).status_code == 401
+
+
+@pytest.mark.parametrize("who", ["visitor", "focal"])
+def test_the_consultation_page_and_report_run_a_fixed_number_of_queries_as_responses_grow(
+    client, login_as, space, seat_in, focal, make_consultation, count_queries, who, db
+):
+    consultation = make_consultation(space)
+    if who == "focal":
+        login_as(focal)
+    counts = []
+    for more in (2, 6):
+        _db.session.commit()
+        with transaction.writing():
+            opened = _db.session.get(Consultation, consultation.id)
+            opened.state = ConsultationState.OPEN
+            made = [
+                services.contribute(opened.sections[i % 2], by=seat_in(space), organisation_id=None, body="I")
+                for i in range(more)
+            ]
+            opened.state = ConsultationState.CLOSED
+            for contribution in made:
+                services.draft_response(
+                    contribution,
+                    by=focal,
+                    organisation_id=None,
+                    disposition=Disposition.REFERRED,
+                    rationale="R",
+                )
+            _db.session.commit()
+        with count_queries() as queries:
+            assert client.get(f"/governance/consultations/{consultation.id}").status_code == 200
+            assert client.get(f"/governance/consultations/{consultation.id}/report").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
