@@ -36,6 +36,7 @@ from consortium.signals import state_changed
 
 OPENED = _l("A consultation opened in a space you follow")
 CLOSED = _l("A consultation closed in a space you follow")
+PUBLISHED = _l("The official responses of a consultation in a space you follow are published")
 ANSWERED = _l("Your contribution received its official response")
 
 
@@ -156,7 +157,7 @@ def publish_responses(consultation: Consultation, *, by) -> Consultation:
         response.published_at = now
         for contribution in response.contributions:
             _tell_author(contribution, response, consultation, url)
-    return _move(consultation, ConsultationState.PUBLISHED, by=by)
+    return _move(consultation, ConsultationState.PUBLISHED, by=by, tell=PUBLISHED)
 
 
 def _tell_author(contribution: Contribution, response: Response, consultation: Consultation, url: str):
