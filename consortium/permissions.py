@@ -27,7 +27,7 @@ class Permission(enum.StrEnum):
     GOVERNANCE_CONTRIBUTE = "governance:contribution:create"  # per consultation, by the governance policy
     GOVERNANCE_CONVENE = "governance:consultation:manage"  # per space: its convenors (and staff)
     GOVERNANCE_MANAGE = "governance:space:manage"
-    GOVERNANCE_RESPOND = "governance:response:create"  # per contribution: the space's convenors
+    GOVERNANCE_RESPOND = "governance:response:create"  # per contribution: those who answer for the space
     GOVERNANCE_SEATS = "governance:seat:grant"  # per space: its convenors (and staff)
     GOVERNANCE_VIEW = "governance:space:view"  # per space, by the governance policy
     LIBRARY_EDIT = "library:resource:edit"
@@ -75,7 +75,7 @@ _MEMBER = {
 # Not SAFEGUARDS_ASSIGN_REVIEWERS: admins choose reviewers, so staff cannot pick the drafts they read.
 # Not SAFEGUARDS_REVIEW: the safeguards policy grants it per assessment to its pilot's assigned reviewers.
 # Not SAFEGUARDS_WITHDRAW: taking published results back is an admin's decision.
-# Not GOVERNANCE_RESPOND nor GOVERNANCE_CONTRIBUTE: official responses are the convenor's, contributions
+# Not GOVERNANCE_RESPOND nor GOVERNANCE_CONTRIBUTE: official responses are the space's, contributions
 # come from seat holders (the governance policy grants both per object).
 _STAFF = _MEMBER | {
     Permission.AUDIT_READ,

@@ -107,7 +107,16 @@ def world(app):
         section = governance.add_section(consultation, heading="Alcance", body="Texto")
         governance.open_consultation(consultation, by=admin)
         contribution = governance.contribute(section, by=member, organisation_id=organisation.id, body="Idea")
-        governance.respond(contribution, by=admin, disposition=Disposition.PARTLY, reason="En parte.")
+        waiting = governance.contribute(section, by=member, organisation_id=organisation.id, body="Otra")
+        governance.close_consultation(consultation, by=admin)
+        response = governance.draft_response(
+            contribution,
+            by=admin,
+            organisation_id=organisation.id,
+            disposition=Disposition.PARTIALLY_ACCEPTED,
+            rationale="En parte.",
+        )
+        governance.approve_response(response, by=member)
 
     tokens = {}
     for name, user in (("admin", admin), ("member", member)):
@@ -121,6 +130,7 @@ def world(app):
             "resource_id": resource.id,
             "assessment_id": assessment.id,
             "consultation_id": consultation.id,
+            "contribution_id": waiting.id,
             "slug": organisation.slug,
             "version": framework.version,
             "process": process.code,

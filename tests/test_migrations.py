@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 
 import flask_migrate
 import pytest
@@ -129,4 +130,109 @@ def test_attachments_read_size_and_type_from_their_stored_file_and_a_downgrade_r
         with engine.connect() as connection:
             copies = connection.execute(sa.text("SELECT size, content_type FROM attachments")).one()
         assert tuple(copies) == (4321, "application/msword")
+        engine.dispose()
+
+
+def _insert(connection, name: str, **values) -> None:
+    """A row with ``values`` and a placeholder in every other required column (the schema of that time)."""
+    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+    placeholders = {sa.Integer: 1, sa.String: "x", sa.Text: "x", sa.Boolean: False, sa.JSON: []}
+    row = dict(values)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.server_default is not None or column.primary_key:
+            continue
+        kind = type(column.type)
+        if issubclass(kind, sa.DateTime):
+            row[column.name] = datetime(2026, 11, 1, tzinfo=UTC)
+        elif issubclass(kind, sa.Date):
+            row[column.name] = date(2026, 1, 1)
+        else:
+            row[column.name] = next(v for k, v in placeholders.items() if issubclass(kind, k))
+    connection.execute(table.insert().values(**row))
+
+
+def test_answers_stored_on_contributions_become_approved_published_responses(empty_database_url):
+    fresh = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    answered = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    with fresh.app_context():
+        engine = fresh.extensions["sqlalchemy"].engine
+        flask_migrate.upgrade(revision="roadmap2_0001")
+        with engine.begin() as connection:
+            _insert(connection, "users", id=1, email="ana@example.org")
+            _insert(connection, "organisations", id=1, slug="org")
+            _insert(connection, "dpi_systems", id=99, slug="sistema-de-prueba")
+            _insert(
+                connection, "governance_spaces", id=1, slug="pix", system_id=99, stage="L4", state="active"
+            )
+            _insert(
+                connection,
+                "governance_seats",
+                id=1,
+                space_id=1,
+                user_id=1,
+                organisation_id=1,
+                sector="government",
+                role="convenor",
+            )
+            for ident, state in ((1, "closed"), (2, "open")):
+                _insert(
+                    connection,
+                    "governance_consultations",
+                    id=ident,
+                    space_id=1,
+                    state=state,
+                    language="es",
+                    closed_at=answered if state == "closed" else None,
+                )
+                _insert(connection, "governance_sections", id=ident, consultation_id=ident, position=1)
+            _insert(
+                connection,
+                "governance_contributions",
+                id=1,
+                consultation_id=1,
+                section_id=1,
+                body="A",
+                revision=1,
+                disposition="partly",
+                reason="En parte.",
+                answered_at=answered,
+                answered_by_id=1,
+            )
+            _insert(
+                connection,
+                "governance_contributions",
+                id=2,
+                consultation_id=2,
+                section_id=2,
+                body="B",
+                revision=1,
+                reason="",
+            )
+            _insert(connection, "governance_decisions", id=1, space_id=1, language="pt_BR")
+            _insert(connection, "governance_decision_contributions", decision_id=1, contribution_id=1)
+        flask_migrate.upgrade(revision="consult_0001")
+        decision_links = sa.text("SELECT decision_id, contribution_id FROM governance_decision_contributions")
+        with engine.begin() as connection:
+            # SQLite rebuilds the contributions' table: the decision still answers its contribution
+            assert [tuple(link) for link in connection.execute(decision_links)] == [(1, 1)]
+            responses = connection.execute(
+                sa.text(
+                    "SELECT id, consultation_id, disposition, rationale, drafted_by_id, organisation_id,"
+                    " approved_by_id, published_at IS NOT NULL FROM governance_responses"
+                )
+            ).all()
+            assert [tuple(r) for r in responses] == [(1, 1, "partially_accepted", "En parte.", 1, 1, 1, True)]
+            links = connection.execute(sa.text("SELECT * FROM governance_response_contributions")).all()
+            assert [tuple(link) for link in links] == [(1, 1)]
+            states = connection.execute(sa.text("SELECT state FROM governance_consultations ORDER BY id"))
+            assert list(states.scalars()) == ["published", "open"]
+        flask_migrate.downgrade(revision="roadmap2_0001")
+        with engine.begin() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT disposition, reason, answered_by_id FROM governance_contributions ORDER BY id"
+                )
+            ).all()
+            assert [tuple(r) for r in rows] == [("partly", "En parte.", 1), (None, "", None)]
+            assert [tuple(link) for link in connection.execute(decision_links)] == [(1, 1)]
         engine.dispose()

@@ -9,7 +9,8 @@ from consortium import extensions, personal_data, worklist
 from consortium.audit.labels import register as register_audit_labels
 from consortium.governance import audit_labels, demo, policies, privacy, providers
 from consortium.governance.api import blp as api_blp
-from consortium.governance.models import Consultation, Contribution, Space
+from consortium.governance.cli import governance_cli
+from consortium.governance.models import Consultation, Contribution, Response, Space
 from consortium.governance.records import Meeting  # noqa: F401  (the tables are known before migrations run)
 from consortium.governance.views import bp
 from consortium.permissions import register_policy
@@ -20,7 +21,9 @@ def init_app(app: Flask) -> None:
     register_policy(Space, policies.space_policy)
     register_policy(Consultation, policies.consultation_policy)
     register_policy(Contribution, policies.contribution_policy)
+    register_policy(Response, policies.response_policy)
     app.register_blueprint(bp)
+    app.cli.add_command(governance_cli)
     extensions.api.register_blueprint(api_blp)
     kernel_demo.register(demo.load)
     personal_data.register("governance", privacy.keeper)

@@ -1,10 +1,11 @@
 """The demo governance spaces (``flask demo load``): Pix in Portuguese and Bre-B in Spanish, each with a
-few seats and an open consultation, one contribution answered and one waiting for its response; Pix
-also has a past meeting with minutes and a decision (``demo_records``)."""
+few seats. Pix has a consultation whose responses are published (its "you said, we did" report) and one
+being answered past its due date, with one response approved, one drafted and one missing (so the
+response debt shows), a past meeting with minutes and a decision (``demo_records``); Bre-B an open one."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -17,6 +18,7 @@ from consortium.governance.models import (
     Contribution,
     Disposition,
     LifecycleStage,
+    Response,
     Seat,
     SeatRole,
     Section,
@@ -25,6 +27,29 @@ from consortium.governance.models import (
     SpaceState,
 )
 from consortium.reference.systems import ensure_reference_systems
+
+#: who drafts and who approves the demo's official responses
+ANSWERERS = ("sofia@gobiernoabierto.example", "valentina@laboratoriocivico.example")
+# (disposition, rationale, commitment, approved)
+ACCEPTED = (
+    Disposition.ACCEPTED,
+    "",
+    "A próxima versão do aplicativo mostrará apenas o primeiro nome do recebedor.",
+    True,
+)
+PARTLY = (
+    Disposition.PARTIALLY_ACCEPTED,
+    "Estatísticas trimestrais exigem uma mudança de norma; as semestrais não.",
+    "Publicar estatísticas semestrais do MED a partir de 2027.",
+    True,
+)
+EVALUATING = (
+    Disposition.UNDER_EVALUATION,
+    "A confirmação por voz depende dos bancos; um estudo de viabilidade está em curso.",
+    "",
+    True,
+)
+DRAFTED = (Disposition.NOT_ACCEPTED, "O limite já é configurável no aplicativo de cada banco.", "", False)
 
 SPACES = [
     {
@@ -49,18 +74,49 @@ SPACES = [
             ("andre@privacidade.example", "instituto-privacidade-sp", Sector.ADVOCATES, SeatRole.CONVENOR),
             ("joao@dadosrecife.example", "rede-dados-abertos-recife", Sector.ADVOCATES, SeatRole.MEMBER),
             ("mariana@dadosrecife.example", "rede-dados-abertos-recife", Sector.ACADEMIA, SeatRole.OBSERVER),
+            # those who answer: a government focal point drafts, a regulator's seat approves
+            (
+                "sofia@gobiernoabierto.example",
+                "observatorio-gobierno-abierto-mx",
+                Sector.GOVERNMENT,
+                SeatRole.FOCAL_POINT,
+            ),
+            (
+                "valentina@laboratoriocivico.example",
+                "laboratorio-civico-cl",
+                Sector.REGULATOR,
+                SeatRole.MEMBER,
+            ),
         ],
-        "consultation": (
-            "Salvaguardas de proteção de dados no Pix",
-            [
-                ("Dados pessoais nas chaves Pix", "As chaves Pix expõem nome e parte do CPF ao pagador."),
-                ("Devolução em caso de fraude", "O Mecanismo Especial de Devolução (MED) e seus prazos."),
-            ],
-            [
-                ("joao@dadosrecife.example", 0, "Mostrar apenas o primeiro nome do recebedor.", True),
-                ("joao@dadosrecife.example", 1, "Publicar estatísticas trimestrais do MED.", False),
-            ],
-        ),
+        "consultations": [
+            {
+                "title": "Salvaguardas de proteção de dados no Pix",
+                "state": ConsultationState.PUBLISHED,
+                "days": (-60, -30, -15),
+                "sections": [
+                    ("Dados pessoais nas chaves Pix", "As chaves Pix expõem nome e parte do CPF ao pagador."),
+                    ("Devolução em caso de fraude", "O Mecanismo Especial de Devolução (MED) e seus prazos."),
+                ],
+                "contributions": [
+                    ("joao@dadosrecife.example", 0, "Mostrar apenas o primeiro nome do recebedor.", ACCEPTED),
+                    ("joao@dadosrecife.example", 1, "Publicar estatísticas trimestrais do MED.", PARTLY),
+                ],
+            },
+            {
+                "title": "Acessibilidade do Pix Automático",
+                "state": ConsultationState.RESPONDING,
+                "days": (-40, -20, -5),
+                "sections": [
+                    ("Confirmação acessível", "Como confirmar um pagamento recorrente sem ler a tela."),
+                    ("Limites e tarifas", "Limites diários e tarifas do Pix Automático."),
+                ],
+                "contributions": [
+                    ("joao@dadosrecife.example", 0, "Oferecer confirmação por voz.", EVALUATING),
+                    ("andre@privacidade.example", 0, "Explicar as tarifas em linguagem simples.", None),
+                    ("joao@dadosrecife.example", 1, "Permitir um limite diário configurável.", DRAFTED),
+                ],
+            },
+        ],
     },
     {
         "slug": "bre-b-colombia",
@@ -87,23 +143,33 @@ SPACES = [
                 SeatRole.MEMBER,
             ),
         ],
-        "consultation": (
-            "Inclusión y accesibilidad en Bre-B",
-            [
-                (
-                    "Acceso sin teléfono inteligente",
-                    "Cómo pagar y cobrar con Bre-B sin un teléfono inteligente.",
-                )
-            ],
-            [("diego@gobiernoabierto.example", 0, "Incluir pagos por USSD para teléfonos básicos.", False)],
-        ),
+        "consultations": [
+            {
+                "title": "Inclusión y accesibilidad en Bre-B",
+                "state": ConsultationState.OPEN,
+                "days": (-3, 30, 60),
+                "sections": [
+                    (
+                        "Acceso sin teléfono inteligente",
+                        "Cómo pagar y cobrar con Bre-B sin un teléfono inteligente.",
+                    )
+                ],
+                "contributions": [
+                    (
+                        "diego@gobiernoabierto.example",
+                        0,
+                        "Incluir pagos por USSD para teléfonos básicos.",
+                        None,
+                    )
+                ],
+            }
+        ],
     },
 ]
 
 
 def load() -> int:
     systems, created = ensure_reference_systems()
-    convenor_answer = "Aceito: a próxima versão do aplicativo mostrará apenas o primeiro nome."
     for fields in SPACES:
         if db.session.scalar(sa.select(Space.id).where(Space.slug == fields["slug"])):
             continue
@@ -141,37 +207,60 @@ def load() -> int:
                     interests="Nenhum declarado." if space.main_language == "pt_BR" else "Ninguno declarado.",
                 )
             )
-        title, sections, contributions = fields["consultation"]
-        consultation = Consultation(
-            space_id=space.id,
-            title=title,
-            language=space.main_language,
-            state=ConsultationState.OPEN,
-            opened_at=utcnow(),
-        )
-        db.session.add(consultation)
-        for position, (heading, body) in enumerate(sections, 1):
-            consultation.sections.append(Section(position=position, heading=heading, body=body))
-        db.session.flush()
-        convenor = next((p for p, _o in people.values()), None)
-        for email, section_index, body, answered in contributions:
-            if email not in people:
-                continue
-            person, organisation = people[email]
-            db.session.add(
-                Contribution(
-                    consultation_id=consultation.id,
-                    section_id=consultation.sections[section_index].id,
-                    author_id=person.id,
-                    organisation_id=organisation.id,
-                    body=body,
-                    revision=consultation.revision,
-                    disposition=Disposition.ACCEPTED if answered else None,
-                    reason=convenor_answer if answered else "",
-                    answered_at=utcnow() if answered else None,
-                    answered_by_id=convenor.id if answered and convenor else None,
-                )
-            )
-        db.session.flush()
+        for planned in fields["consultations"]:
+            _consultation(space, people, planned)
         created += 1
     return created + load_records()
+
+
+def _consultation(space: Space, people: dict, planned: dict) -> None:
+    opens, closes, due = (utcnow() + timedelta(days=days) for days in planned["days"])
+    state = planned["state"]
+    consultation = Consultation(
+        space_id=space.id,
+        title=planned["title"],
+        language=space.main_language,
+        state=state,
+        opened_at=opens,
+        opens_at=opens,
+        closes_at=closes,
+        closed_at=closes if closes < utcnow() else None,
+        responses_due_at=due,
+        responses_published_at=due if state is ConsultationState.PUBLISHED else None,
+    )
+    db.session.add(consultation)
+    for position, (heading, body) in enumerate(planned["sections"], 1):
+        consultation.sections.append(Section(position=position, heading=heading, body=body))
+    db.session.flush()
+    drafter, approver = people.get(ANSWERERS[0]), people.get(ANSWERERS[1])
+    for email, section_index, body, answer in planned["contributions"]:
+        if email not in people:
+            continue
+        person, organisation = people[email]
+        contribution = Contribution(
+            consultation_id=consultation.id,
+            section_id=consultation.sections[section_index].id,
+            author_id=person.id,
+            organisation_id=organisation.id,
+            body=body,
+            revision=consultation.revision,
+        )
+        db.session.add(contribution)
+        if answer is None or drafter is None or approver is None:
+            continue
+        disposition, rationale, commitment, approved = answer
+        db.session.add(
+            Response(
+                consultation_id=consultation.id,
+                disposition=disposition,
+                rationale=rationale,
+                commitment=commitment,
+                drafted_by_id=drafter[0].id,
+                organisation_id=drafter[1].id,
+                approved_by_id=approver[0].id if approved else None,
+                approved_at=closes if approved else None,
+                published_at=consultation.responses_published_at if approved else None,
+                contributions=[contribution],
+            )
+        )
+    db.session.flush()

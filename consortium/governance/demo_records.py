@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from consortium.db import db
-from consortium.governance.models import Contribution, Seat, Space
+from consortium.governance.models import (
+    Consultation,
+    Contribution,
+    Disposition,
+    Response,
+    Seat,
+    Space,
+    response_contributions,
+)
 from consortium.governance.records import DecisionVote, Meeting, MeetingAttendance, Position, SpaceDecision
 
 MINUTES = {
@@ -45,8 +53,11 @@ def load_records(slug: str = "pix-brasil") -> int:
     db.session.add_all(MeetingAttendance(meeting_id=meeting.id, seat_id=seat.id) for seat in seats)
     answered = db.session.scalars(
         sa.select(Contribution)
-        .join(Seat, Seat.user_id == Contribution.author_id)
-        .where(Seat.space_id == space.id, Contribution.answered_at.is_not(None))
+        .join(response_contributions, response_contributions.c.contribution_id == Contribution.id)
+        .join(Response, Response.id == response_contributions.c.response_id)
+        .where(
+            Response.consultation_id.in_(_consultations(space)), Response.disposition == Disposition.ACCEPTED
+        )
     ).all()
     positions = [Position.SUPPORTED] * (len(seats) - 1) + [Position.ABSTAINED]
     db.session.add(
@@ -67,3 +78,7 @@ def load_records(slug: str = "pix-brasil") -> int:
     )
     db.session.flush()
     return 1
+
+
+def _consultations(space: Space):
+    return sa.select(Consultation.id).where(Consultation.space_id == space.id)

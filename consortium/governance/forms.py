@@ -1,25 +1,32 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
+from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.governance.meeting_forms import IN_SPACE_ZONE
 from consortium.governance.models import Disposition, LifecycleStage, SeatRole, Sector, SpaceScope
+from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
+from consortium.text import WEB_SCHEMES
 from consortium.timezones import canonical_zone, timezone_choices
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -168,14 +175,88 @@ class ContributionForm(OnceForm):
     )
 
 
-class ResponseForm(OnceForm):
-    disposition = SelectField(_l("Response"), validators=[DataRequired(REQUIRED)])
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[DataRequired(_l("Give the reason for this response.")), Length(max=10_000), PlainText()],
-        description=_l("Published with the response when the consultation closes."),
+#: the browser's datetime-local value first, so a saved time shows again in the field
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ScheduleForm(FlaskForm):
+    opens_at = DateTimeLocalField(
+        _l("Opens"), validators=[Optional()], format=LOCAL_FORMATS, description=IN_SPACE_ZONE
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes"), validators=[Optional()], format=LOCAL_FORMATS, description=IN_SPACE_ZONE
+    )
+    responses_due_at = DateTimeLocalField(
+        _l("Official responses due"),
+        validators=[Optional()],
+        format=LOCAL_FORMATS,
+        description=_l(
+            "In the space's time zone. Past it, the contributions still without an approved "
+            "response count as each institution's response debt."
+        ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def fill(self, consultation, zone: str) -> None:
+        for name in ("opens_at", "closes_at", "responses_due_at"):
+            moment = getattr(consultation, name)
+            getattr(self, name).data = (
+                moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if moment else None
+            )
+
+    def moments(self, zone: str) -> dict:
+        """The typed local times as aware moments in the space's zone."""
+        tz = ZoneInfo(zone)
+        return {
+            name: getattr(self, name).data.replace(tzinfo=tz) if getattr(self, name).data else None
+            for name in ("opens_at", "closes_at", "responses_due_at")
+        }
+
+
+class ResponseForm(OnceForm):
+    disposition = SelectField(_l("Response"), validators=[DataRequired(REQUIRED)])
+    rationale = TextAreaField(
+        _l("Reasons"),
+        validators=[Optional(), Length(max=10_000), PlainText()],
+        description=_l("Required unless the contribution is accepted. Published with the response."),
+    )
+    commitment = TextAreaField(
+        _l("Commitment"),
+        validators=[Optional(), Length(max=5000), PlainText()],
+        description=_l("What the institution will do because of it, if anything."),
+    )
+    commitment_link = URLField(
+        _l("Where the commitment is followed"),
+        validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
+        description=_l("For example the address of a roadmap action."),
+    )
+    also = MultiCheckboxField(
+        _l("This response also answers"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Similar contributions still without a response."),
+    )
+    version = HiddenField()
+
+    def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.disposition.choices = Disposition.choices()
+        self.also.choices = [SelectChoice(c.id, _other_label(c)) for c in others]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.disposition.data != Disposition.ACCEPTED.value and not (self.rationale.data or "").strip():
+            self.rationale.errors = [*self.rationale.errors, RationaleRequired.message]
+            valid = False
+        return valid
+
+
+def _other_label(contribution) -> str:
+    body = " ".join(contribution.body.split())
+    who = contribution.organisation.name if contribution.organisation else ""
+    return f"{who}: {body[:120]}" if who else body[:120]
+
+
+class ApproveForm(FlaskForm):
+    """Approving the draft as it was shown: a newer version is refused."""
+
+    version = HiddenField()

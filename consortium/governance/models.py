@@ -175,10 +175,41 @@ class Seat(db.Model):
 
 class ConsultationState(LabelledEnum):
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+    RESPONDING = "responding"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
 
-    __labels__ = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
+    __labels__ = {
+        "draft": _l("Draft"),
+        "scheduled": _l("Scheduled"),
+        "open": _l("Open"),
+        "closed": _l("Closed"),
+        "responding": _l("Responding"),
+        "published": _l("Responses published"),
+        "archived": _l("Archived"),
+    }
+
+
+#: The moves a consultation makes (by hand or by ``flask governance tick``), checked inside the row lock.
+CONSULTATION_TRANSITIONS: dict[ConsultationState, frozenset[ConsultationState]] = {
+    ConsultationState.DRAFT: frozenset({ConsultationState.SCHEDULED, ConsultationState.OPEN}),
+    ConsultationState.SCHEDULED: frozenset({ConsultationState.DRAFT, ConsultationState.OPEN}),
+    ConsultationState.OPEN: frozenset({ConsultationState.CLOSED}),
+    ConsultationState.CLOSED: frozenset({ConsultationState.RESPONDING, ConsultationState.PUBLISHED}),
+    ConsultationState.RESPONDING: frozenset({ConsultationState.PUBLISHED}),
+    ConsultationState.PUBLISHED: frozenset({ConsultationState.ARCHIVED}),
+    ConsultationState.ARCHIVED: frozenset(),
+}
+
+#: The document can change before and while it is read; contributions are closed afterwards.
+EDITABLE_STATES = frozenset({ConsultationState.DRAFT, ConsultationState.SCHEDULED, ConsultationState.OPEN})
+#: Official responses are drafted and approved once contributions are closed, until they are published.
+ANSWERING_STATES = frozenset({ConsultationState.CLOSED, ConsultationState.RESPONDING})
+#: Responses are public from then on.
+PUBLISHED_STATES = frozenset({ConsultationState.PUBLISHED, ConsultationState.ARCHIVED})
 
 
 class Consultation(Timestamped, Versioned, db.Model):
@@ -197,6 +228,12 @@ class Consultation(Timestamped, Versioned, db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    #: planned times (UTC, typed in the space's zone): ``flask governance tick`` opens and closes on them
+    opens_at: Mapped[datetime | None] = mapped_column(index=True)
+    closes_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: when every contribution should have its approved response (the institutions' "response debt")
+    responses_due_at: Mapped[datetime | None]
+    responses_published_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: the document it started from (``consortium.consultables``) as named then; "" when written here
     source_key: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
@@ -229,13 +266,19 @@ class Section(Timestamped, Versioned, db.Model):
 
 class Disposition(LabelledEnum):
     ACCEPTED = "accepted"
-    PARTLY = "partly"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    UNDER_EVALUATION = "under_evaluation"
     NOT_ACCEPTED = "not_accepted"
+    OUT_OF_SCOPE = "out_of_scope"
+    REFERRED = "referred"
 
     __labels__ = {
         "accepted": _l("Accepted"),
-        "partly": _l("Partly accepted"),
+        "partially_accepted": _l("Partially accepted"),
+        "under_evaluation": _l("Under evaluation"),
         "not_accepted": _l("Not accepted"),
+        "out_of_scope": _l("Out of scope"),
+        "referred": _l("Referred to another body"),
     }
 
 
@@ -254,17 +297,59 @@ class Contribution(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     revision: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # the official response, given once by a convenor (answered_at set means answered)
-    disposition: Mapped[Disposition | None] = mapped_column(enum_column(Disposition))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    answered_at: Mapped[datetime | None] = mapped_column(index=True)
-    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-
     consultation: Mapped[Consultation] = relationship()
     section: Mapped[Section] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     organisation: Mapped[Organisation | None] = relationship()
 
+
+#: Which contributions an official response covers: one, or a group of similar ones; each at most once.
+response_contributions = sa.Table(
+    "governance_response_contributions",
+    db.metadata,
+    sa.Column("response_id", sa.ForeignKey("governance_responses.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "contribution_id",
+        sa.ForeignKey("governance_contributions.id", ondelete="CASCADE"),
+        primary_key=True,
+        unique=True,
+    ),
+)
+
+
+class Response(Timestamped, Versioned, db.Model):
+    """An official response: drafted by someone who answers for the space (a focal point, a government or
+    regulator seat, a convenor), approved by a second such person, public once the consultation publishes
+    its responses."""
+
+    __tablename__ = "governance_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_consultations.id", ondelete="CASCADE"), index=True
+    )
+    disposition: Mapped[Disposition] = mapped_column(enum_column(Disposition))
+    rationale: Mapped[str] = mapped_column(sa.Text, default="")
+    #: what the institution commits to do, and optionally where that is followed (a roadmap action's URL)
+    commitment: Mapped[str] = mapped_column(sa.Text, default="")
+    commitment_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: the institution answering: the drafter's seat organisation
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    consultation: Mapped[Consultation] = relationship()
+    drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    contributions: Mapped[list[Contribution]] = relationship(
+        secondary=response_contributions, order_by=Contribution.id
+    )
+
     @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

@@ -6,7 +6,10 @@ role). Everyone else is answered here from their seat in the space, when its ter
 - a space is seen by everyone once it is out of draft if it is public, by its seat holders if not;
 - its convenors grant seats (any role but convenor, which staff give) and run its consultations;
 - a consultation is seen with its space once it is out of draft; seat holders who take part (not
-  observers) contribute while it is open; its space's convenors give the official responses.
+  observers) contribute while it is open;
+- once it closes, those who answer for the space (its government focal points, the seats of government
+  and regulator organisations, its convenors) draft the official responses, and another of them approves
+  each draft; responses are public once the consultation publishes them.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from flask import g, has_request_context
 
 from consortium.db import db
 from consortium.governance.models import (
+    ANSWERING_STATES,
     CONTRIBUTING_ROLES,
     Consultation,
     ConsultationState,
     Contribution,
+    Response,
     Seat,
     SeatRole,
+    Sector,
     Space,
     SpaceState,
 )
@@ -106,18 +112,54 @@ def consultation_policy(user, permission: Permission, consultation: Consultation
     return False
 
 
+ANSWERING_ROLES = frozenset({SeatRole.CONVENOR, SeatRole.FOCAL_POINT})
+ANSWERING_SECTORS = frozenset({Sector.GOVERNMENT, Sector.REGULATOR})
+
+
+def answering_seat(user, space: Space) -> Seat | None:
+    """The user's seat if it answers for the space: a focal point, a convenor, or a government or
+    regulator seat that takes part (observers do not)."""
+    seat = seat_of(user, space.id)
+    if seat is None or space.state is SpaceState.ARCHIVED:
+        return None
+    if seat.role in ANSWERING_ROLES or (seat.sector in ANSWERING_SECTORS and seat.role in CONTRIBUTING_ROLES):
+        return seat
+    return None
+
+
 def contribution_policy(user, permission: Permission, contribution: Contribution) -> bool:
     if permission is Permission.GOVERNANCE_RESPOND:
-        return _is_convenor(user, contribution.consultation.space)
+        consultation = contribution.consultation
+        return consultation.state in ANSWERING_STATES and answering_seat(user, consultation.space) is not None
     return False
 
 
-def response_is_visible(user, contribution: Contribution) -> bool:
-    """Responses are public once the consultation closes; before, for its author and those who answer."""
-    if contribution.consultation.state is ConsultationState.CLOSED:
-        return True
-    if user and user.is_authenticated and contribution.author_id == user.id:
-        return True
-    return can(Permission.GOVERNANCE_RESPOND, contribution, user=user) or can(
-        Permission.GOVERNANCE_CONVENE, contribution.consultation, user=user
+def response_policy(user, permission: Permission, response: Response) -> bool:
+    """GOVERNANCE_RESPOND on a response: editing its draft (approving it is ``may_approve``)."""
+    if permission is Permission.GOVERNANCE_RESPOND:
+        consultation = response.consultation
+        return (
+            not response.is_approved
+            and consultation.state in ANSWERING_STATES
+            and answering_seat(user, consultation.space) is not None
+        )
+    return False
+
+
+def may_approve(user, response: Response) -> bool:
+    return can(Permission.GOVERNANCE_RESPOND, response, user=user) and response.drafted_by_id != user.id
+
+
+def sees_drafts(user, consultation: Consultation) -> bool:
+    """Those who answer for the space and its convenors see responses before they are published."""
+    return answering_seat(user, consultation.space) is not None or can(
+        Permission.GOVERNANCE_CONVENE, consultation, user=user
     )
+
+
+def response_is_visible(user, response: Response, *, author_id: int | None, drafts: bool) -> bool:
+    """Public once published; before, approved ones for the contribution's author and every one for
+    those who answer (``drafts``, from ``sees_drafts``, asked once per page)."""
+    if response.published_at is not None or drafts:
+        return True
+    return response.is_approved and bool(user and user.is_authenticated and author_id == user.id)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from consortium.db import db
 from consortium.governance.models import Contribution, Seat
 from consortium.governance.records import SpaceFollow
+from consortium.governance.services.responses import response_for
 from consortium.personal_data import Keeper
 
 
@@ -18,6 +19,7 @@ def export(user) -> dict:
     contributions = db.session.scalars(
         sa.select(Contribution).where(Contribution.author_id == user.id).order_by(Contribution.id)
     ).all()
+    responses = response_for(c.id for c in contributions)
     follows = db.session.scalars(
         sa.select(SpaceFollow).where(SpaceFollow.user_id == user.id).order_by(SpaceFollow.id)
     ).all()
@@ -39,7 +41,9 @@ def export(user) -> dict:
                 "consultation": c.consultation.title,
                 "body": c.body,
                 "created_at": c.created_at.isoformat(),
-                "response": c.disposition.value if c.disposition else None,
+                "response": responses[c.id].disposition.value
+                if c.id in responses and responses[c.id].published_at
+                else None,
             }
             for c in contributions
         ],

@@ -1,6 +1,7 @@
-"""What governance offers the kernel's registries (``consortium.worklist``): the contributions waiting for
-a convenor's official response, as work items (staff's queue and the daily digest read those) and as a
-section of the convenor's own /home, since most convenors are not staff."""
+"""What governance offers the kernel's registries (``consortium.worklist``): the contributions of closed
+consultations still without an approved official response, for those who answer for the space (focal
+points, government and regulator seats, convenors), as work items (staff's queue and the daily digest
+read those) and as a section of their own /home, since most of them are not staff."""
 
 from __future__ import annotations
 
@@ -10,15 +11,24 @@ import sqlalchemy as sa
 from flask import g, has_request_context, url_for
 
 from consortium.db import db
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, SeatRole
+from consortium.governance.models import (
+    ANSWERING_STATES,
+    CONTRIBUTING_ROLES,
+    Consultation,
+    Contribution,
+    Response,
+    Seat,
+    response_contributions,
+)
+from consortium.governance.policies import ANSWERING_ROLES, ANSWERING_SECTORS
 from consortium.i18n import fast_gettext as _
 from consortium.i18n import fast_ngettext
 from consortium.worklist import Entry, Section, WorkItem
 
 
 def _waiting(user) -> list[tuple[int, str, int]]:
-    """One query per request (both providers read it): (id, title, unanswered) per open consultation of a
-    space where the user convenes now."""
+    """One query per request (both providers read it): (id, title, unanswered) per consultation being
+    answered in a space the user answers for now."""
     if not user or not user.is_authenticated:
         return []
     cache = g.setdefault("governance_waiting", {}) if has_request_context() else {}
@@ -29,17 +39,25 @@ def _waiting(user) -> list[tuple[int, str, int]]:
 
 def _query_waiting(user) -> list[tuple[int, str, int]]:
     today = date.today()
+    approved = (
+        sa.select(response_contributions.c.contribution_id)
+        .join(Response, Response.id == response_contributions.c.response_id)
+        .where(Response.approved_at.is_not(None))
+    )
     return db.session.execute(
         sa.select(Contribution.consultation_id, Consultation.title, sa.func.count())
         .join(Consultation, Consultation.id == Contribution.consultation_id)
         .join(Seat, Seat.space_id == Consultation.space_id)
         .where(
             Seat.user_id == user.id,
-            Seat.role == SeatRole.CONVENOR,
+            sa.or_(
+                Seat.role.in_(list(ANSWERING_ROLES)),
+                sa.and_(Seat.sector.in_(list(ANSWERING_SECTORS)), Seat.role.in_(list(CONTRIBUTING_ROLES))),
+            ),
             Seat.term_starts_on <= today,
             sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= today),
-            Consultation.state == ConsultationState.OPEN,
-            Contribution.answered_at.is_(None),
+            Consultation.state.in_(list(ANSWERING_STATES)),
+            Contribution.id.not_in(approved),
         )
         .group_by(Contribution.consultation_id, Consultation.title)
         .order_by(Contribution.consultation_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from consortium.governance.models import Disposition
+from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES
 from consortium.pagination import page_argument
+from consortium.schemas import Link, PlainText
+from consortium.text import WEB_SCHEMES
 
 
 class LanguageQuerySchema(Schema):
@@ -35,7 +39,12 @@ class ConsultationItemSchema(Schema):
     id = fields.Int()
     title = fields.Str()
     language = fields.Str()
-    state = fields.Str(metadata={"description": "open or closed (drafts are not listed)"})
+    state = fields.Str(
+        metadata={
+            "description": "scheduled, open, closed, responding, published or archived "
+            "(drafts are not listed)"
+        }
+    )
     url = fields.Str()
 
 
@@ -66,9 +75,46 @@ class SpacePageSchema(Schema):
 
 
 class ResponseSchema(Schema):
-    disposition = fields.Str(metadata={"description": "accepted, partly or not_accepted"})
-    reason = fields.Str()
-    answered_at = fields.DateTime()
+    disposition = fields.Str(
+        metadata={
+            "description": "accepted, partially_accepted, under_evaluation, not_accepted, "
+            "out_of_scope or referred"
+        }
+    )
+    rationale = fields.Str()
+    commitment = fields.Str(metadata={"description": "What the institution will do because of it"})
+    commitment_link = fields.Str(metadata={"description": "Where the commitment is followed (an address)"})
+    published_at = fields.DateTime(
+        allow_none=True, metadata={"description": "Null while the responses are not published yet"}
+    )
+
+
+class DraftedResponseSchema(ResponseSchema):
+    id = fields.Int()
+    contributions = fields.List(fields.Int(), metadata={"description": "The contributions it answers"})
+    approved_at = fields.DateTime(allow_none=True)
+
+
+class ResponseCreateSchema(Schema):
+    disposition = fields.Str(required=True, validate=validate.OneOf([d.value for d in Disposition]))
+    rationale = fields.Str(load_default="", validate=[validate.Length(max=10_000), PlainText()])
+    commitment = fields.Str(load_default="", validate=[validate.Length(max=5000), PlainText()])
+    commitment_link = fields.Str(
+        load_default="",
+        validate=[validate.Length(max=500), Link(WEB_SCHEMES)],
+        metadata={"description": "An http(s) address, for example a roadmap action's"},
+    )
+    also = fields.List(
+        fields.Int(validate=validate.Range(min=1, max=2**31 - 1)),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "Ids of similar contributions of the same consultation it also answers"},
+    )
+
+    @validates_schema
+    def _rationale(self, data, **kwargs):
+        if data.get("disposition") != Disposition.ACCEPTED.value and not data.get("rationale", "").strip():
+            raise ValidationError(str(RationaleRequired.message), "rationale")
 
 
 class ContributionSchema(Schema):
@@ -82,7 +128,7 @@ class ContributionSchema(Schema):
     response = fields.Nested(
         ResponseSchema,
         allow_none=True,
-        metadata={"description": "The official response, public once the consultation closes"},
+        metadata={"description": "The official response, public once the consultation publishes them"},
     )
 
 
@@ -95,5 +141,26 @@ class SectionSchema(Schema):
 class ConsultationDetailSchema(ConsultationItemSchema):
     space = fields.Str(metadata={"description": "The space's slug"})
     revision = fields.Int()
+    opens_at = fields.DateTime(allow_none=True)
+    closes_at = fields.DateTime(allow_none=True)
+    responses_due_at = fields.DateTime(allow_none=True)
     sections = fields.List(fields.Nested(SectionSchema))
     contributions = fields.List(fields.Nested(ContributionSchema))
+
+
+class ReportRowSchema(Schema):
+    contribution_id = fields.Int()
+    section = fields.Int(metadata={"description": "The section's position in the document"})
+    section_heading = fields.Str()
+    kind = fields.Str(allow_none=True)
+    organisation = fields.Str(allow_none=True)
+    summary = fields.Str()
+    response = fields.Nested(ResponseSchema, allow_none=True)
+
+
+class ReportSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    state = fields.Str()
+    responses_published_at = fields.DateTime(allow_none=True)
+    rows = fields.List(fields.Nested(ReportRowSchema))

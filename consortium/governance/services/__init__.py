@@ -2,7 +2,9 @@
 
 - ``spaces``         creating and editing spaces, their states
 - ``seats``          granting and ending seats
-- ``consultations``  the document's sections, contributions, official responses, opening and closing
+- ``consultations``  the document's sections and its contributions
+- ``lifecycle``      a consultation's states (by hand or by ``flask governance tick``) and publication
+- ``responses``      official responses: drafting, editing, a second person's approval
 - ``meetings``       scheduling meetings, attendance by seat, minutes
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
 - ``following``      following a space and telling its followers of each event
@@ -11,12 +13,8 @@
 
 from consortium.governance.services.consultations import (
     add_section,
-    close_consultation,
     contribute,
     create_consultation,
-    open_consultation,
-    respond,
-    unanswered_count,
     update_section,
 )
 from consortium.governance.services.decisions import record_decision
@@ -25,12 +23,27 @@ from consortium.governance.services.errors import (
     ConsultationLocked,
     GovernanceError,
     InvalidTransition,
+    OwnDraft,
+    RationaleRequired,
+    ResponseApproved,
     SeatRefused,
     SlugTaken,
     UnansweredContributions,
 )
 from consortium.governance.services.following import follow, is_following, unfollow
+from consortium.governance.services.lifecycle import (
+    archive,
+    close_consultation,
+    open_consultation,
+    publish_responses,
+    schedule,
+    set_schedule,
+    start_responding,
+    unanswered_count,
+    unschedule,
+)
 from consortium.governance.services.meetings import publish_minutes, record_attendance, schedule_meeting
+from consortium.governance.services.responses import approve_response, draft_response, update_response
 from consortium.governance.services.seats import end_seat, grant_seat
 from consortium.governance.services.spaces import change_state, create_space, update_space
 
@@ -39,27 +52,38 @@ __all__ = [
     "ConsultationLocked",
     "GovernanceError",
     "InvalidTransition",
+    "OwnDraft",
+    "RationaleRequired",
+    "ResponseApproved",
     "SeatRefused",
     "SlugTaken",
     "UnansweredContributions",
     "add_section",
+    "approve_response",
+    "archive",
     "change_state",
     "close_consultation",
     "contribute",
     "create_consultation",
     "create_space",
+    "draft_response",
     "end_seat",
     "follow",
     "grant_seat",
     "is_following",
     "open_consultation",
     "publish_minutes",
+    "publish_responses",
     "record_attendance",
     "record_decision",
-    "respond",
+    "schedule",
     "schedule_meeting",
+    "set_schedule",
+    "start_responding",
     "unanswered_count",
     "unfollow",
+    "unschedule",
+    "update_response",
     "update_section",
     "update_space",
 ]

@@ -32,7 +32,8 @@ class UnansweredContributions(GovernanceError):
     def __init__(self, count: int):
         super().__init__(
             _l(
-                "Contributions still waiting for their official response: %(num)s. Answer them first.",
+                "Contributions still without an approved official response: %(num)s. "
+                "Approve a response for each of them first.",
                 num=count,
             )
         )
@@ -40,4 +41,16 @@ class UnansweredContributions(GovernanceError):
 
 
 class AlreadyAnswered(GovernanceError):
-    message = _l("This contribution already has its official response.")
+    message = _l("This contribution already has an official response (a draft or an approved one).")
+
+
+class RationaleRequired(GovernanceError):
+    message = _l("Give the reasons for this response: only an accepted contribution needs none.")
+
+
+class ResponseApproved(GovernanceError):
+    message = _l("This response was already approved; it can no longer change.")
+
+
+class OwnDraft(GovernanceError):
+    message = _l("Someone other than the person who wrote the draft must approve it.")

@@ -82,10 +82,14 @@ def update_space(space: Space, **fields) -> Space:
     return space
 
 
+#: a scheduled consultation would open by itself in an archived space
+OPEN_OR_SCHEDULED = (ConsultationState.OPEN, ConsultationState.SCHEDULED)
+
+
 def _has_open_consultation(space: Space) -> bool:
     return db.session.scalar(
         sa.select(
-            sa.exists().where(Consultation.space_id == space.id, Consultation.state == ConsultationState.OPEN)
+            sa.exists().where(Consultation.space_id == space.id, Consultation.state.in_(OPEN_OR_SCHEDULED))
         )
     )
 

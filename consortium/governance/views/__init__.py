@@ -3,8 +3,9 @@
 - ``spaces``         everyone: the list of spaces, a space and its roster; staff: creating, editing and
                      moving a space through its states
 - ``seats``          convenors and staff: granting and ending seats
-- ``consultations``  a consultation's document, contributions and official responses, and the
-                     convenor's steps (sections, opening, answering, closing)
+- ``consultations``  a consultation's document and contributions, and the convenor's steps (sections,
+                     dates, each move of its life)
+- ``responses``      official responses (drafting, editing, approving) and the "you said, we did" report
 - ``meetings``       meetings, their calendar file, attendance and minutes
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
 - ``following``      following and unfollowing a space
@@ -43,8 +44,9 @@ from consortium.governance.views import (  # noqa: E402
     decisions,
     following,
     meetings,
+    responses,
     seats,
     spaces,
 )
 
-__all__ = ["bp", "consultations", "decisions", "following", "meetings", "seats", "spaces"]
+__all__ = ["bp", "consultations", "decisions", "following", "meetings", "responses", "seats", "spaces"]

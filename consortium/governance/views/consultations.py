@@ -1,5 +1,6 @@
 """A consultation: its document and contributions for everyone who sees the space, the contribution
-form for seat holders, and the convenor's steps (sections, opening, official responses, closing)."""
+form for seat holders, and the convenor's steps (sections, dates, each move of its life); the official
+responses' pages are in ``responses``."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from sqlalchemy.orm import joinedload
 from consortium import consultables, transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
-from consortium.governance import policies, services
-from consortium.governance.forms import ConsultationForm, ContributionForm, ResponseForm, SectionForm
-from consortium.governance.models import Consultation, Contribution, Disposition, Section
+from consortium.governance import policies, reporting, services
+from consortium.governance.forms import ConsultationForm, ContributionForm, ScheduleForm, SectionForm
+from consortium.governance.models import Consultation, ConsultationState, Contribution, Section
+from consortium.governance.services.responses import response_for
 from consortium.governance.views import bp
-from consortium.i18n import current_language
+from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can, public, require, visible_or_404
 from consortium.users import current_person
 
@@ -81,16 +83,24 @@ def _page(found: Consultation, typed: ContributionForm | None = None, section_id
     for contribution in contributions:
         by_section.setdefault(contribution.section_id, []).append(contribution)
     viewer = current_person()
+    responses = response_for(c.id for c in contributions)
+    drafts = policies.sees_drafts(viewer, found)
     return render_template(
         "governance/consultation.html",
         consultation=found,
         space=found.space,
         by_section=by_section,
-        waiting=sum(not c.is_answered for c in contributions),
+        responses=responses,
+        waiting=sum(not (r := responses.get(c.id)) or not r.is_approved for c in contributions),
+        debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
         may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
         may_respond=bool(contributions) and can(Permission.GOVERNANCE_RESPOND, contributions[0]),
-        shows_response=lambda c: policies.response_is_visible(viewer, c),
+        shows_response=lambda c, r: policies.response_is_visible(
+            viewer, r, author_id=c.author_id, drafts=drafts
+        ),
+        may_approve=lambda r: policies.may_approve(viewer, r),
+        steps=_STEPS,
         contribution_forms={
             s.id: typed if s.id == section_id else _contribution_form(s.id, formdata=None)
             for s in found.sections
@@ -187,60 +197,84 @@ def edit_section(section_id: int):
     return render_template("governance/section_form.html", consultation=found, section=section, form=form)
 
 
-@bp.route("/governance/consultations/<int:consultation_id>/<any(open, close):step>", methods=["POST"])
+#: each step's service, the states it starts from (for the page's buttons) and its confirmation
+_STEPS = {
+    "schedule": (
+        services.schedule,
+        (ConsultationState.DRAFT,),
+        _l("The consultation is scheduled: it opens and closes by itself at the times set."),
+    ),
+    "unschedule": (
+        services.unschedule,
+        (ConsultationState.SCHEDULED,),
+        _l("The consultation is a draft again."),
+    ),
+    "open": (
+        services.open_consultation,
+        (ConsultationState.DRAFT, ConsultationState.SCHEDULED),
+        _l("The consultation is open for contributions."),
+    ),
+    "close": (
+        services.close_consultation,
+        (ConsultationState.OPEN,),
+        _l("The consultation is closed: the official responses can now be drafted."),
+    ),
+    "respond": (
+        services.start_responding,
+        (ConsultationState.CLOSED,),
+        _l("The official responses are being prepared."),
+    ),
+    "publish": (
+        services.publish_responses,
+        (ConsultationState.CLOSED, ConsultationState.RESPONDING),
+        _l("The official responses are published and every author was told."),
+    ),
+    "archive": (services.archive, (ConsultationState.PUBLISHED,), _l("The consultation is archived.")),
+}
+
+
+@bp.route(
+    "/governance/consultations/<int:consultation_id>/"
+    "<any(schedule, unschedule, open, close, respond, publish, archive):step>",
+    methods=["POST"],
+)
 @require()
 def consultation_step(consultation_id: int, step: str):
     found = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
     _convened_or_403(found)
     if PostForm().validate_on_submit():
-        act = services.open_consultation if step == "open" else services.close_consultation
+        act, _from, done = _STEPS[step]
         try:
             with transaction.action():
                 act(found, by=current_person())
         except services.GovernanceError as error:
             flash(str(error.message), "error")
         else:
-            flash(
-                _("The consultation is open for contributions.")
-                if step == "open"
-                else _("The consultation is closed; its official responses are now public."),
-                "success",
-            )
+            flash(str(done), "success")
     return redirect(url_for("governance.consultation", consultation_id=consultation_id))
 
 
-@bp.route("/governance/contributions/<int:contribution_id>/respond", methods=["GET", "POST"])
+@bp.route("/governance/consultations/<int:consultation_id>/dates", methods=["GET", "POST"])
 @require()
-def respond(contribution_id: int):
-    contribution = db.session.get(Contribution, contribution_id) or abort(404)
-    found = visible_or_404(Consultation, contribution.consultation_id, Permission.GOVERNANCE_VIEW)
-    if not can(Permission.GOVERNANCE_RESPOND, contribution):
-        abort(403)
-    form = ResponseForm()
+def consultation_dates(consultation_id: int):
+    found = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
+    _convened_or_403(found)
+    zone = found.space.timezone
+    form = ScheduleForm()
+    if request.method == "GET":
+        form.fill(found, zone)
     if form.validate_on_submit():
         try:
             with transaction.action():
-                if first_submission(form) is None:
-                    services.respond(
-                        contribution,
-                        by=current_person(),
-                        disposition=Disposition(form.disposition.data),
-                        reason=form.reason.data,
-                    )
-        except (services.AlreadyAnswered, services.ConsultationLocked) as error:
+                services.set_schedule(found, **form.moments(zone))
+        except services.ConsultationLocked as error:
             flash(str(error.message), "error")
             return redirect(url_for("governance.consultation", consultation_id=found.id))
         except services.GovernanceError as error:
-            form.reason.errors = [str(error.message)]
+            form.closes_at.errors = [*form.closes_at.errors, str(error.message)]
         else:
-            flash(_("The response was saved and its author told."), "success")
-            return redirect(
-                url_for("governance.consultation", consultation_id=found.id, _anchor=f"c{contribution.id}")
-            )
+            flash(_("The dates were saved."), "success")
+            return redirect(url_for("governance.consultation", consultation_id=found.id))
     return render_template(
-        "governance/respond.html",
-        consultation=found,
-        contribution=contribution,
-        form=form,
-        language=current_language(),
+        "governance/consultation_dates.html", consultation=found, space=found.space, form=form
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from consortium import pagination, transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, remember_result, save_edit
-from consortium.governance import policies, services
+from consortium.governance import policies, reporting, services
 from consortium.governance.forms import SpaceForm
 from consortium.governance.models import (
     SPACE_TRANSITIONS,
@@ -78,6 +78,7 @@ def space(space_id: int):
         roster=_roster(found, 12, page=1),
         consultations=consultations,
         meetings=meetings,
+        debt=reporting.response_debt(space_id=found.id),
         following=services.is_following(current_user, found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
         post_form=PostForm(),

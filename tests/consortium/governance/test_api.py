@@ -1,12 +1,12 @@
 """The governance API shows what the pages show the same caller: spaces by slug, consultations with their
-published contributions, and each official response once the consultation is closed."""
+published contributions, and each official response once the consultation publishes them."""
 
 from __future__ import annotations
 
 from consortium import transaction
 from consortium.db import db as _db
 from consortium.governance import services
-from consortium.governance.models import Contribution, Disposition, SpaceState
+from consortium.governance.models import Disposition, SeatRole, SpaceState
 
 
 def test_spaces_are_listed_with_their_slug_in_the_requested_language(client, make_space):
@@ -36,25 +36,28 @@ def test_hidden_spaces_answer_404(client, make_space):
     assert client.get("/api/v1/spaces/nada").status_code == 404
 
 
-def test_responses_appear_once_the_consultation_closes(
+def test_responses_appear_once_the_consultation_publishes_them(
     app, client, space, convenor, seat_in, make_consultation, mail_outbox
 ):
     consultation = make_consultation(space)
-    author = seat_in(space)
+    author, focal = seat_in(space), seat_in(space, SeatRole.FOCAL_POINT)
     _db.session.commit()
     with app.test_request_context(), transaction.writing():  # the mail's link needs a request
         contribution = services.contribute(
             consultation.sections[0], by=author, organisation_id=None, body="Idea"
         )
-        services.respond(contribution, by=convenor, disposition=Disposition.ACCEPTED, reason="De acuerdo.")
+        services.close_consultation(consultation, by=convenor)
+        response = services.draft_response(
+            contribution, by=focal, organisation_id=None, disposition=Disposition.ACCEPTED, rationale=""
+        )
+        services.approve_response(response, by=convenor)
         _db.session.commit()
     url = f"/api/v1/consultations/{consultation.id}"
     (item,) = client.get(url).get_json()["contributions"]
     assert (item["id"], item["response"]) == (contribution.id, None)
-    with transaction.writing():
-        services.close_consultation(consultation, by=convenor)
+    with app.test_request_context(), transaction.writing():
+        services.publish_responses(consultation, by=convenor)
         _db.session.commit()
     (item,) = client.get(url).get_json()["contributions"]
-    assert item["response"]["disposition"] == "accepted" and item["response"]["reason"] == "De acuerdo."
+    assert item["response"]["disposition"] == "accepted" and item["response"]["published_at"]
     assert len(mail_outbox()) == 1
-    assert _db.session.get(Contribution, contribution.id).is_answered

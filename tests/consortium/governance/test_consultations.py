@@ -1,5 +1,5 @@
-"""Consultations: seat holders contribute per section, the convenor answers each with its reasons, and the
-consultation closes only once every contribution has its response, which then becomes public."""
+"""Consultations: the convenor writes the document in sections and opens it, seat holders contribute per
+section (the lifecycle is in test_lifecycle, the official responses in test_responses)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from consortium import worklist
 from consortium.governance.models import (
     Consultation,
     ConsultationState,
@@ -31,17 +30,6 @@ def _contribute(client, consultation, section, body="Propongo mostrar solo el pr
     action = f"/governance/sections/{section.id}/contributions"
     fields = hidden_fields(client.get(page).get_data(as_text=True), action)
     return client.post(action, data={**fields, f"s{section.id}-body": body})
-
-
-def _respond(client, contribution, disposition="partly", reason="Lo haremos en la próxima versión."):
-    page = f"/governance/contributions/{contribution.id}/respond"
-    fields = hidden_fields(client.get(page).get_data(as_text=True), "")
-    return client.post(page, data={**fields, "disposition": disposition, "reason": reason})
-
-
-def _waiting(client, user) -> list:
-    with client.application.app_context(), client.application.test_request_context():  # a fresh g
-        return worklist.waiting_for(user)
 
 
 def _step(client, consultation, step):
@@ -81,11 +69,7 @@ def test_a_member_contributes_to_a_section(client, login_as, space, seat_in, con
     section = consultation.sections[1]
     assert _contribute(client, consultation, section).status_code == 302
     contribution = db.session.scalars(sa.select(Contribution)).one()
-    assert (contribution.section_id, contribution.revision, contribution.is_answered) == (
-        section.id,
-        1,
-        False,
-    )
+    assert (contribution.section_id, contribution.revision) == (section.id, 1)
     assert contribution.organisation_id is not None
 
 
@@ -117,107 +101,6 @@ def test_only_seat_holders_who_take_part_contribute(
     response = client.post(f"/governance/sections/{consultation.sections[0].id}/contributions", data=data)
     assert db.session.scalars(sa.select(Contribution)).all() == []
     assert response.status_code == (403 if who != "anonymous" else 302)
-
-
-def test_the_response_is_mailed_to_its_author_and_public_only_once_closed(
-    client, login_as, space, convenor, seat_in, consultation, mail_outbox, db
-):
-    author = seat_in(space, SeatRole.MEMBER)
-    login_as(author)
-    _contribute(client, consultation, consultation.sections[0])
-    contribution = db.session.scalars(sa.select(Contribution)).one()
-    login_as(convenor)
-    assert _respond(client, contribution).status_code == 302
-    answered = _reload(db, Contribution, contribution.id)
-    assert (answered.disposition, answered.answered_by_id) == ("partly", convenor.id)
-    (message,) = mail_outbox()
-    assert message.to_email == author.email and "Lo haremos en la próxima versión." in message.body_text
-    page = f"/governance/consultations/{consultation.id}"
-    visitor = client.application.test_client()
-    assert "Lo haremos en la próxima versión." not in visitor.get(page).get_data(as_text=True)
-    login_as(author)
-    assert "Lo haremos en la próxima versión." in client.get(page).get_data(as_text=True)
-    login_as(convenor)
-    _step(client, consultation, "close")
-    assert _reload(db, Consultation, consultation.id).state is ConsultationState.CLOSED
-    assert "Lo haremos en la próxima versión." in visitor.get(page).get_data(as_text=True)
-
-
-def test_a_response_needs_its_reason_and_keeps_what_was_typed(
-    client, login_as, space, convenor, seat_in, consultation, db
-):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    contribution = db.session.scalars(sa.select(Contribution)).one()
-    login_as(convenor)
-    response = _respond(client, contribution, disposition="not_accepted", reason="")
-    assert response.status_code == 200 and field_error(response.get_data(as_text=True), "reason")
-    assert re.search(r'<option selected value="not_accepted">', response.get_data(as_text=True))
-    assert not _reload(db, Contribution, contribution.id).is_answered
-
-
-@pytest.mark.parametrize("role", [SeatRole.MEMBER, SeatRole.FOCAL_POINT, SeatRole.OBSERVER])
-def test_only_convenors_respond(client, login_as, space, seat_in, consultation, role, db):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    contribution = db.session.scalars(sa.select(Contribution)).one()
-    login_as(seat_in(space, role))
-    assert client.get(f"/governance/contributions/{contribution.id}/respond").status_code == 403
-
-
-def test_staff_do_not_give_official_responses(client, login_as, staff, space, seat_in, consultation, db):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    contribution = db.session.scalars(sa.select(Contribution)).one()
-    login_as(staff)
-    assert client.get(f"/governance/contributions/{contribution.id}/respond").status_code == 403
-
-
-def test_a_contribution_is_answered_once(
-    client, login_as, space, convenor, seat_in, consultation, mail_outbox, db
-):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    contribution = db.session.scalars(sa.select(Contribution)).one()
-    login_as(convenor)
-    page = f"/governance/contributions/{contribution.id}/respond"
-    first = hidden_fields(client.get(page).get_data(as_text=True), "")
-    second = hidden_fields(client.get(page).get_data(as_text=True), "")
-    client.post(page, data={**first, "disposition": "accepted", "reason": "Sí."})
-    client.post(page, data={**second, "disposition": "not_accepted", "reason": "No."})
-    assert _reload(db, Contribution, contribution.id).disposition == "accepted"
-    assert len(mail_outbox()) == 1
-
-
-def test_the_consultation_cannot_close_while_contributions_wait(
-    client, login_as, space, convenor, seat_in, consultation, mail_outbox, db
-):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    _contribute(client, consultation, consultation.sections[1], body="Otra idea.")
-    login_as(convenor)
-    # the convenor's home says what waits for them
-    assert [item.count for item in _waiting(client, convenor)] == [2]
-    response = _step(client, consultation, "close")
-    assert response.status_code == 302
-    assert _reload(db, Consultation, consultation.id).state is ConsultationState.OPEN
-    first, second = db.session.scalars(sa.select(Contribution).order_by(Contribution.id)).all()
-    _respond(client, first)
-    assert [item.count for item in _waiting(client, convenor)] == [1]
-    _step(client, consultation, "close")
-    assert _reload(db, Consultation, consultation.id).state is ConsultationState.OPEN
-    _respond(client, second, disposition="accepted", reason="De acuerdo.")
-    _step(client, consultation, "close")
-    assert _reload(db, Consultation, consultation.id).state is ConsultationState.CLOSED
-    assert _waiting(client, convenor) == []
-
-
-def test_home_shows_the_convenor_what_waits(client, login_as, space, convenor, seat_in, consultation, db):
-    login_as(seat_in(space))
-    _contribute(client, consultation, consultation.sections[0])
-    login_as(convenor)
-    html = client.get("/home").get_data(as_text=True)
-    assert f"/governance/consultations/{consultation.id}" in html
 
 
 def test_a_section_edit_on_an_outdated_page_is_shown_beside_the_saved_one(

@@ -1,14 +1,15 @@
-"""The demo spaces load once: Pix in Portuguese and Bre-B in Spanish, each with an open consultation."""
+"""The demo spaces load once: Pix in Portuguese with a published consultation and one owing responses,
+Bre-B in Spanish with an open one."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from consortium import demo
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, Space
+from consortium.governance.models import Consultation, ConsultationState, Response, Seat, Space
 
 
-def test_demo_spaces_load_once_with_seats_and_an_open_consultation(client, db):
+def test_demo_spaces_load_once_with_seats_consultations_and_a_response_debt(client, db):
     demo.load()
     db.session.commit()
     assert demo.load() == 0
@@ -16,17 +17,23 @@ def test_demo_spaces_load_once_with_seats_and_an_open_consultation(client, db):
     spaces = {s.slug: s for s in db.session.scalars(sa.select(Space))}
     assert set(spaces) == {"pix-brasil", "bre-b-colombia"}
     assert spaces["pix-brasil"].main_language == "pt_BR"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Seat)) == 5
-    consultations = db.session.scalars(sa.select(Consultation)).all()
-    assert {c.state for c in consultations} == {ConsultationState.OPEN}
-    answered = [c.is_answered for c in db.session.scalars(sa.select(Contribution))]
-    assert sorted(answered) == [False, False, True]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Seat)) == 7
+    states = {c.title: c.state for c in db.session.scalars(sa.select(Consultation))}
+    assert sorted(states.values()) == sorted(
+        [ConsultationState.PUBLISHED, ConsultationState.RESPONDING, ConsultationState.OPEN]
+    )
+    responses = db.session.scalars(sa.select(Response)).all()
+    assert sorted(r.is_approved for r in responses) == [False, True, True, True]
+    assert sum(r.published_at is not None for r in responses) == 2
     pix = spaces["pix-brasil"]
     client.set_cookie("lang", "pt_BR")
     html = client.get(f"/governance/spaces/{pix.id}").get_data(as_text=True)
     assert "Espaço de governança do Pix" in html and "André Lima" in html
-    page = client.get(f"/governance/consultations/{consultations[0].id}")
-    assert page.status_code == 200
+    # the answering consultation is past its due date: two contributions lack an approved response
+    assert 'id="debt-h"' in html and "Observatorio" in html
+    for consultation in db.session.scalars(sa.select(Consultation)):
+        assert client.get(f"/governance/consultations/{consultation.id}").status_code == 200
+        assert client.get(f"/governance/consultations/{consultation.id}/report").status_code == 200
 
 
 def test_the_pix_demo_space_has_a_past_meeting_with_minutes_and_a_decision(client, db):

@@ -60,7 +60,7 @@ def _follower(space, db, locale):
     return person
 
 
-def test_followers_get_one_mail_when_a_consultation_opens_and_closes(
+def test_followers_get_one_mail_when_a_consultation_opens_closes_and_publishes_its_responses(
     client, login_as, space, convenor, make_consultation, mail_outbox, db
 ):
     pt, en = _follower(space, db, "pt_BR"), _follower(space, db, "en")
@@ -78,6 +78,11 @@ def test_followers_get_one_mail_when_a_consultation_opens_and_closes(
     assert client.post(f"{page}/close", data=fields).status_code == 302
     closed = [m for m in mail_outbox() if m.template == "governance/consultation_closed"]
     assert len(closed) == 2
+    # no contributions: the responses are published at once, and the followers told
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/publish")
+    assert client.post(f"{page}/publish", data=fields).status_code == 302
+    published = [m for m in mail_outbox() if m.template == "governance/consultation_published"]
+    assert sorted(m.locale for m in published) == ["en", "pt_BR"]
 
 
 def test_followers_get_one_mail_when_a_decision_is_published(

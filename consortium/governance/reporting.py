@@ -1,0 +1,111 @@
+"""What a consultation owes and what it produced: the institutions' response debt and the "you said, we
+did" report (page, CSV and API read the same rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from consortium.db import db, utcnow
+from consortium.governance import policies
+from consortium.governance.models import (
+    CONTRIBUTING_ROLES,
+    Consultation,
+    ConsultationState,
+    Contribution,
+    Response,
+    Seat,
+    SeatRole,
+    Section,
+    response_contributions,
+)
+from consortium.governance.services.responses import response_for
+from consortium.organisations.models import Organisation
+
+#: where a response is still owed (published consultations have one for every contribution)
+OWING_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED, ConsultationState.RESPONDING)
+
+
+def response_debt(*, space_id: int, consultation_id: int | None = None, now: datetime | None = None):
+    """[(organisation name, contributions without an approved response past the due date)], largest
+    first, in one query. A drafted response owes it to the drafter's organisation; a contribution nobody
+    drafted for yet is owed by every organisation that answers for the space (its answering seats)."""
+    now, today = now or utcnow(), date.today()
+    response = sa.orm.aliased(Response)
+    answering = sa.and_(
+        response.id.is_(None),
+        Seat.space_id == Consultation.space_id,
+        Seat.term_starts_on <= today,
+        sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= today),
+        sa.or_(
+            Seat.role == SeatRole.FOCAL_POINT,
+            sa.and_(
+                Seat.sector.in_(list(policies.ANSWERING_SECTORS)), Seat.role.in_(list(CONTRIBUTING_ROLES))
+            ),
+        ),
+    )
+    owed_by = sa.case((response.id.is_not(None), response.organisation_id), else_=Seat.organisation_id)
+    query = (
+        sa.select(Organisation.name, sa.func.count(sa.distinct(Contribution.id)).label("owed"))
+        .select_from(Contribution)
+        .join(Consultation, Consultation.id == Contribution.consultation_id)
+        .outerjoin(response_contributions, response_contributions.c.contribution_id == Contribution.id)
+        .outerjoin(response, response.id == response_contributions.c.response_id)
+        .outerjoin(Seat, answering)
+        .join(Organisation, Organisation.id == owed_by)
+        .where(
+            Consultation.space_id == space_id,
+            Consultation.state.in_(OWING_STATES),
+            Consultation.responses_due_at < now,
+            response.approved_at.is_(None),
+        )
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(sa.desc("owed"), Organisation.name)
+    )
+    if consultation_id is not None:
+        query = query.where(Consultation.id == consultation_id)
+    return [(name, owed) for name, owed in db.session.execute(query).all()]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    contribution: Contribution
+    response: Response | None  # None when it has none the viewer may read
+
+    @property
+    def summary(self) -> str:
+        body = " ".join(self.contribution.body.split())
+        return body if len(body) <= 280 else body[:279] + "…"
+
+    @property
+    def kind(self):
+        # contributions may carry a kind (comment, proposal…); older ones do not
+        return getattr(self.contribution, "kind", None)
+
+
+def report_rows(consultation: Consultation, viewer) -> list[ReportRow]:
+    """Every contribution in document order, with the response the viewer may read."""
+    contributions = db.session.scalars(
+        sa.select(Contribution)
+        .join(Section, Section.id == Contribution.section_id)
+        .where(Contribution.consultation_id == consultation.id)
+        .options(
+            joinedload(Contribution.author),
+            joinedload(Contribution.organisation),
+            joinedload(Contribution.section),
+        )
+        .order_by(Section.position, Contribution.id)
+    ).all()
+    responses = response_for(c.id for c in contributions)
+    drafts = policies.sees_drafts(viewer, consultation)
+    rows = []
+    for contribution in contributions:
+        response = responses.get(contribution.id)
+        visible = response is not None and policies.response_is_visible(
+            viewer, response, author_id=contribution.author_id, drafts=drafts
+        )
+        rows.append(ReportRow(contribution, response if visible else None))
+    return rows
