@@ -24,7 +24,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('governance_consultations', schema=None) as batch_op:
+    # dropped in place (SQLite 3.35+): rebuilding this table would cascade-delete its sections and contributions
+    with op.batch_alter_table('governance_consultations', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('source_url')
         batch_op.drop_column('source_title')
         batch_op.drop_column('source_key')
