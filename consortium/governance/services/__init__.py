@@ -3,6 +3,7 @@
 - ``spaces``         creating and editing spaces, their states
 - ``seats``          granting and ending seats
 - ``consultations``  the document's sections, contributions, official responses, opening and closing
+- ``contributions``  moderating contributions, supporting and co-signing them
 - ``meetings``       scheduling meetings, attendance by seat, minutes
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
 - ``following``      following a space and telling its followers of each event
@@ -19,12 +20,22 @@ from consortium.governance.services.consultations import (
     unanswered_count,
     update_section,
 )
+from consortium.governance.services.contributions import (
+    cosign,
+    moderate,
+    support,
+    supported_by,
+    supports_count,
+    withdraw_support,
+)
 from consortium.governance.services.decisions import record_decision
 from consortium.governance.services.errors import (
     AlreadyAnswered,
     ConsultationLocked,
     GovernanceError,
     InvalidTransition,
+    ModerationRefused,
+    ReasonMissing,
     SeatRefused,
     SlugTaken,
     UnansweredContributions,
@@ -39,6 +50,8 @@ __all__ = [
     "ConsultationLocked",
     "GovernanceError",
     "InvalidTransition",
+    "ModerationRefused",
+    "ReasonMissing",
     "SeatRefused",
     "SlugTaken",
     "UnansweredContributions",
@@ -46,20 +59,26 @@ __all__ = [
     "change_state",
     "close_consultation",
     "contribute",
+    "cosign",
     "create_consultation",
     "create_space",
     "end_seat",
     "follow",
     "grant_seat",
     "is_following",
+    "moderate",
     "open_consultation",
     "publish_minutes",
     "record_attendance",
     "record_decision",
     "respond",
     "schedule_meeting",
+    "support",
+    "supported_by",
+    "supports_count",
     "unanswered_count",
     "unfollow",
     "update_section",
     "update_space",
+    "withdraw_support",
 ]

@@ -16,10 +16,14 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    ContributionKind,
     Disposition,
+    Eligibility,
+    Moderation,
     Section,
     Space,
     SpaceState,
+    Visibility,
 )
 from consortium.governance.services import following
 from consortium.governance.services.errors import (
@@ -28,6 +32,7 @@ from consortium.governance.services.errors import (
     GovernanceError,
     UnansweredContributions,
 )
+from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
@@ -37,11 +42,24 @@ def _lock(consultation: Consultation) -> Consultation:
     return transaction.lock(Consultation, consultation.id)
 
 
-def create_consultation(space: Space, *, by, title: str, language: str) -> Consultation:
+def create_consultation(
+    space: Space,
+    *,
+    by,
+    title: str,
+    language: str,
+    eligibility: Eligibility = Eligibility.MEMBERS,
+    moderation: Moderation = Moderation.POST,
+) -> Consultation:
     if space.state is SpaceState.ARCHIVED:
         raise GovernanceError(_l("The space is archived."))
     consultation = Consultation(
-        space_id=space.id, title=title.strip(), language=language, created_by_id=by.id if by else None
+        space_id=space.id,
+        title=title.strip(),
+        language=language,
+        eligibility=eligibility,
+        moderation=moderation,
+        created_by_id=by.id if by else None,
     )
     db.session.add(consultation)
     db.session.flush()
@@ -108,7 +126,11 @@ def unanswered_count(consultation: Consultation) -> int:
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Contribution)
-        .where(Contribution.consultation_id == consultation.id, Contribution.answered_at.is_(None))
+        .where(
+            Contribution.consultation_id == consultation.id,
+            Contribution.answered_at.is_(None),
+            Contribution.published_clause(),
+        )
     )
 
 
@@ -140,8 +162,18 @@ OPENED = _l("A consultation opened in a space you follow")
 CLOSED = _l("A consultation closed in a space you follow")
 
 
-def contribute(section: Section, *, by, organisation_id: int | None, body: str) -> Contribution:
-    """A seat holder's contribution to one section of an open consultation."""
+def contribute(
+    section: Section,
+    *,
+    by,
+    organisation_id: int | None,
+    body: str,
+    kind: ContributionKind = ContributionKind.COMMENT,
+    language: str | None = None,
+    link: str = "",
+) -> Contribution:
+    """A contribution to one section of an open consultation; who may send it and for which
+    organisation is the policies' question (``policies.eligibility_refusal``, ``may_act_for``)."""
     consultation = _lock(section.consultation)
     if consultation.state is not ConsultationState.OPEN:
         raise ConsultationLocked()
@@ -151,6 +183,11 @@ def contribute(section: Section, *, by, organisation_id: int | None, body: str) 
         author_id=by.id,
         organisation_id=organisation_id,
         body=body.strip(),
+        kind=kind,
+        language=language if language in LANGUAGES else (by.locale if by.locale in LANGUAGES else "es"),
+        link=link.strip() if kind is ContributionKind.EVIDENCE else "",
+        # before publication, it waits hidden for a moderator
+        visibility=Visibility.PENDING if consultation.moderation is Moderation.PRE else Visibility.PUBLISHED,
         revision=consultation.revision,
     )
     db.session.add(contribution)

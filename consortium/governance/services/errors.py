@@ -41,3 +41,11 @@ class UnansweredContributions(GovernanceError):
 
 class AlreadyAnswered(GovernanceError):
     message = _l("This contribution already has its official response.")
+
+
+class ModerationRefused(GovernanceError):
+    message = _l("The contribution is no longer in a state that allows this; the page shows it as it is now.")
+
+
+class ReasonMissing(GovernanceError):
+    message = _l("Give the reason for hiding the contribution.")

@@ -1,22 +1,28 @@
 """A consultation: its document and contributions for everyone who sees the space, the contribution
-form for seat holders, and the convenor's steps (sections, opening, official responses, closing)."""
+form for those who may take part, and the convenor's steps (sections, opening, official responses,
+closing). What happens to a contribution once written lives in ``contributions``."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from consortium import transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
-from consortium.governance import policies, services
+from consortium.governance import listing, policies, services
 from consortium.governance.forms import ConsultationForm, ContributionForm, ResponseForm, SectionForm
-from consortium.governance.models import Consultation, Contribution, Disposition, Section
+from consortium.governance.models import (
+    Consultation,
+    Contribution,
+    Disposition,
+    Eligibility,
+    Moderation,
+    Section,
+)
 from consortium.governance.views import bp
-from consortium.i18n import current_language
+from consortium.i18n import LANGUAGES, current_language
 from consortium.permissions import Permission, can, public, require, visible_or_404
 from consortium.users import current_person
 
@@ -40,7 +46,12 @@ def new_consultation(space_id: int):
             with transaction.action():
                 earlier = first_submission(form)
                 created = earlier or services.create_consultation(
-                    space, by=current_person(), title=form.title.data, language=form.language.data
+                    space,
+                    by=current_person(),
+                    title=form.title.data,
+                    language=form.language.data,
+                    eligibility=Eligibility(form.eligibility.data),
+                    moderation=Moderation(form.moderation.data),
                 )
         except services.GovernanceError as error:
             flash(str(error.message), "error")
@@ -56,70 +67,49 @@ def new_consultation(space_id: int):
 @public
 def consultation(consultation_id: int):
     found = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
-    return _page(found)
+    return page(found)
 
 
-def _contribution_form(section_id: int, **kwargs) -> ContributionForm:
-    # one form per section, its field names prefixed, so ids stay unique and each keeps its own text
-    return ContributionForm(prefix=f"s{section_id}", **kwargs)
-
-
-def _page(found: Consultation, typed: ContributionForm | None = None, section_id: int | None = None):
-    """The consultation page; after a refused contribution, with what was typed under its section."""
-    contributions = db.session.scalars(
-        sa.select(Contribution)
-        .where(Contribution.consultation_id == found.id)
-        .options(joinedload(Contribution.author), joinedload(Contribution.organisation))
-        .order_by(Contribution.id)
-    ).all()
-    by_section: dict[int, list[Contribution]] = {}
-    for contribution in contributions:
-        by_section.setdefault(contribution.section_id, []).append(contribution)
+def contribution_form(section: Section, **kwargs) -> ContributionForm:
+    # one form per section, its field names prefixed, so ids stay unique and each keeps its own text;
+    # by default in the author's language, and for the organisation of their seat if they hold one
     viewer = current_person()
+    language = viewer.locale if getattr(viewer, "locale", None) in LANGUAGES else current_language()
+    organisations = policies.organisations_for(viewer)
+    seat = policies.seat_of(viewer, section.consultation.space_id)
+    acting_for = seat.organisation_id if seat and seat.organisation_id in {o.id for o in organisations} else 0
+    return ContributionForm(
+        prefix=f"s{section.id}",
+        organisations=organisations,
+        language=language,
+        organisation_id=acting_for,
+        **kwargs,
+    )
+
+
+def page(found: Consultation, typed: ContributionForm | None = None, section_id: int | None = None):
+    """The consultation page; after a refused contribution, with what was typed under its section."""
+    viewer = current_person()
+    shown = listing.contributions_for(viewer, found)
     return render_template(
         "governance/consultation.html",
         consultation=found,
         space=found.space,
-        by_section=by_section,
-        waiting=sum(not c.is_answered for c in contributions),
+        by_section=shown.by_section(),
+        supports=shown.supports,
+        supported=shown.supported,
+        cosigning=listing.cosigning_choices(viewer, shown),
+        waiting=sum(c.is_published and not c.is_answered for c in shown.contributions),
         may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
+        refusal=policies.eligibility_refusal(viewer, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
-        may_respond=bool(contributions) and can(Permission.GOVERNANCE_RESPOND, contributions[0]),
+        may_moderate=can(Permission.GOVERNANCE_MODERATE, found),
+        may_respond=bool(shown.contributions) and can(Permission.GOVERNANCE_RESPOND, shown.contributions[0]),
         shows_response=lambda c: policies.response_is_visible(viewer, c),
         contribution_forms={
-            s.id: typed if s.id == section_id else _contribution_form(s.id, formdata=None)
-            for s in found.sections
+            s.id: typed if s.id == section_id else contribution_form(s, formdata=None) for s in found.sections
         },
         post_form=PostForm(),
-    )
-
-
-@bp.route("/governance/sections/<int:section_id>/contributions", methods=["POST"])
-@require()
-def contribute(section_id: int):
-    section = db.session.get(Section, section_id) or abort(404)
-    consultation = visible_or_404(Consultation, section.consultation_id, Permission.GOVERNANCE_VIEW)
-    if not can(Permission.GOVERNANCE_CONTRIBUTE, consultation):
-        abort(403)
-    form = _contribution_form(section.id)
-    if not form.validate_on_submit():
-        return _page(consultation, form, section.id)
-    seat = policies.seat_of(current_person(), consultation.space_id)
-    try:
-        with transaction.action():
-            if first_submission(form) is None:
-                services.contribute(
-                    section,
-                    by=current_person(),
-                    organisation_id=seat.organisation_id if seat else None,
-                    body=form.body.data,
-                )
-    except services.ConsultationLocked as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Thank you: your contribution was added. The convenor will answer it."), "success")
-    return redirect(
-        url_for("governance.consultation", consultation_id=consultation.id, _anchor=f"s{section.id}")
     )
 
 
