@@ -121,6 +121,7 @@ def world(app):
             "resource_id": resource.id,
             "assessment_id": assessment.id,
             "consultation_id": consultation.id,
+            "contribution_id": contribution.id,
             "slug": organisation.slug,
             "version": framework.version,
             "process": process.code,
