@@ -1,6 +1,7 @@
 """The demo governance spaces (``flask demo load``): Pix in Portuguese and Bre-B in Spanish, each with a
-few seats and an open consultation, one contribution answered and one waiting for its response; Pix
-also has a past meeting with minutes and a decision (``demo_records``)."""
+few seats and an open consultation holding a contribution of each kind (one answered, the others
+waiting for their response), some supports and a co-signing organisation; Pix also has a past meeting
+with minutes and a decision (``demo_records``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    ContributionKind,
+    Cosignature,
     Disposition,
+    Eligibility,
     LifecycleStage,
     Seat,
     SeatRole,
@@ -23,8 +27,12 @@ from consortium.governance.models import (
     Sector,
     Space,
     SpaceState,
+    Support,
 )
 from consortium.reference.systems import ensure_reference_systems
+
+PROPOSAL, COMMENT = ContributionKind.PROPOSAL, ContributionKind.COMMENT
+OBJECTION, EVIDENCE = ContributionKind.OBJECTION, ContributionKind.EVIDENCE
 
 SPACES = [
     {
@@ -56,10 +64,49 @@ SPACES = [
                 ("Dados pessoais nas chaves Pix", "As chaves Pix expõem nome e parte do CPF ao pagador."),
                 ("Devolução em caso de fraude", "O Mecanismo Especial de Devolução (MED) e seus prazos."),
             ],
+            Eligibility.VERIFIED_ORGANISATIONS,
+            # (author, section, kind, text, answered, link)
             [
-                ("joao@dadosrecife.example", 0, "Mostrar apenas o primeiro nome do recebedor.", True),
-                ("joao@dadosrecife.example", 1, "Publicar estatísticas trimestrais do MED.", False),
+                (
+                    "joao@dadosrecife.example",
+                    0,
+                    PROPOSAL,
+                    "Mostrar apenas o primeiro nome do recebedor.",
+                    True,
+                    "",
+                ),
+                (
+                    "joao@dadosrecife.example",
+                    1,
+                    COMMENT,
+                    "Publicar estatísticas trimestrais do MED.",
+                    False,
+                    "",
+                ),
+                (
+                    "mariana@dadosrecife.example",
+                    1,
+                    OBJECTION,
+                    "Os prazos do MED são curtos demais para quem não acompanha o extrato todo dia.",
+                    False,
+                    "",
+                ),
+                (
+                    "joao@dadosrecife.example",
+                    0,
+                    EVIDENCE,
+                    "O regulamento do Pix descreve os dados mostrados ao pagador.",
+                    False,
+                    "https://www.bcb.gov.br/estabilidadefinanceira/pix",
+                ),
             ],
+            # supports (person, contribution) and co-signatures (person for their organisation, contribution)
+            [
+                ("mariana@dadosrecife.example", 0),
+                ("andre@privacidade.example", 0),
+                ("andre@privacidade.example", 1),
+            ],
+            [("andre@privacidade.example", 0)],
         ),
     },
     {
@@ -95,7 +142,43 @@ SPACES = [
                     "Cómo pagar y cobrar con Bre-B sin un teléfono inteligente.",
                 )
             ],
-            [("diego@gobiernoabierto.example", 0, "Incluir pagos por USSD para teléfonos básicos.", False)],
+            Eligibility.PUBLIC,
+            [
+                (
+                    "diego@gobiernoabierto.example",
+                    0,
+                    PROPOSAL,
+                    "Incluir pagos por USSD para teléfonos básicos.",
+                    False,
+                    "",
+                ),
+                (
+                    "diego@gobiernoabierto.example",
+                    0,
+                    OBJECTION,
+                    "El registro pide validar la identidad con la cámara de un teléfono inteligente.",
+                    False,
+                    "",
+                ),
+                (
+                    "camila@derechosandinos.example",
+                    0,
+                    EVIDENCE,
+                    "La encuesta de inclusión financiera cuenta los hogares sin teléfono inteligente.",
+                    False,
+                    "https://www.banrep.gov.co/",
+                ),
+                (
+                    "camila@derechosandinos.example",
+                    0,
+                    COMMENT,
+                    "¿Habrá instrucciones en lenguas indígenas?",
+                    False,
+                    "",
+                ),
+            ],
+            [("camila@derechosandinos.example", 0), ("diego@gobiernoabierto.example", 2)],
+            [("camila@derechosandinos.example", 0)],
         ),
     },
 ]
@@ -141,11 +224,12 @@ def load() -> int:
                     interests="Nenhum declarado." if space.main_language == "pt_BR" else "Ninguno declarado.",
                 )
             )
-        title, sections, contributions = fields["consultation"]
+        title, sections, eligibility, contributions, supports, cosigners = fields["consultation"]
         consultation = Consultation(
             space_id=space.id,
             title=title,
             language=space.main_language,
+            eligibility=eligibility,
             state=ConsultationState.OPEN,
             opened_at=utcnow(),
         )
@@ -154,24 +238,40 @@ def load() -> int:
             consultation.sections.append(Section(position=position, heading=heading, body=body))
         db.session.flush()
         convenor = next((p for p, _o in people.values()), None)
-        for email, section_index, body, answered in contributions:
+        written = []
+        for email, section_index, kind, body, answered, link in contributions:
             if email not in people:
                 continue
             person, organisation = people[email]
-            db.session.add(
-                Contribution(
-                    consultation_id=consultation.id,
-                    section_id=consultation.sections[section_index].id,
-                    author_id=person.id,
-                    organisation_id=organisation.id,
-                    body=body,
-                    revision=consultation.revision,
-                    disposition=Disposition.ACCEPTED if answered else None,
-                    reason=convenor_answer if answered else "",
-                    answered_at=utcnow() if answered else None,
-                    answered_by_id=convenor.id if answered and convenor else None,
-                )
+            contribution = Contribution(
+                consultation_id=consultation.id,
+                section_id=consultation.sections[section_index].id,
+                author_id=person.id,
+                organisation_id=organisation.id,
+                body=body,
+                kind=kind,
+                language=space.main_language,
+                link=link,
+                revision=consultation.revision,
+                disposition=Disposition.ACCEPTED if answered else None,
+                reason=convenor_answer if answered else "",
+                answered_at=utcnow() if answered else None,
+                answered_by_id=convenor.id if answered and convenor else None,
             )
+            db.session.add(contribution)
+            written.append(contribution)
+        db.session.flush()
+        for email, index in supports:
+            if email in people and index < len(written):
+                db.session.add(Support(contribution_id=written[index].id, user_id=people[email][0].id))
+        for email, index in cosigners:
+            if email in people and index < len(written):
+                person, organisation = people[email]
+                db.session.add(
+                    Cosignature(
+                        contribution_id=written[index].id, organisation_id=organisation.id, user_id=person.id
+                    )
+                )
         db.session.flush()
         created += 1
     return created + load_records()

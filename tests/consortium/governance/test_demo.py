@@ -5,7 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import demo
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, Space
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
+    Contribution,
+    Cosignature,
+    Seat,
+    Space,
+    Support,
+)
 
 
 def test_demo_spaces_load_once_with_seats_and_an_open_consultation(client, db):
@@ -20,7 +28,11 @@ def test_demo_spaces_load_once_with_seats_and_an_open_consultation(client, db):
     consultations = db.session.scalars(sa.select(Consultation)).all()
     assert {c.state for c in consultations} == {ConsultationState.OPEN}
     answered = [c.is_answered for c in db.session.scalars(sa.select(Contribution))]
-    assert sorted(answered) == [False, False, True]
+    assert sorted(answered) == [False] * 7 + [True]
+    kinds = {(c.consultation.space.slug, c.kind.value) for c in db.session.scalars(sa.select(Contribution))}
+    assert len(kinds) == 8  # every kind in each space
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Support)) == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Cosignature)) == 2
     pix = spaces["pix-brasil"]
     client.set_cookie("lang", "pt_BR")
     html = client.get(f"/governance/spaces/{pix.id}").get_data(as_text=True)
