@@ -186,7 +186,7 @@ class ContributionForm(OnceForm):
     )
     link = StringField(
         _l("Link to the evidence"),
-        validators=[Optional(), Length(max=500), Link()],
+        validators=[Optional(), Length(max=500), SingleLine(), Link()],
         description=_l("Only for evidence: where to read it, for example a report or a data set."),
     )
     language = SelectField(_l("Language of your contribution"), validators=[DataRequired(REQUIRED)])
