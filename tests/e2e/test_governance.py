@@ -150,4 +150,10 @@ def test_a_member_writes_a_contribution_by_keyboard_on_a_phone(app, browser, liv
         "es",
         governance["member"].memberships[0].organisation_id,
     )
+    # the convenor's view of it: support, co-sign and the moderation form (opened) fit too
+    _log_in(app, context, live_server, governance["convenor"])
+    page.goto(f"{live_server}/governance/consultations/{consultation.id}")
+    page.locator("summary", has_text="Moderar").click()
+    assert page.get_by_label("Motivo para ocultarla").is_visible()
+    _fits(page, 360)
     context.close()

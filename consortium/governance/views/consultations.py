@@ -12,7 +12,14 @@ from consortium import transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
 from consortium.governance import listing, policies, services
-from consortium.governance.forms import ConsultationForm, ContributionForm, ResponseForm, SectionForm
+from consortium.governance.forms import (
+    ConsultationForm,
+    ContributionForm,
+    CosignForm,
+    ModerationForm,
+    ResponseForm,
+    SectionForm,
+)
 from consortium.governance.models import (
     Consultation,
     Contribution,
@@ -110,6 +117,10 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
             s.id: typed if s.id == section_id else contribution_form(s, formdata=None) for s in found.sections
         },
         post_form=PostForm(),
+        moderation_form=lambda c: ModerationForm(prefix=f"m{c.id}", formdata=None),
+        cosign_form=lambda c, organisations: CosignForm(
+            prefix=f"k{c.id}", organisations=organisations, formdata=None
+        ),
     )
 
 
