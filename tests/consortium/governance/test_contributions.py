@@ -379,3 +379,34 @@ def test_a_closed_consultation_takes_no_support(client, login_as, written, db):
     db.session.commit()
     assert client.post(action, data=token).status_code == 403
     assert _rows(db, Support) == []
+
+
+def test_hiding_twice_at_once_makes_one_move_and_one_audit_record(
+    post_at_once, client, login_as, written, convenor, db
+):
+    login_as(convenor)
+    page = _page(written.consultation)
+    action = f"/governance/contributions/{written.id}/hide"
+    data = {
+        **hidden_fields(client.get(page).get_data(as_text=True), action),
+        f"m{written.id}-reason": "Spam.",
+    }
+    answers = post_at_once(client, action, data, page=page)
+    assert {status for status, _ in answers} == {302}, answers
+    assert _rows(db, Contribution)[0].visibility is Visibility.HIDDEN
+    assert len(_audited(db, "governance.contribution_hidden")) == 1
+
+
+def test_cosigning_twice_at_once_makes_one_row(post_at_once, client, login_as, written, db):
+    other = OrganisationFactory()
+    login_as(_person(verified_org=other))
+    db.session.commit()
+    page = _page(written.consultation)
+    action = f"/governance/contributions/{written.id}/cosign"
+    data = {
+        **hidden_fields(client.get(page).get_data(as_text=True), action),
+        f"k{written.id}-organisation_id": other.id,
+    }
+    answers = post_at_once(client, action, data, page=page)
+    assert {status for status, _ in answers} == {302}, answers
+    assert len(_rows(db, Cosignature)) == 1
