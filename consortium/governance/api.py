@@ -145,6 +145,8 @@ def get_consultation(consultation_id: int):
         **_consultation_item(consultation),
         "space": consultation.space.slug,
         "revision": consultation.revision,
+        "eligibility": consultation.eligibility.value,
+        "moderation": consultation.moderation.value,
         "sections": [
             {"position": s.position, "heading": s.heading, "body": s.body} for s in consultation.sections
         ],

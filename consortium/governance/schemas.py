@@ -108,6 +108,12 @@ class SectionSchema(Schema):
 class ConsultationDetailSchema(ConsultationItemSchema):
     space = fields.Str(metadata={"description": "The space's slug"})
     revision = fields.Int()
+    eligibility = fields.Str(
+        metadata={"description": "Who may contribute: public, verified_organisations or members"}
+    )
+    moderation = fields.Str(
+        metadata={"description": "pre (a moderator publishes each contribution) or post (hidden after)"}
+    )
     sections = fields.List(fields.Nested(SectionSchema))
     contributions = fields.List(fields.Nested(ContributionSchema))
 

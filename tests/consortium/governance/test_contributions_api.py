@@ -152,7 +152,8 @@ def test_only_published_contributions_are_listed(client, space, seat_in, make_co
     body = {"section_id": consultation.sections[0].id, "body": "Por moderar"}
     answer = client.post(_url(consultation), json=body, headers=_auth(author))
     assert answer.status_code == 201 and answer.get_json()["visibility"] == "pending"
-    assert client.get(f"/api/v1/consultations/{consultation.id}").get_json()["contributions"] == []
+    listed = client.get(f"/api/v1/consultations/{consultation.id}").get_json()
+    assert (listed["contributions"], listed["moderation"], listed["eligibility"]) == ([], "pre", "members")
     # nor can it be supported while it waits
     supporter = seat_in(space)
     url = f"/api/v1/contributions/{answer.get_json()['id']}/supports"
