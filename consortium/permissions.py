@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     GOVERNANCE_CONTRIBUTE = "governance:contribution:create"  # per consultation, by the governance policy
     GOVERNANCE_CONVENE = "governance:consultation:manage"  # per space: its convenors (and staff)
     GOVERNANCE_MANAGE = "governance:space:manage"
+    GOVERNANCE_MODERATE = "governance:contribution:moderate"  # per consultation: moderators, convenors, staff
     GOVERNANCE_RESPOND = "governance:response:create"  # per contribution: those who answer for the space
     GOVERNANCE_SEATS = "governance:seat:grant"  # per space: its convenors (and staff)
     GOVERNANCE_VIEW = "governance:space:view"  # per space, by the governance policy
@@ -81,6 +82,7 @@ _STAFF = _MEMBER | {
     Permission.AUDIT_READ,
     Permission.GOVERNANCE_CONVENE,
     Permission.GOVERNANCE_MANAGE,
+    Permission.GOVERNANCE_MODERATE,
     Permission.GOVERNANCE_SEATS,
     Permission.GOVERNANCE_VIEW,
     Permission.LIBRARY_EDIT,

@@ -1,6 +1,7 @@
-"""Governance over JSON: /api/v1/spaces, /api/v1/consultations/<id> and its report, and drafting an
-official response (POST /api/v1/contributions/<id>/responses, by personal token or session). Everything
-here is what the pages show the same caller (drafts and members-only spaces stay hidden)."""
+"""Governance over JSON: /api/v1/spaces and /api/v1/consultations/<id> with its report to read; writing
+contributions, supporting them and drafting official responses (a personal token, as everywhere in the
+API). Everything here is what the pages show the same caller (drafts, members-only spaces and unpublished
+contributions stay hidden), and the same policies and services decide."""
 
 from __future__ import annotations
 
@@ -10,21 +11,27 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import UnprocessableEntity
 
 from consortium import pagination, transaction
 from consortium.db import db
-from consortium.governance import policies, reporting, services
+from consortium.forms import REQUIRED
+from consortium.governance import listing, policies, reporting, services
 from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    ContributionKind,
     Disposition,
     Response,
     Seat,
+    Section,
     Space,
 )
 from consortium.governance.schemas import (
     ConsultationDetailSchema,
+    ContributionInputSchema,
+    ContributionSchema,
     DraftedResponseSchema,
     LanguageQuerySchema,
     ReportSchema,
@@ -32,11 +39,13 @@ from consortium.governance.schemas import (
     SpaceDetailSchema,
     SpacePageSchema,
     SpaceQuerySchema,
+    SupportResultSchema,
 )
+from consortium.governance.services.responses import response_for
 from consortium.governance.views.spaces import visible_spaces
 from consortium.i18n import current_language
 from consortium.mail import public_url
-from consortium.permissions import Permission, can, public, require
+from consortium.permissions import Permission, can, public, require, visible_or_404
 from consortium.users import current_person
 
 blp = Blueprint("governance_api", __name__, url_prefix="/api/v1", description="Governance spaces")
@@ -151,9 +160,12 @@ def _visible_consultation(consultation_id: int) -> Consultation:
 @public
 @blp.response(200, ConsultationDetailSchema)
 def get_consultation(consultation_id: int):
-    """A consultation's document and its contributions, each with its official response or null."""
+    """A consultation's document and its published contributions, each with its supports, co-signers
+    and official response (null until the caller may read one)."""
     consultation = _visible_consultation(consultation_id)
-    rows = reporting.report_rows(consultation, current_person())
+    shown = listing.contributions_for(current_user, consultation, published_only=True)
+    responses = response_for(c.id for c in shown.contributions)
+    drafts = policies.sees_drafts(current_person(), consultation)
     return {
         **_consultation_item(consultation),
         "space": consultation.space.slug,
@@ -164,20 +176,20 @@ def get_consultation(consultation_id: int):
         "sections": [
             {"position": s.position, "heading": s.heading, "body": s.body} for s in consultation.sections
         ],
+        "eligibility": consultation.eligibility.value,
+        "moderation": consultation.moderation.value,
         "contributions": [
-            {
-                "id": row.contribution.id,
-                "section": row.contribution.section.position,
-                "author": row.contribution.author.name if row.contribution.author else None,
-                "organisation": row.contribution.organisation.name if row.contribution.organisation else None,
-                "body": row.contribution.body,
-                "revision": row.contribution.revision,
-                "created_at": row.contribution.created_at,
-                "response": _response_item(row.response),
-            }
-            for row in sorted(rows, key=lambda row: row.contribution.id)
+            _contribution_item(c, shown.supports, _readable(responses.get(c.id), c, drafts))
+            for c in shown.contributions
         ],
     }
+
+
+def _readable(response: Response | None, contribution: Contribution, drafts: bool) -> Response | None:
+    visible = response is not None and policies.response_is_visible(
+        current_person(), response, author_id=contribution.author_id, drafts=drafts
+    )
+    return response if visible else None
 
 
 @blp.route("/consultations/<int:consultation_id>/report")
@@ -196,7 +208,7 @@ def get_report(consultation_id: int):
                 "contribution_id": row.contribution.id,
                 "section": row.contribution.section.position,
                 "section_heading": row.contribution.section.heading,
-                "kind": getattr(row.kind, "value", row.kind),
+                "kind": row.kind.value,
                 "organisation": row.contribution.organisation.name if row.contribution.organisation else None,
                 "summary": row.summary,
                 "response": _response_item(row.response),
@@ -244,3 +256,98 @@ def draft_response(args, contribution_id: int):
         "contributions": [c.id for c in response.contributions],
         "approved_at": response.approved_at,
     }
+
+
+def _contribution_item(c: Contribution, supports: dict[int, int], response: Response | None) -> dict:
+    return {
+        "id": c.id,
+        "section": c.section.position,
+        "author": c.author.name if c.author else None,
+        "organisation": c.organisation.name if c.organisation else None,
+        "kind": c.kind.value,
+        "language": c.language,
+        "link": c.link,
+        "body": c.body,
+        "revision": c.revision,
+        "created_at": c.created_at,
+        "visibility": c.visibility.value,
+        "supports": supports.get(c.id, 0),
+        "cosigners": [k.organisation.name for k in c.cosignatures],
+        "response": _response_item(response),
+    }
+
+
+def _invalid(field: str, message) -> None:
+    """422 with the translated message under the field, as the schema's own errors are."""
+    refused = UnprocessableEntity(str(message))
+    refused.data = {"messages": {"json": {field: [str(message)]}}}
+    raise refused
+
+
+@blp.route("/consultations/<int:consultation_id>/contributions", methods=["POST"])
+@require()
+@blp.arguments(ContributionInputSchema)
+@blp.response(201, ContributionSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
+def create_contribution(data, consultation_id: int):
+    """Contribute to a section: 403 when the caller may not take part (the message says why) or acts
+    for an organisation they do not belong to, 409 when the consultation is not open. In a consultation
+    moderated before publication the answer's ``visibility`` is ``pending``."""
+    consultation = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
+    person = current_person()
+    if not can(Permission.GOVERNANCE_CONTRIBUTE, consultation):
+        refusal = policies.eligibility_refusal(person, consultation)
+        if refusal is not None:
+            abort(403, str(refusal))
+        abort(409, str(services.ConsultationLocked.message))
+    section = db.session.get(Section, data["section_id"])
+    if section is None or section.consultation_id != consultation.id:
+        _invalid("section_id", _("This consultation has no such section."))
+    if not data["body"].strip():
+        _invalid("body", REQUIRED)
+    if data["link"] and data["kind"] != ContributionKind.EVIDENCE.value:
+        _invalid("link", _("Only evidence carries a link: choose Evidence or leave it empty."))
+    if not policies.may_act_for(person, data["organisation_id"]):
+        abort(403, _("You can act only for a verified organisation you belong to."))
+    try:
+        with transaction.action():
+            contribution = services.contribute(
+                section,
+                by=person,
+                organisation_id=data["organisation_id"],
+                body=data["body"],
+                kind=ContributionKind(data["kind"]),
+                language=data["language"],
+                link=data["link"],
+            )
+    except services.ConsultationLocked as error:
+        abort(409, str(error.message))
+    return _contribution_item(contribution, {}, None)
+
+
+@blp.route("/contributions/<int:contribution_id>/supports", methods=["POST"])
+@require()
+@blp.response(201, SupportResultSchema)
+@blp.alt_response(200, schema=SupportResultSchema, description="Already supported")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(409, response="CONFLICT")
+def support_contribution(contribution_id: int):
+    """Support a published contribution: 201 the first time, 200 when the caller already supports it."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or not can(Permission.GOVERNANCE_VIEW, contribution.consultation):
+        abort(404)
+    if not can(Permission.GOVERNANCE_VIEW, contribution):
+        abort(404)
+    if not can(Permission.GOVERNANCE_CONTRIBUTE, contribution):
+        refusal = policies.eligibility_refusal(current_person(), contribution.consultation)
+        if refusal is not None:
+            abort(403, str(refusal))
+        abort(409, str(services.ConsultationLocked.message))
+    try:
+        with transaction.action():
+            created = services.support(contribution, current_person())
+    except services.ConsultationLocked as error:
+        abort(409, str(error.message))
+    count = services.supports_count([contribution.id]).get(contribution.id, 0)
+    return {"contribution_id": contribution.id, "supports": count}, 201 if created else 200

@@ -11,6 +11,8 @@ ACTIONS = {
     "governance.consultation_open": N_("Consultation opened"),
     "governance.consultation_closed": N_("Consultation closed"),
     "governance.response_given": N_("Official response given"),
+    "governance.contribution_published": N_("Contribution published by a moderator"),
+    "governance.contribution_hidden": N_("Contribution hidden by a moderator"),
     "governance.meeting_scheduled": N_("Meeting scheduled"),
     "governance.attendance_recorded": N_("Meeting attendance recorded"),
     "governance.minutes_published": N_("Meeting minutes published"),
@@ -22,6 +24,8 @@ OBJECTS = {
     "governance_consultations": N_("Consultation"),
     "governance_sections": N_("Consultation section"),
     "governance_contributions": N_("Contribution"),
+    "governance_supports": N_("Support of a contribution"),
+    "governance_cosignatures": N_("Co-signature of a contribution"),
     "governance_meetings": N_("Meeting"),
     "governance_decisions": N_("Decision"),
 }

@@ -1,7 +1,9 @@
 """The demo governance spaces (``flask demo load``): Pix in Portuguese and Bre-B in Spanish, each with a
 few seats. Pix has a consultation whose responses are published (its "you said, we did" report) and one
 being answered past its due date, with one response approved, one drafted and one missing (so the
-response debt shows), a past meeting with minutes and a decision (``demo_records``); Bre-B an open one."""
+response debt shows), a past meeting with minutes and a decision (``demo_records``); Bre-B an open one
+open to the public. Between them, a contribution of each kind, some supports and a co-signing
+organisation."""
 
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    ContributionKind,
+    Cosignature,
     Disposition,
+    Eligibility,
     LifecycleStage,
     Response,
     Seat,
@@ -25,6 +30,7 @@ from consortium.governance.models import (
     Sector,
     Space,
     SpaceState,
+    Support,
 )
 from consortium.reference.systems import ensure_reference_systems
 
@@ -50,6 +56,9 @@ EVALUATING = (
     True,
 )
 DRAFTED = (Disposition.NOT_ACCEPTED, "O limite já é configurável no aplicativo de cada banco.", "", False)
+
+PROPOSAL, COMMENT = ContributionKind.PROPOSAL, ContributionKind.COMMENT
+OBJECTION, EVIDENCE = ContributionKind.OBJECTION, ContributionKind.EVIDENCE
 
 SPACES = [
     {
@@ -97,10 +106,30 @@ SPACES = [
                     ("Dados pessoais nas chaves Pix", "As chaves Pix expõem nome e parte do CPF ao pagador."),
                     ("Devolução em caso de fraude", "O Mecanismo Especial de Devolução (MED) e seus prazos."),
                 ],
+                "eligibility": Eligibility.VERIFIED_ORGANISATIONS,
                 "contributions": [
-                    ("joao@dadosrecife.example", 0, "Mostrar apenas o primeiro nome do recebedor.", ACCEPTED),
-                    ("joao@dadosrecife.example", 1, "Publicar estatísticas trimestrais do MED.", PARTLY),
+                    (
+                        "joao@dadosrecife.example",
+                        0,
+                        PROPOSAL,
+                        "Mostrar apenas o primeiro nome do recebedor.",
+                        ACCEPTED,
+                    ),
+                    (
+                        "joao@dadosrecife.example",
+                        1,
+                        COMMENT,
+                        "Publicar estatísticas trimestrais do MED.",
+                        PARTLY,
+                    ),
                 ],
+                # supports (person, contribution); co-signatures (person for their organisation, contribution)
+                "supports": [
+                    ("mariana@dadosrecife.example", 0),
+                    ("andre@privacidade.example", 0),
+                    ("andre@privacidade.example", 1),
+                ],
+                "cosigners": [("andre@privacidade.example", 0)],
             },
             {
                 "title": "Acessibilidade do Pix Automático",
@@ -111,9 +140,35 @@ SPACES = [
                     ("Limites e tarifas", "Limites diários e tarifas do Pix Automático."),
                 ],
                 "contributions": [
-                    ("joao@dadosrecife.example", 0, "Oferecer confirmação por voz.", EVALUATING),
-                    ("andre@privacidade.example", 0, "Explicar as tarifas em linguagem simples.", None),
-                    ("joao@dadosrecife.example", 1, "Permitir um limite diário configurável.", DRAFTED),
+                    ("joao@dadosrecife.example", 0, PROPOSAL, "Oferecer confirmação por voz.", EVALUATING),
+                    (
+                        "andre@privacidade.example",
+                        0,
+                        COMMENT,
+                        "Explicar as tarifas em linguagem simples.",
+                        None,
+                    ),
+                    (
+                        "joao@dadosrecife.example",
+                        1,
+                        PROPOSAL,
+                        "Permitir um limite diário configurável.",
+                        DRAFTED,
+                    ),
+                    (
+                        "mariana@dadosrecife.example",
+                        1,
+                        OBJECTION,
+                        "Os prazos do MED são curtos demais para quem não acompanha o extrato todo dia.",
+                    ),
+                    (
+                        "joao@dadosrecife.example",
+                        0,
+                        EVIDENCE,
+                        "O regulamento do Pix descreve os dados mostrados ao pagador.",
+                        None,
+                        "https://www.bcb.gov.br/estabilidadefinanceira/pix",
+                    ),
                 ],
             },
         ],
@@ -147,6 +202,7 @@ SPACES = [
             {
                 "title": "Inclusión y accesibilidad en Bre-B",
                 "state": ConsultationState.OPEN,
+                "eligibility": Eligibility.PUBLIC,
                 "days": (-3, 30, 60),
                 "sections": [
                     (
@@ -158,10 +214,32 @@ SPACES = [
                     (
                         "diego@gobiernoabierto.example",
                         0,
+                        PROPOSAL,
                         "Incluir pagos por USSD para teléfonos básicos.",
+                    ),
+                    (
+                        "diego@gobiernoabierto.example",
+                        0,
+                        OBJECTION,
+                        "El registro pide validar la identidad con la cámara de un teléfono inteligente.",
+                    ),
+                    (
+                        "camila@derechosandinos.example",
+                        0,
+                        EVIDENCE,
+                        "La encuesta de inclusión financiera cuenta los hogares sin teléfono inteligente.",
                         None,
-                    )
+                        "https://www.banrep.gov.co/",
+                    ),
+                    (
+                        "camila@derechosandinos.example",
+                        0,
+                        COMMENT,
+                        "¿Habrá instrucciones en lenguas indígenas?",
+                    ),
                 ],
+                "supports": [("camila@derechosandinos.example", 0), ("diego@gobiernoabierto.example", 2)],
+                "cosigners": [("camila@derechosandinos.example", 0)],
             }
         ],
     },
@@ -220,6 +298,7 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
         space_id=space.id,
         title=planned["title"],
         language=space.main_language,
+        eligibility=planned.get("eligibility", Eligibility.MEMBERS),
         state=state,
         opened_at=opens,
         opens_at=opens,
@@ -233,7 +312,10 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
         consultation.sections.append(Section(position=position, heading=heading, body=body))
     db.session.flush()
     drafter, approver = people.get(ANSWERERS[0]), people.get(ANSWERERS[1])
-    for email, section_index, body, answer in planned["contributions"]:
+    written = []
+    # (author, section, kind, text[, response[, evidence link]])
+    for email, section_index, kind, body, *rest in planned["contributions"]:
+        answer, link = (rest[0] if rest else None), (rest[1] if len(rest) > 1 else "")
         if email not in people:
             continue
         person, organisation = people[email]
@@ -243,9 +325,13 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
             author_id=person.id,
             organisation_id=organisation.id,
             body=body,
+            kind=kind,
+            language=space.main_language,
+            link=link,
             revision=consultation.revision,
         )
         db.session.add(contribution)
+        written.append(contribution)
         if answer is None or drafter is None or approver is None:
             continue
         disposition, rationale, commitment, approved = answer
@@ -263,4 +349,16 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
                 contributions=[contribution],
             )
         )
+    db.session.flush()
+    for email, index in planned.get("supports", []):
+        if email in people and index < len(written):
+            db.session.add(Support(contribution_id=written[index].id, user_id=people[email][0].id))
+    for email, index in planned.get("cosigners", []):
+        if email in people and index < len(written):
+            person, organisation = people[email]
+            db.session.add(
+                Cosignature(
+                    contribution_id=written[index].id, organisation_id=organisation.id, user_id=person.id
+                )
+            )
     db.session.flush()

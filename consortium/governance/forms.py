@@ -10,6 +10,7 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,9 +20,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, PostForm, SingleLine
 from consortium.governance.meeting_forms import IN_SPACE_ZONE
-from consortium.governance.models import Disposition, LifecycleStage, SeatRole, Sector, SpaceScope
+from consortium.governance.models import (
+    ContributionKind,
+    Disposition,
+    Eligibility,
+    LifecycleStage,
+    Moderation,
+    SeatRole,
+    Sector,
+    SpaceScope,
+)
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
@@ -152,11 +162,19 @@ class ConsultationForm(OnceForm):
         validators=[Optional()],
         description=_l("A published document's sections are copied into the draft, where you can edit them."),
     )
+    eligibility = RadioField(
+        _l("Who can take part"), validators=[DataRequired(REQUIRED)], default=Eligibility.MEMBERS.value
+    )
+    moderation = RadioField(
+        _l("Moderation"), validators=[DataRequired(REQUIRED)], default=Moderation.POST.value
+    )
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
         self.source.choices = [("", _l("A blank document"))] + [(d.key, d.title) for d in documents]
+        self.eligibility.choices = Eligibility.choices()
+        self.moderation.choices = Moderation.choices()
 
 
 class SectionForm(OnceForm):
@@ -169,10 +187,63 @@ class SectionForm(OnceForm):
     version = HiddenField()
 
 
+PERSONALLY = 0  # the "for myself" choice of ``organisation_id``
+
+
 class ContributionForm(OnceForm):
+    kind = SelectField(
+        _l("Kind"), validators=[DataRequired(REQUIRED)], default=ContributionKind.COMMENT.value
+    )
     body = TextAreaField(
         _l("Your contribution"), validators=[DataRequired(REQUIRED), Length(max=10_000), PlainText()]
     )
+    link = StringField(
+        _l("Link to the evidence"),
+        validators=[Optional(), Length(max=500), SingleLine(), Link()],
+        description=_l("Only for evidence: where to read it, for example a report or a data set."),
+    )
+    language = SelectField(_l("Language of your contribution"), validators=[DataRequired(REQUIRED)])
+    organisation_id = SelectField(_l("On behalf of"), coerce=int, default=PERSONALLY)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = ContributionKind.choices()
+        self.language.choices = language_choices()
+        # only the verified organisations the person belongs to (the policy checks it again)
+        self.organisation_id.choices = [
+            SelectChoice(PERSONALLY, _l("Myself")),
+            *(SelectChoice(o.id, o.name) for o in organisations),
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.link.data and self.kind.data != ContributionKind.EVIDENCE.value:
+            self.link.errors = [
+                *self.link.errors,
+                _l("Only evidence carries a link: choose Evidence or leave it empty."),
+            ]
+            valid = False
+        return valid
+
+    @property
+    def organisation(self) -> int | None:
+        return self.organisation_id.data or None
+
+
+class ModerationForm(PostForm):
+    reason = TextAreaField(
+        _l("Reason for hiding it"),
+        validators=[Optional(), Length(max=2000), PlainText()],
+        description=_l("Its author reads it; the contribution is kept, hidden, for the record."),
+    )
+
+
+class CosignForm(PostForm):
+    organisation_id = SelectField(_l("Co-sign for"), coerce=int, validators=[DataRequired(REQUIRED)])
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
 
 #: the browser's datetime-local value first, so a saved time shows again in the field

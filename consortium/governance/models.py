@@ -212,6 +212,30 @@ ANSWERING_STATES = frozenset({ConsultationState.CLOSED, ConsultationState.RESPON
 PUBLISHED_STATES = frozenset({ConsultationState.PUBLISHED, ConsultationState.ARCHIVED})
 
 
+class Eligibility(LabelledEnum):
+    """Who may contribute to a consultation (``policies.eligibility_refusal`` applies it)."""
+
+    PUBLIC = "public"
+    VERIFIED_ORGANISATIONS = "verified_organisations"
+    MEMBERS = "members"
+
+    __labels__ = {
+        "public": _l("Anyone signed in with a verified e-mail address"),
+        "verified_organisations": _l("People who belong to a verified organisation"),
+        "members": _l("The space's seat holders who take part (not observers)"),
+    }
+
+
+class Moderation(LabelledEnum):
+    PRE = "pre"
+    POST = "post"
+
+    __labels__ = {
+        "pre": _l("Before publication: a moderator publishes each contribution"),
+        "post": _l("After publication: contributions appear at once and a moderator can hide one"),
+    }
+
+
 class Consultation(Timestamped, Versioned, db.Model):
     __tablename__ = "governance_consultations"
 
@@ -226,6 +250,12 @@ class Consultation(Timestamped, Versioned, db.Model):
     )
     #: the document's revision: a section edit makes a new one, contributions name the one they read
     revision: Mapped[int] = mapped_column(default=1)
+    eligibility: Mapped[Eligibility] = mapped_column(
+        enum_column(Eligibility), default=Eligibility.MEMBERS, server_default=Eligibility.MEMBERS.value
+    )
+    moderation: Mapped[Moderation] = mapped_column(
+        enum_column(Moderation), default=Moderation.POST, server_default=Moderation.POST.value
+    )
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     #: planned times (UTC, typed in the space's zone): ``flask governance tick`` opens and closes on them
@@ -282,6 +312,32 @@ class Disposition(LabelledEnum):
     }
 
 
+class ContributionKind(LabelledEnum):
+    COMMENT = "comment"
+    PROPOSAL = "proposal"
+    OBJECTION = "objection"
+    EVIDENCE = "evidence"
+
+    __labels__ = {
+        "comment": _l("Comment"),
+        "proposal": _l("Proposal"),
+        "objection": _l("Objection"),
+        "evidence": _l("Evidence"),
+    }
+
+
+class Visibility(LabelledEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+
+    __labels__ = {
+        "pending": _l("Waiting for moderation"),
+        "published": _l("Published"),
+        "hidden": _l("Hidden by a moderator"),
+    }
+
+
 class Contribution(db.Model):
     __tablename__ = "governance_contributions"
 
@@ -295,12 +351,71 @@ class Contribution(db.Model):
         sa.ForeignKey("organisations.id", ondelete="SET NULL")
     )
     body: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[ContributionKind] = mapped_column(
+        enum_column(ContributionKind), default=ContributionKind.COMMENT, server_default="comment"
+    )
+    #: the language it is written in (es, pt_BR or en)
+    language: Mapped[str] = mapped_column(sa.String(8), default="es", server_default="es")
+    #: evidence may point to its source
+    link: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     revision: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # moderation: hidden and pending ones are kept (the audit log names who moved them and why)
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility), default=Visibility.PUBLISHED, server_default="published", index=True
+    )
+    moderation_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    moderated_at: Mapped[datetime | None]
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
     consultation: Mapped[Consultation] = relationship()
     section: Mapped[Section] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     organisation: Mapped[Organisation | None] = relationship()
+    cosignatures: Mapped[list[Cosignature]] = relationship(
+        order_by="Cosignature.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility is Visibility.PUBLISHED
+
+    @classmethod
+    def published_clause(cls) -> sa.ColumnElement[bool]:
+        """The SQL condition for contributions everyone sees: only these count for responses and debt."""
+        return cls.visibility == Visibility.PUBLISHED
+
+
+class Support(db.Model):
+    """One person's support of a contribution: the unique pair makes a double click one row."""
+
+    __tablename__ = "governance_supports"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_contributions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cosignature(db.Model):
+    """Another verified organisation signing a contribution, once per organisation."""
+
+    __tablename__ = "governance_cosignatures"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_contributions.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    #: who signed for the organisation
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
 #: Which contributions an official response covers: one, or a group of similar ones; each at most once.

@@ -5,11 +5,17 @@ role). Everyone else is answered here from their seat in the space, when its ter
 
 - a space is seen by everyone once it is out of draft if it is public, by its seat holders if not;
 - its convenors grant seats (any role but convenor, which staff give) and run its consultations;
-- a consultation is seen with its space once it is out of draft; seat holders who take part (not
-  observers) contribute while it is open;
+- a consultation is seen with its space once it is out of draft; those its eligibility names contribute
+  while it is open (anyone signed in with a verified e-mail, people of a verified organisation, or the
+  seat holders who take part, not observers), for themselves or for a verified organisation they belong
+  to;
+- its space's moderators and convenors (and staff) publish and hide contributions; a contribution waiting
+  or hidden is seen only by them and its author;
+- eligible people support published contributions, and a person of another verified organisation
+  co-signs one for their organisation;
 - once it closes, those who answer for the space (its government focal points, the seats of government
-  and regulator organisations, its convenors) draft the official responses, and another of them approves
-  each draft; responses are public once the consultation publishes them.
+  and regulator organisations, its convenors) draft the official responses to published contributions,
+  and another of them approves each draft; responses are public once the consultation publishes them.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    Eligibility,
     Response,
     Seat,
     SeatRole,
@@ -33,6 +40,7 @@ from consortium.governance.models import (
     Space,
     SpaceState,
 )
+from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can, role_grants, visible_or_404
 
 
@@ -102,12 +110,17 @@ def consultation_policy(user, permission: Permission, consultation: Consultation
     if permission is Permission.GOVERNANCE_CONVENE:
         return can(Permission.GOVERNANCE_CONVENE, space, user=user)
     if permission is Permission.GOVERNANCE_CONTRIBUTE:
+        return (
+            consultation.state is ConsultationState.OPEN
+            and space.state is SpaceState.ACTIVE
+            and eligibility_refusal(user, consultation) is None
+        )
+    if permission is Permission.GOVERNANCE_MODERATE:
         seat = seat_of(user, space.id)
         return (
             seat is not None
-            and seat.role in CONTRIBUTING_ROLES
-            and consultation.state is ConsultationState.OPEN
-            and space.state is SpaceState.ACTIVE
+            and seat.role in (SeatRole.MODERATOR, SeatRole.CONVENOR)
+            and space.state is not SpaceState.ARCHIVED
         )
     return False
 
@@ -127,10 +140,72 @@ def answering_seat(user, space: Space) -> Seat | None:
     return None
 
 
+SIGN_IN = _l("Sign in to take part.")
+CONFIRM_EMAIL = _l("Confirm your e-mail address to take part.")
+REFUSALS = {
+    Eligibility.VERIFIED_ORGANISATIONS: _l(
+        "Only people who belong to a verified organisation take part in this consultation."
+    ),
+    Eligibility.MEMBERS: _l(
+        "Only the space's seat holders who take part (not observers) contribute to this consultation."
+    ),
+}
+
+
+def eligibility_refusal(user, consultation: Consultation):
+    """Why this person may not contribute to the consultation (a translated sentence), or None if they may."""
+    if not user or not user.is_authenticated:
+        return SIGN_IN
+    if consultation.eligibility is Eligibility.MEMBERS:
+        seat = seat_of(user, consultation.space_id)
+        return None if seat is not None and seat.role in CONTRIBUTING_ROLES else REFUSALS[Eligibility.MEMBERS]
+    if user.email_verified_at is None:
+        return CONFIRM_EMAIL
+    if consultation.eligibility is Eligibility.VERIFIED_ORGANISATIONS and not organisations_for(user):
+        return REFUSALS[Eligibility.VERIFIED_ORGANISATIONS]
+    return None
+
+
+def organisations_for(user) -> list:
+    """The verified organisations the person belongs to: the only ones they may act for."""
+    if not user or not user.is_authenticated:
+        return []
+    return [m.organisation for m in user.memberships if m.organisation.is_verified]
+
+
+def may_act_for(user, organisation_id: int | None) -> bool:
+    """Personally (None), or for a verified organisation the person belongs to."""
+    return organisation_id is None or organisation_id in {o.id for o in organisations_for(user)}
+
+
+def cosigning_organisations(user, contribution: Contribution) -> list:
+    """The person's organisations that may still co-sign: not the author's, not one that already did."""
+    if not can(Permission.GOVERNANCE_CONTRIBUTE, contribution, user=user):
+        return []
+    taken = {contribution.organisation_id, *(c.organisation_id for c in contribution.cosignatures)}
+    return [o for o in organisations_for(user) if o.id not in taken]
+
+
 def contribution_policy(user, permission: Permission, contribution: Contribution) -> bool:
     if permission is Permission.GOVERNANCE_RESPOND:
         consultation = contribution.consultation
-        return consultation.state in ANSWERING_STATES and answering_seat(user, consultation.space) is not None
+        return (
+            contribution.is_published
+            and consultation.state in ANSWERING_STATES
+            and answering_seat(user, consultation.space) is not None
+        )
+    if permission is Permission.GOVERNANCE_VIEW:  # waiting or hidden: its author and the moderators
+        if contribution.is_published:
+            return True
+        if user and user.is_authenticated and contribution.author_id == user.id:
+            return True
+        return can(Permission.GOVERNANCE_MODERATE, contribution.consultation, user=user)
+    if permission is Permission.GOVERNANCE_CONTRIBUTE:  # supporting it, co-signing it
+        return contribution.is_published and can(
+            Permission.GOVERNANCE_CONTRIBUTE, contribution.consultation, user=user
+        )
+    if permission is Permission.GOVERNANCE_MODERATE:
+        return can(Permission.GOVERNANCE_MODERATE, contribution.consultation, user=user)
     return False
 
 

@@ -1,14 +1,14 @@
 """Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration),
-their contributions and the spaces they follow. When the account is deleted the seats and follows go
-(nobody holds them any more, and the declaration is theirs) while contributions stay in the public
-record, no longer linked to the person."""
+their contributions, the contributions they support and the spaces they follow. When the account is
+deleted the seats, supports and follows go (nobody holds them any more, and the declaration is theirs)
+while contributions and co-signatures stay in the public record, no longer linked to the person."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from consortium.db import db
-from consortium.governance.models import Contribution, Seat
+from consortium.governance.models import Contribution, Cosignature, Seat, Support
 from consortium.governance.records import SpaceFollow
 from consortium.governance.services.responses import response_for
 from consortium.personal_data import Keeper
@@ -23,7 +23,11 @@ def export(user) -> dict:
     follows = db.session.scalars(
         sa.select(SpaceFollow).where(SpaceFollow.user_id == user.id).order_by(SpaceFollow.id)
     ).all()
+    supports = db.session.scalars(
+        sa.select(Support.contribution_id).where(Support.user_id == user.id).order_by(Support.id)
+    ).all()
     return {
+        "supports": [{"contribution_id": contribution_id} for contribution_id in supports],
         "follows": [{"space_id": f.space_id, "since": f.created_at.isoformat()} for f in follows],
         "seats": [
             {
@@ -39,6 +43,8 @@ def export(user) -> dict:
         "contributions": [
             {
                 "consultation": c.consultation.title,
+                "kind": c.kind.value,
+                "language": c.language,
                 "body": c.body,
                 "created_at": c.created_at.isoformat(),
                 "response": responses[c.id].disposition.value
@@ -53,6 +59,8 @@ def export(user) -> dict:
 def erase(user) -> None:
     db.session.execute(sa.delete(SpaceFollow).where(SpaceFollow.user_id == user.id))
     db.session.execute(sa.delete(Seat).where(Seat.user_id == user.id))
+    db.session.execute(sa.delete(Support).where(Support.user_id == user.id))
+    db.session.execute(sa.update(Cosignature).where(Cosignature.user_id == user.id).values(user_id=None))
     db.session.execute(
         sa.update(Contribution).where(Contribution.author_id == user.id).values(author_id=None)
     )

@@ -58,6 +58,7 @@ def _query_waiting(user) -> list[tuple[int, str, int]]:
             sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= today),
             Consultation.state.in_(list(ANSWERING_STATES)),
             Contribution.id.not_in(approved),
+            Contribution.published_clause(),
         )
         .group_by(Contribution.consultation_id, Consultation.title)
         .order_by(Contribution.consultation_id)

@@ -58,6 +58,7 @@ def response_debt(*, space_id: int, consultation_id: int | None = None, now: dat
         .join(Organisation, Organisation.id == owed_by)
         .where(
             Consultation.space_id == space_id,
+            Contribution.published_clause(),
             Consultation.state.in_(OWING_STATES),
             Consultation.responses_due_at < now,
             response.approved_at.is_(None),
@@ -82,16 +83,15 @@ class ReportRow:
 
     @property
     def kind(self):
-        # contributions may carry a kind (comment, proposal…); older ones do not
-        return getattr(self.contribution, "kind", None)
+        return self.contribution.kind
 
 
 def report_rows(consultation: Consultation, viewer) -> list[ReportRow]:
-    """Every contribution in document order, with the response the viewer may read."""
+    """Every published contribution in document order, with the response the viewer may read."""
     contributions = db.session.scalars(
         sa.select(Contribution)
         .join(Section, Section.id == Contribution.section_id)
-        .where(Contribution.consultation_id == consultation.id)
+        .where(Contribution.consultation_id == consultation.id, Contribution.published_clause())
         .options(
             joinedload(Contribution.author),
             joinedload(Contribution.organisation),

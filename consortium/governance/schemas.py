@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from consortium.governance.models import Disposition
+from consortium.forms import REQUIRED
+from consortium.governance.models import ContributionKind, Disposition
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES
+from consortium.i18n import lazy_gettext as _l
+from consortium.inputs import Id
 from consortium.pagination import page_argument
 from consortium.schemas import Link, PlainText
 from consortium.text import WEB_SCHEMES
@@ -121,10 +124,18 @@ class ContributionSchema(Schema):
     id = fields.Int()
     section = fields.Int(metadata={"description": "The section's position in the document"})
     author = fields.Str(allow_none=True)
-    organisation = fields.Str(allow_none=True)
+    organisation = fields.Str(allow_none=True, metadata={"description": "Null when written personally"})
+    kind = fields.Str(metadata={"description": "comment, proposal, objection or evidence"})
+    language = fields.Str(metadata={"description": "es, pt_BR or en"})
+    link = fields.Str(metadata={"description": "Evidence's source, or empty"})
     body = fields.Str()
     revision = fields.Int()
     created_at = fields.DateTime()
+    visibility = fields.Str(
+        metadata={"description": "published; pending or hidden only in the answer to its author"}
+    )
+    supports = fields.Int(metadata={"description": "How many people support it"})
+    cosigners = fields.List(fields.Str(), metadata={"description": "The organisations that co-sign it"})
     response = fields.Nested(
         ResponseSchema,
         allow_none=True,
@@ -144,6 +155,12 @@ class ConsultationDetailSchema(ConsultationItemSchema):
     opens_at = fields.DateTime(allow_none=True)
     closes_at = fields.DateTime(allow_none=True)
     responses_due_at = fields.DateTime(allow_none=True)
+    eligibility = fields.Str(
+        metadata={"description": "Who may contribute: public, verified_organisations or members"}
+    )
+    moderation = fields.Str(
+        metadata={"description": "pre (a moderator publishes each contribution) or post (hidden after)"}
+    )
     sections = fields.List(fields.Nested(SectionSchema))
     contributions = fields.List(fields.Nested(ContributionSchema))
 
@@ -164,3 +181,46 @@ class ReportSchema(Schema):
     state = fields.Str()
     responses_published_at = fields.DateTime(allow_none=True)
     rows = fields.List(fields.Nested(ReportRowSchema))
+
+
+# lists, so the errors stay lists of messages (a lazy string alone would not be taken for one)
+REQUIRED_MESSAGES = {"required": [REQUIRED], "null": [REQUIRED]}
+KINDS = [kind.value for kind in ContributionKind]
+
+
+class ContributionInputSchema(Schema):
+    """A contribution to one section. ``organisation_id`` (one of the caller's verified organisations)
+    or null for a personal one; ``language`` defaults to the caller's."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    section_id = Id(required=True, error_messages=REQUIRED_MESSAGES)
+    kind = fields.Str(
+        load_default=ContributionKind.COMMENT.value,
+        validate=validate.OneOf(KINDS, error=_l("Choose comment, proposal, objection or evidence.")),
+    )
+    body = fields.Str(
+        required=True,
+        error_messages=REQUIRED_MESSAGES,
+        validate=[
+            validate.Length(min=1, max=10_000, error=_l("Write between 1 and 10,000 characters.")),
+            PlainText(),
+        ],
+    )
+    language = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(list(LANGUAGES), error=_l("Choose es, pt_BR or en.")),
+    )
+    organisation_id = Id(load_default=None, allow_none=True)
+    link = fields.Str(
+        load_default="",
+        validate=[validate.Length(max=500, error=_l("Up to 500 characters.")), Link()],
+        metadata={"description": "Only with kind evidence"},
+    )
+
+
+class SupportResultSchema(Schema):
+    contribution_id = fields.Int()
+    supports = fields.Int(metadata={"description": "How many people support it now"})

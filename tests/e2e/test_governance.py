@@ -111,10 +111,49 @@ def test_a_member_contributes_without_javascript_on_a_phone(app, browser, live_s
     page = context.new_page()
     consultation = governance["consultation"]
     page.goto(f"{live_server}/governance/consultations/{consultation.id}")
-    page.get_by_label("Su contribución").fill("Mostrar solo el primer nombre.")
+    page.get_by_label("Su contribución", exact=True).fill("Mostrar solo el primer nombre.")
     page.get_by_role("button", name="Enviar la contribución").click()
     page.wait_for_url(f"**/governance/consultations/{consultation.id}*")
     assert page.get_by_text("Mostrar solo el primer nombre.").is_visible()
     db.session.rollback()
     assert db.session.scalars(sa.select(Contribution.body)).all() == ["Mostrar solo el primer nombre."]
+    context.close()
+
+
+def test_a_member_writes_a_contribution_by_keyboard_on_a_phone(app, browser, live_server, governance):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-ES")
+    _log_in(app, context, live_server, governance["member"])
+    page = context.new_page()
+    consultation = governance["consultation"]
+    section_id = consultation.sections[0].id
+    page.goto(f"{live_server}/governance/consultations/{consultation.id}")
+    _fits(page, 360)
+    focused = "document.activeElement.id"
+    page.get_by_label("Tipo").focus()
+    page.keyboard.press("ArrowDown")  # from comment to proposal
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == f"s{section_id}-body"
+    page.keyboard.type("Publicar las estadísticas de devoluciones cada trimestre.")
+    for field in ("link", "language", "organisation_id"):  # the fields come in reading order
+        page.keyboard.press("Tab")
+        assert page.evaluate(focused) == f"s{section_id}-{field}"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Enviar la contribución"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("Publicar las estadísticas de devoluciones cada trimestre.").is_visible()
+    _fits(page, 360)  # with the contribution, its supports and co-signing controls
+    db.session.rollback()
+    (stored,) = db.session.scalars(sa.select(Contribution)).all()
+    assert (stored.kind, stored.language, stored.organisation_id) == (
+        "proposal",
+        "es",
+        governance["member"].memberships[0].organisation_id,
+    )
+    # the convenor's view of it: support, co-sign and the moderation form (opened) fit too
+    _log_in(app, context, live_server, governance["convenor"])
+    page.goto(f"{live_server}/governance/consultations/{consultation.id}")
+    page.locator("summary", has_text="Moderar").click()
+    assert page.get_by_label("Motivo para ocultarla").is_visible()
+    _fits(page, 360)
     context.close()

@@ -5,6 +5,7 @@
 - ``consultations``  the document's sections and its contributions
 - ``lifecycle``      a consultation's states (by hand or by ``flask governance tick``) and publication
 - ``responses``      official responses: drafting, editing, a second person's approval
+- ``contributions``  moderating contributions, supporting and co-signing them
 - ``meetings``       scheduling meetings, attendance by seat, minutes
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
 - ``following``      following a space and telling its followers of each event
@@ -17,14 +18,24 @@ from consortium.governance.services.consultations import (
     create_consultation,
     update_section,
 )
+from consortium.governance.services.contributions import (
+    cosign,
+    moderate,
+    support,
+    supported_by,
+    supports_count,
+    withdraw_support,
+)
 from consortium.governance.services.decisions import record_decision
 from consortium.governance.services.errors import (
     AlreadyAnswered,
     ConsultationLocked,
     GovernanceError,
     InvalidTransition,
+    ModerationRefused,
     OwnDraft,
     RationaleRequired,
+    ReasonMissing,
     ResponseApproved,
     SeatRefused,
     SlugTaken,
@@ -52,8 +63,10 @@ __all__ = [
     "ConsultationLocked",
     "GovernanceError",
     "InvalidTransition",
+    "ModerationRefused",
     "OwnDraft",
     "RationaleRequired",
+    "ReasonMissing",
     "ResponseApproved",
     "SeatRefused",
     "SlugTaken",
@@ -64,6 +77,7 @@ __all__ = [
     "change_state",
     "close_consultation",
     "contribute",
+    "cosign",
     "create_consultation",
     "create_space",
     "draft_response",
@@ -71,6 +85,7 @@ __all__ = [
     "follow",
     "grant_seat",
     "is_following",
+    "moderate",
     "open_consultation",
     "publish_minutes",
     "publish_responses",
@@ -80,10 +95,14 @@ __all__ = [
     "schedule_meeting",
     "set_schedule",
     "start_responding",
+    "support",
+    "supported_by",
+    "supports_count",
     "unanswered_count",
     "unfollow",
     "unschedule",
     "update_response",
     "update_section",
     "update_space",
+    "withdraw_support",
 ]

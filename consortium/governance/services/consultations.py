@@ -17,11 +17,16 @@ from consortium.governance.models import (
     Consultation,
     ConsultationState,
     Contribution,
+    ContributionKind,
+    Eligibility,
+    Moderation,
     Section,
     Space,
     SpaceState,
+    Visibility,
 )
 from consortium.governance.services.errors import ConsultationLocked, GovernanceError
+from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
 
 
@@ -30,13 +35,25 @@ def _lock(consultation: Consultation) -> Consultation:
 
 
 def create_consultation(
-    space: Space, *, by, title: str, language: str, document: consultables.Document | None = None
+    space: Space,
+    *,
+    by,
+    title: str,
+    language: str,
+    eligibility: Eligibility = Eligibility.MEMBERS,
+    moderation: Moderation = Moderation.POST,
+    document: consultables.Document | None = None,
 ) -> Consultation:
     """A draft; from ``document``, its sections copied once (later edits to the source don't follow)."""
     if space.state is SpaceState.ARCHIVED:
         raise GovernanceError(_l("The space is archived."))
     consultation = Consultation(
-        space_id=space.id, title=title.strip(), language=language, created_by_id=by.id if by else None
+        space_id=space.id,
+        title=title.strip(),
+        language=language,
+        eligibility=eligibility,
+        moderation=moderation,
+        created_by_id=by.id if by else None,
     )
     if document is not None:
         consultation.source_key, consultation.source_title = document.key, document.title[:300]
@@ -83,8 +100,18 @@ def _new_revision(consultation: Consultation) -> None:
     db.session.flush()
 
 
-def contribute(section: Section, *, by, organisation_id: int | None, body: str) -> Contribution:
-    """A seat holder's contribution to one section of an open consultation."""
+def contribute(
+    section: Section,
+    *,
+    by,
+    organisation_id: int | None,
+    body: str,
+    kind: ContributionKind = ContributionKind.COMMENT,
+    language: str | None = None,
+    link: str = "",
+) -> Contribution:
+    """A contribution to one section of an open consultation; who may send it and for which
+    organisation is the policies' question (``policies.eligibility_refusal``, ``may_act_for``)."""
     consultation = _lock(section.consultation)
     if consultation.state is not ConsultationState.OPEN:
         raise ConsultationLocked()
@@ -94,6 +121,11 @@ def contribute(section: Section, *, by, organisation_id: int | None, body: str) 
         author_id=by.id,
         organisation_id=organisation_id,
         body=body.strip(),
+        kind=kind,
+        language=language if language in LANGUAGES else (by.locale if by.locale in LANGUAGES else "es"),
+        link=link.strip() if kind is ContributionKind.EVIDENCE else "",
+        # before publication, it waits hidden for a moderator
+        visibility=Visibility.PENDING if consultation.moderation is Moderation.PRE else Visibility.PUBLISHED,
         revision=consultation.revision,
     )
     db.session.add(contribution)

@@ -54,3 +54,11 @@ class ResponseApproved(GovernanceError):
 
 class OwnDraft(GovernanceError):
     message = _l("Someone other than the person who wrote the draft must approve it.")
+
+
+class ModerationRefused(GovernanceError):
+    message = _l("The contribution is no longer in a state that allows this; the page shows it as it is now.")
+
+
+class ReasonMissing(GovernanceError):
+    message = _l("Give the reason for hiding the contribution.")

@@ -123,7 +123,7 @@ def start_responding(consultation: Consultation, *, by) -> Consultation:
 
 
 def unanswered_count(consultation: Consultation) -> int:
-    """Contributions without an approved official response."""
+    """Published contributions without an approved official response (waiting or hidden ones need none)."""
     approved = (
         sa.select(response_contributions.c.contribution_id)
         .join(Response, Response.id == response_contributions.c.response_id)
@@ -132,7 +132,11 @@ def unanswered_count(consultation: Consultation) -> int:
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Contribution)
-        .where(Contribution.consultation_id == consultation.id, Contribution.id.not_in(approved))
+        .where(
+            Contribution.consultation_id == consultation.id,
+            Contribution.published_clause(),
+            Contribution.id.not_in(approved),
+        )
     )
 
 

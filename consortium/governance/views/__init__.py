@@ -6,6 +6,7 @@
 - ``consultations``  a consultation's document and contributions, and the convenor's steps (sections,
                      dates, each move of its life)
 - ``responses``      official responses (drafting, editing, approving) and the "you said, we did" report
+- ``contributions``  writing a contribution, supporting and co-signing it, moderating it
 - ``meetings``       meetings, their calendar file, attendance and minutes
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
 - ``following``      following and unfollowing a space
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from flask import Blueprint
 
-from consortium.governance.models import ConsultationState, SpaceState
+from consortium.governance.models import ConsultationState, SpaceState, Visibility
 from consortium.markdown import render_markdown
 
 bp = Blueprint(
@@ -35,12 +36,17 @@ def governance_text(text: str):
 
 @bp.app_context_processor
 def governance_globals():
-    return {"governance_SpaceState": SpaceState, "governance_ConsultationState": ConsultationState}
+    return {
+        "governance_SpaceState": SpaceState,
+        "governance_ConsultationState": ConsultationState,
+        "governance_Visibility": Visibility,
+    }
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.
 from consortium.governance.views import (  # noqa: E402
     consultations,
+    contributions,
     decisions,
     following,
     meetings,
@@ -49,4 +55,14 @@ from consortium.governance.views import (  # noqa: E402
     spaces,
 )
 
-__all__ = ["bp", "consultations", "decisions", "following", "meetings", "responses", "seats", "spaces"]
+__all__ = [
+    "bp",
+    "consultations",
+    "contributions",
+    "decisions",
+    "following",
+    "meetings",
+    "responses",
+    "seats",
+    "spaces",
+]

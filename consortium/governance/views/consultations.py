@@ -1,23 +1,36 @@
 """A consultation: its document and contributions for everyone who sees the space, the contribution
-form for seat holders, and the convenor's steps (sections, dates, each move of its life); the official
-responses' pages are in ``responses``."""
+form for those who may take part, and the convenor's steps (sections, dates, each move of its life).
+What happens to a contribution once written lives in ``contributions``, the official responses' pages
+in ``responses``."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from consortium import consultables, transaction
 from consortium.db import db
 from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
-from consortium.governance import policies, reporting, services
-from consortium.governance.forms import ConsultationForm, ContributionForm, ScheduleForm, SectionForm
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Section
+from consortium.governance import listing, policies, reporting, services
+from consortium.governance.forms import (
+    ConsultationForm,
+    ContributionForm,
+    CosignForm,
+    ModerationForm,
+    ScheduleForm,
+    SectionForm,
+)
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
+    Eligibility,
+    Moderation,
+    Section,
+)
 from consortium.governance.services.responses import response_for
 from consortium.governance.views import bp
+from consortium.i18n import LANGUAGES, current_language
 from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can, public, require, visible_or_404
 from consortium.users import current_person
@@ -47,6 +60,8 @@ def new_consultation(space_id: int):
                     by=current_person(),
                     title=form.title.data,
                     language=form.language.data,
+                    eligibility=Eligibility(form.eligibility.data),
+                    moderation=Moderation(form.moderation.data),
                     document=next((d for d in documents if d.key == form.source.data), None),
                 )
         except services.GovernanceError as error:
@@ -63,78 +78,69 @@ def new_consultation(space_id: int):
 @public
 def consultation(consultation_id: int):
     found = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
-    return _page(found)
+    return page(found)
 
 
-def _contribution_form(section_id: int, **kwargs) -> ContributionForm:
-    # one form per section, its field names prefixed, so ids stay unique and each keeps its own text
-    return ContributionForm(prefix=f"s{section_id}", **kwargs)
-
-
-def _page(found: Consultation, typed: ContributionForm | None = None, section_id: int | None = None):
-    """The consultation page; after a refused contribution, with what was typed under its section."""
-    contributions = db.session.scalars(
-        sa.select(Contribution)
-        .where(Contribution.consultation_id == found.id)
-        .options(joinedload(Contribution.author), joinedload(Contribution.organisation))
-        .order_by(Contribution.id)
-    ).all()
-    by_section: dict[int, list[Contribution]] = {}
-    for contribution in contributions:
-        by_section.setdefault(contribution.section_id, []).append(contribution)
+def contribution_form(section: Section, **kwargs) -> ContributionForm:
+    # one form per section, its field names prefixed, so ids stay unique and each keeps its own text;
+    # by default in the author's language, and for the organisation of their seat if they hold one
     viewer = current_person()
-    responses = response_for(c.id for c in contributions)
+    language = viewer.locale if getattr(viewer, "locale", None) in LANGUAGES else current_language()
+    organisations = policies.organisations_for(viewer)
+    seat = policies.seat_of(viewer, section.consultation.space_id)
+    acting_for = seat.organisation_id if seat and seat.organisation_id in {o.id for o in organisations} else 0
+    return ContributionForm(
+        prefix=f"s{section.id}",
+        organisations=organisations,
+        language=language,
+        organisation_id=acting_for,
+        **kwargs,
+    )
+
+
+def _approved(response) -> bool:
+    return response is not None and response.is_approved
+
+
+def page(found: Consultation, typed: ContributionForm | None = None, section_id: int | None = None):
+    """The consultation page; after a refused contribution, with what was typed under its section."""
+    viewer = current_person()
+    shown = listing.contributions_for(viewer, found)
+    responses = response_for(c.id for c in shown.contributions)
     drafts = policies.sees_drafts(viewer, found)
+    first = next((c for c in shown.contributions if c.is_published), None)  # answering is asked once
     return render_template(
         "governance/consultation.html",
         consultation=found,
         space=found.space,
-        by_section=by_section,
+        by_section=shown.by_section(),
+        supports=shown.supports,
+        supported=shown.supported,
+        cosigning=listing.cosigning_choices(viewer, shown),
         responses=responses,
-        waiting=sum(not (r := responses.get(c.id)) or not r.is_approved for c in contributions),
+        waiting=sum(
+            c.is_published and not getattr(responses.get(c.id), "is_approved", False)
+            for c in shown.contributions
+        ),
         debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
         may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
+        refusal=policies.eligibility_refusal(viewer, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
-        may_respond=bool(contributions) and can(Permission.GOVERNANCE_RESPOND, contributions[0]),
+        may_moderate=can(Permission.GOVERNANCE_MODERATE, found),
+        may_respond=first is not None and can(Permission.GOVERNANCE_RESPOND, first),
         shows_response=lambda c, r: policies.response_is_visible(
             viewer, r, author_id=c.author_id, drafts=drafts
         ),
         may_approve=lambda r: policies.may_approve(viewer, r),
         steps=_STEPS,
         contribution_forms={
-            s.id: typed if s.id == section_id else _contribution_form(s.id, formdata=None)
-            for s in found.sections
+            s.id: typed if s.id == section_id else contribution_form(s, formdata=None) for s in found.sections
         },
         post_form=PostForm(),
-    )
-
-
-@bp.route("/governance/sections/<int:section_id>/contributions", methods=["POST"])
-@require()
-def contribute(section_id: int):
-    section = db.session.get(Section, section_id) or abort(404)
-    consultation = visible_or_404(Consultation, section.consultation_id, Permission.GOVERNANCE_VIEW)
-    if not can(Permission.GOVERNANCE_CONTRIBUTE, consultation):
-        abort(403)
-    form = _contribution_form(section.id)
-    if not form.validate_on_submit():
-        return _page(consultation, form, section.id)
-    seat = policies.seat_of(current_person(), consultation.space_id)
-    try:
-        with transaction.action():
-            if first_submission(form) is None:
-                services.contribute(
-                    section,
-                    by=current_person(),
-                    organisation_id=seat.organisation_id if seat else None,
-                    body=form.body.data,
-                )
-    except services.ConsultationLocked as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Thank you: your contribution was added. The convenor will answer it."), "success")
-    return redirect(
-        url_for("governance.consultation", consultation_id=consultation.id, _anchor=f"s{section.id}")
+        moderation_form=lambda c: ModerationForm(prefix=f"m{c.id}", formdata=None),
+        cosign_form=lambda c, organisations: CosignForm(
+            prefix=f"k{c.id}", organisations=organisations, formdata=None
+        ),
     )
 
 

@@ -190,7 +190,7 @@ def report_csv(consultation_id: int):
     rows = [
         [
             f"{row.contribution.section.position}. {row.contribution.section.heading}",
-            row.kind.label if hasattr(row.kind, "label") else (row.kind or ""),
+            row.kind.label,
             row.contribution.organisation.name if row.contribution.organisation else "",
             row.summary,
             row.response.disposition.label if row.response else "",

@@ -75,11 +75,12 @@ def convenor(space, seat_in):
 
 @pytest.fixture
 def make_consultation(db):
-    def make(space, *, sections=("Datos personales", "Devoluciones"), open_=True):
+    def make(space, *, sections=("Datos personales", "Devoluciones"), open_=True, **settings):
+        """``settings``: ``eligibility`` and ``moderation`` (members and post by default)."""
         _db.session.commit()  # the next transaction begins as a writing one (SQLite's lock)
         with transaction.writing():
             consultation = services.create_consultation(
-                space, by=None, title="Consulta sobre Pix", language="es"
+                space, by=None, title="Consulta sobre Pix", language="es", **settings
             )
             for heading in sections:
                 services.add_section(consultation, heading=heading, body=f"Texto de {heading}.")

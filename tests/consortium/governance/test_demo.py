@@ -6,7 +6,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import demo
-from consortium.governance.models import Consultation, ConsultationState, Response, Seat, Space
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
+    Contribution,
+    Cosignature,
+    Response,
+    Seat,
+    Space,
+    Support,
+)
 
 
 def test_demo_spaces_load_once_with_seats_consultations_and_a_response_debt(client, db):
@@ -25,6 +34,10 @@ def test_demo_spaces_load_once_with_seats_consultations_and_a_response_debt(clie
     responses = db.session.scalars(sa.select(Response)).all()
     assert sorted(r.is_approved for r in responses) == [False, True, True, True]
     assert sum(r.published_at is not None for r in responses) == 2
+    kinds = {(c.consultation.space.slug, c.kind.value) for c in db.session.scalars(sa.select(Contribution))}
+    assert len(kinds) == 8  # every kind in each space
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Support)) == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Cosignature)) == 2
     pix = spaces["pix-brasil"]
     client.set_cookie("lang", "pt_BR")
     html = client.get(f"/governance/spaces/{pix.id}").get_data(as_text=True)

@@ -1,0 +1,133 @@
+"""What happens to a contribution once it is written: moderation, supports and co-signatures.
+
+Moderation moves a contribution between pending, published and hidden; the contribution's row is locked
+first, so two moderators acting at once make one move and one audit record. Nothing is deleted: hidden
+contributions stay for the audit and for their author, who sees the reason.
+
+Supports and co-signatures are decided by their unique pairs (contribution, person) and (contribution,
+organisation): two tabs or a double click reaching two workers make one row, and the second answers as
+"already done" instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consortium import transaction
+from consortium.db import db, utcnow
+from consortium.governance.models import (
+    ConsultationState,
+    Contribution,
+    Cosignature,
+    Support,
+    Visibility,
+)
+from consortium.governance.services.errors import ConsultationLocked, ModerationRefused, ReasonMissing
+from consortium.signals import state_changed
+
+#: the moves a moderator may make: publish what waits or was hidden, hide what waits or is published
+MODERATION_MOVES: dict[Visibility, frozenset[Visibility]] = {
+    Visibility.PENDING: frozenset({Visibility.PUBLISHED, Visibility.HIDDEN}),
+    Visibility.PUBLISHED: frozenset({Visibility.HIDDEN}),
+    Visibility.HIDDEN: frozenset({Visibility.PUBLISHED}),
+}
+
+
+def moderate(contribution: Contribution, *, by, to: Visibility, reason: str = "") -> Contribution:
+    """Publish or hide a contribution; hiding needs a reason, which its author then reads."""
+    reason = reason.strip()
+    if to is Visibility.HIDDEN and not reason:
+        raise ReasonMissing()
+    contribution = transaction.lock(Contribution, contribution.id)
+    before = contribution.visibility
+    if to not in MODERATION_MOVES[before]:
+        raise ModerationRefused()
+    contribution.visibility = to
+    contribution.moderation_reason = reason if to is Visibility.HIDDEN else ""
+    contribution.moderated_at = utcnow()
+    contribution.moderated_by_id = by.id if by else None
+    db.session.flush()
+    state_changed.send(
+        contribution,
+        action=f"governance.contribution_{to.value}",
+        by=by,
+        summary=f"{before.value} → {to.value}" + (f": {reason[:200]}" if reason else ""),
+    )
+    return contribution
+
+
+def _open(contribution: Contribution) -> None:
+    if contribution.consultation.state is not ConsultationState.OPEN or not contribution.is_published:
+        raise ConsultationLocked()
+
+
+def has_supported(contribution: Contribution, user) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(Support.id).where(
+                Support.contribution_id == contribution.id, Support.user_id == user.id
+            )
+        )
+    )
+
+
+def support(contribution: Contribution, user) -> bool:
+    """True if this added the person's support, False if they had already given it."""
+    _open(contribution)
+    if has_supported(contribution, user):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(contribution_id=contribution.id, user_id=user.id))
+    except sa.exc.IntegrityError:
+        return False  # the other request made the row first
+    return True
+
+
+def withdraw_support(contribution: Contribution, user) -> None:
+    _open(contribution)
+    db.session.execute(
+        sa.delete(Support).where(Support.contribution_id == contribution.id, Support.user_id == user.id)
+    )
+    db.session.flush()
+
+
+def supports_count(contribution_ids) -> dict[int, int]:
+    """{contribution id: number of supports}, in one query."""
+    ids = list(contribution_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Support.contribution_id, sa.func.count())
+        .where(Support.contribution_id.in_(ids))
+        .group_by(Support.contribution_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def supported_by(user, contribution_ids) -> set[int]:
+    """The ids among ``contribution_ids`` that ``user`` supports, in one query."""
+    ids = list(contribution_ids)
+    if not ids or not user or not user.is_authenticated:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Support.contribution_id).where(
+                Support.contribution_id.in_(ids), Support.user_id == user.id
+            )
+        )
+    )
+
+
+def cosign(contribution: Contribution, *, by, organisation_id: int) -> bool:
+    """True if the organisation now co-signs, False if it already did (someone else of it, perhaps)."""
+    _open(contribution)
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Cosignature(contribution_id=contribution.id, organisation_id=organisation_id, user_id=by.id)
+            )
+    except sa.exc.IntegrityError:
+        return False
+    db.session.expire(contribution, ["cosignatures"])
+    return True
