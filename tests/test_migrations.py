@@ -236,3 +236,61 @@ def test_answers_stored_on_contributions_become_approved_published_responses(emp
             assert [tuple(r) for r in rows] == [("partly", "En parte.", 1), (None, "", None)]
             assert [tuple(link) for link in connection.execute(decision_links)] == [(1, 1)]
         engine.dispose()
+
+
+def test_contribution_kinds_keep_the_links_to_contributions_both_ways(empty_database_url):
+    """SQLite rebuilds the contributions' table to add (and drop) the moderator's foreign key: the links
+    that point at contributions (decisions, responses) must survive, and so must the consultations."""
+    fresh = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with fresh.app_context():
+        engine = fresh.extensions["sqlalchemy"].engine
+        flask_migrate.upgrade(revision="consult_0001")
+        with engine.begin() as connection:
+            _insert(connection, "users", id=1, email="ana@example.org")
+            _insert(connection, "organisations", id=1, slug="org")
+            _insert(connection, "dpi_systems", id=99, slug="sistema-de-prueba")
+            _insert(
+                connection, "governance_spaces", id=1, slug="pix", system_id=99, stage="L4", state="active"
+            )
+            _insert(
+                connection, "governance_consultations", id=1, space_id=1, state="responding", language="es"
+            )
+            _insert(connection, "governance_sections", id=1, consultation_id=1, position=1)
+            _insert(
+                connection,
+                "governance_contributions",
+                id=1,
+                consultation_id=1,
+                section_id=1,
+                body="A",
+                revision=1,
+            )
+            _insert(
+                connection,
+                "governance_responses",
+                id=1,
+                consultation_id=1,
+                disposition="accepted",
+                drafted_by_id=1,
+            )
+            _insert(connection, "governance_response_contributions", response_id=1, contribution_id=1)
+            _insert(connection, "governance_decisions", id=1, space_id=1, language="es")
+            _insert(connection, "governance_decision_contributions", decision_id=1, contribution_id=1)
+        links = {
+            "governance_response_contributions": sa.text(
+                "SELECT count(*) FROM governance_response_contributions"
+            ),
+            "governance_decision_contributions": sa.text(
+                "SELECT count(*) FROM governance_decision_contributions"
+            ),
+            "governance_sections": sa.text("SELECT count(*) FROM governance_sections"),
+        }
+        for revision in ("contrib_0001", "consult_0001"):
+            if revision == "contrib_0001":
+                flask_migrate.upgrade(revision=revision)
+            else:
+                flask_migrate.downgrade(revision=revision)
+            with engine.begin() as connection:
+                counts = {name: connection.execute(query).scalar() for name, query in links.items()}
+            assert counts == dict.fromkeys(links, 1), revision
+        engine.dispose()

@@ -2,38 +2,27 @@
 responses as their own rows, approved by a second person; the answers stored on contributions move there
 
 Revision ID: consult_0001
-Revises: roadmap2_0001
+Revises: docs_0001
 Create Date: 2026-12-01 18:00:00
 
 """
-import contextlib
-
 from alembic import op
 import sqlalchemy as sa
+
+from consortium.migrating import keeping
 
 
 # revision identifiers, used by Alembic.
 revision = 'consult_0001'
-down_revision = 'roadmap2_0001'
+down_revision = 'docs_0001'
 branch_labels = None
 depends_on = None
 
 
-@contextlib.contextmanager
 def _rebuilding_contributions():
-    """SQLite rebuilds a table to drop a column or add a foreign key, and dropping the old copy deletes,
-    through ON DELETE CASCADE, the rows that point at it: the decisions' links to contributions (and, on
-    the way down, the responses' links) are kept aside meanwhile and put back."""
-    keep = ('governance_decision_contributions', 'governance_response_contributions')
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    present = set(sa.inspect(op.get_bind()).get_table_names())
-    kept = [name for name in keep if sqlite and name in present]
-    for name in kept:
-        op.execute(f"CREATE TEMPORARY TABLE kept_{name} AS SELECT * FROM {name}")
-    yield
-    for name in kept:
-        op.execute(f"INSERT INTO {name} SELECT * FROM kept_{name}")
-        op.execute(f"DROP TABLE kept_{name}")
+    """The decisions' links to contributions (and, on the way down, the responses' links) survive the
+    SQLite rebuild of the contributions' table."""
+    return keeping(op, 'governance_decision_contributions', 'governance_response_contributions')
 
 
 DISPOSITIONS = ('accepted', 'partially_accepted', 'under_evaluation', 'not_accepted', 'out_of_scope', 'referred')

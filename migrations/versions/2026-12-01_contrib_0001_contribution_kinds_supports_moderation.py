@@ -1,19 +1,31 @@
 """consultation eligibility and moderation; contribution kinds, language, link, visibility; supports and co-signatures
 
 Revision ID: contrib_0001
-Revises: roadmap2_0001
+Revises: consult_0001
 Create Date: 2026-12-01 18:00:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
+from consortium.migrating import keeping
+
 
 # revision identifiers, used by Alembic.
 revision = 'contrib_0001'
-down_revision = 'roadmap2_0001'
+down_revision = 'consult_0001'
 branch_labels = None
 depends_on = None
+
+
+def _rebuilding_contributions():
+    return keeping(
+        op,
+        'governance_decision_contributions',
+        'governance_response_contributions',
+        'governance_supports',
+        'governance_cosignatures',
+    )
 
 
 def upgrade():
@@ -21,7 +33,8 @@ def upgrade():
         batch_op.add_column(sa.Column('eligibility', sa.Enum('public', 'verified_organisations', 'members', name='eligibility', native_enum=False, length=32), server_default='members', nullable=False))
         batch_op.add_column(sa.Column('moderation', sa.Enum('pre', 'post', name='moderation', native_enum=False, length=32), server_default='post', nullable=False))
 
-    with op.batch_alter_table('governance_contributions', schema=None) as batch_op:
+    # SQLite rebuilds the table to add the foreign key: the rows that point at it are kept meanwhile
+    with _rebuilding_contributions(), op.batch_alter_table('governance_contributions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum('comment', 'proposal', 'objection', 'evidence', name='contributionkind', native_enum=False, length=32), server_default='comment', nullable=False))
         batch_op.add_column(sa.Column('language', sa.String(length=8), server_default='es', nullable=False))
         batch_op.add_column(sa.Column('link', sa.String(length=500), server_default='', nullable=False))
@@ -71,7 +84,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_governance_supports_contribution_id'))
     op.drop_table('governance_supports')
 
-    with op.batch_alter_table('governance_contributions', schema=None) as batch_op:
+    with _rebuilding_contributions(), op.batch_alter_table('governance_contributions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_governance_contributions_moderated_by_id_users'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_governance_contributions_visibility'))
         batch_op.drop_column('moderated_by_id')
@@ -82,6 +95,7 @@ def downgrade():
         batch_op.drop_column('language')
         batch_op.drop_column('kind')
 
-    with op.batch_alter_table('governance_consultations', schema=None) as batch_op:
+    # dropped in place (SQLite 3.35+): rebuilding this table would cascade-delete its sections and contributions
+    with op.batch_alter_table('governance_consultations', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('moderation')
         batch_op.drop_column('eligibility')
