@@ -1,6 +1,7 @@
 """Governance spaces: one per DPI system or pilot, seats for verified organisations by sector, and
 consultations whose every contribution gets a reasoned official response. ``init_app`` registers its
-pages, API, policies, audit labels, demo data and the convenor's "waiting for you" items."""
+pages, API, the followers' digest command, policies, audit labels, demo data and the convenor's "waiting
+for you" items."""
 
 from flask import Flask
 
@@ -8,7 +9,9 @@ from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, worklist
 from consortium.audit.labels import register as register_audit_labels
 from consortium.governance import audit_labels, demo, policies, privacy, providers
+from consortium.governance.activity import SpaceEvent  # noqa: F401  (known before migrations run)
 from consortium.governance.api import blp as api_blp
+from consortium.governance.cli import governance_cli
 from consortium.governance.models import Consultation, Contribution, Space
 from consortium.governance.records import Meeting  # noqa: F401  (the tables are known before migrations run)
 from consortium.governance.views import bp
@@ -21,6 +24,7 @@ def init_app(app: Flask) -> None:
     register_policy(Consultation, policies.consultation_policy)
     register_policy(Contribution, policies.contribution_policy)
     app.register_blueprint(bp)
+    app.cli.add_command(governance_cli)
     extensions.api.register_blueprint(api_blp)
     kernel_demo.register(demo.load)
     personal_data.register("governance", privacy.keeper)

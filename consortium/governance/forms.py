@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from consortium.forms import REQUIRED, MultiCheckboxField, OnceForm, PlainText, SingleLine
 from consortium.governance.models import Disposition, LifecycleStage, SeatRole, Sector, SpaceScope
+from consortium.governance.records import DigestFrequency
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.countries import country_choices
@@ -173,3 +175,13 @@ class ResponseForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.disposition.choices = Disposition.choices()
+
+
+class FollowForm(FlaskForm):
+    """Follow (or change how often the digest comes); a POST from an old page without the choice is daily."""
+
+    frequency = SelectField(
+        _l("By e-mail"),
+        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency],
+        default=DigestFrequency.DAILY.value,
+    )

@@ -1,15 +1,16 @@
 """Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration),
-their contributions and the spaces they follow. When the account is deleted the seats and follows go
-(nobody holds them any more, and the declaration is theirs) while contributions stay in the public
-record, no longer linked to the person."""
+their contributions, the spaces and consultations they follow and their digests. When the account is
+deleted the seats, follows and digest records go (nobody holds them any more, and the declaration is
+theirs) while contributions stay in the public record, no longer linked to the person."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from consortium.db import db
+from consortium.governance.activity import DigestClaim
 from consortium.governance.models import Contribution, Seat
-from consortium.governance.records import SpaceFollow
+from consortium.governance.records import ConsultationFollow, SpaceFollow
 from consortium.personal_data import Keeper
 
 
@@ -21,8 +22,24 @@ def export(user) -> dict:
     follows = db.session.scalars(
         sa.select(SpaceFollow).where(SpaceFollow.user_id == user.id).order_by(SpaceFollow.id)
     ).all()
+    followed = db.session.scalars(
+        sa.select(ConsultationFollow)
+        .where(ConsultationFollow.user_id == user.id)
+        .order_by(ConsultationFollow.id)
+    ).all()
     return {
-        "follows": [{"space_id": f.space_id, "since": f.created_at.isoformat()} for f in follows],
+        "follows": [
+            {"space_id": f.space_id, "since": f.created_at.isoformat(), "digest": f.frequency.value}
+            for f in follows
+        ],
+        "consultation_follows": [
+            {
+                "consultation_id": f.consultation_id,
+                "since": f.created_at.isoformat(),
+                "digest": f.frequency.value,
+            }
+            for f in followed
+        ],
         "seats": [
             {
                 "space": seat.space.slug,
@@ -47,7 +64,8 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
-    db.session.execute(sa.delete(SpaceFollow).where(SpaceFollow.user_id == user.id))
+    for model in (SpaceFollow, ConsultationFollow, DigestClaim):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
     db.session.execute(sa.delete(Seat).where(Seat.user_id == user.id))
     db.session.execute(
         sa.update(Contribution).where(Contribution.author_id == user.id).values(author_id=None)

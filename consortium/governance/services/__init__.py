@@ -5,7 +5,8 @@
 - ``consultations``  the document's sections, contributions, official responses, opening and closing
 - ``meetings``       scheduling meetings, attendance by seat, minutes
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
-- ``following``      following a space and telling its followers of each event
+- ``following``      following a space or a consultation, and recording its events
+- ``digests``        the followers' daily and weekly digests, claimed once per person and period
 - ``errors``         the domain errors with their translated messages
 """
 
@@ -29,7 +30,7 @@ from consortium.governance.services.errors import (
     SlugTaken,
     UnansweredContributions,
 )
-from consortium.governance.services.following import follow, is_following, unfollow
+from consortium.governance.services.following import follow, follow_of, is_following, record_event, unfollow
 from consortium.governance.services.meetings import publish_minutes, record_attendance, schedule_meeting
 from consortium.governance.services.seats import end_seat, grant_seat
 from consortium.governance.services.spaces import change_state, create_space, update_space
@@ -50,12 +51,14 @@ __all__ = [
     "create_space",
     "end_seat",
     "follow",
+    "follow_of",
     "grant_seat",
     "is_following",
     "open_consultation",
     "publish_minutes",
     "record_attendance",
     "record_decision",
+    "record_event",
     "respond",
     "schedule_meeting",
     "unanswered_count",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from consortium import transaction
 from consortium.db import db, utcnow
+from consortium.governance.activity import EventKind
 from consortium.governance.models import (
     Consultation,
     ConsultationState,
@@ -126,18 +127,14 @@ def _transition(consultation: Consultation, to: ConsultationState, *, by) -> Con
         by=by,
         summary=f"{consultation.title[:80]}: {before.value} → {to.value}",
     )
-    following.tell_followers(
+    following.record_event(
         consultation.space,
-        f"governance/consultation_{to.value}",
-        OPENED if to is ConsultationState.OPEN else CLOSED,
-        link=("governance.consultation", {"consultation_id": consultation.id}),
-        consultation=consultation,
+        EventKind.CONSULTATION_OPENED if to is ConsultationState.OPEN else EventKind.CONSULTATION_CLOSED,
+        consultation,
+        consultation.title,
+        consultation_id=consultation.id,
     )
     return consultation
-
-
-OPENED = _l("A consultation opened in a space you follow")
-CLOSED = _l("A consultation closed in a space you follow")
 
 
 def contribute(section: Section, *, by, organisation_id: int | None, body: str) -> Contribution:

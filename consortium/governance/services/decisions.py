@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium.db import db
+from consortium.governance.activity import EventKind
 from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
 from consortium.governance.records import DecisionVote, Meeting, Position, SpaceDecision
 from consortium.governance.services import following
@@ -13,8 +14,6 @@ from consortium.governance.services.errors import GovernanceError
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.principles import CODES
 from consortium.signals import state_changed
-
-PUBLISHED = _l("A governance space published a decision")
 
 
 def record_decision(
@@ -75,11 +74,5 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     state_changed.send(decision, action="governance.decision_recorded", by=by, summary=space.slug)
-    following.tell_followers(
-        space,
-        "governance/decision_published",
-        PUBLISHED,
-        link=("governance.decision", {"decision_id": decision.id}),
-        decision=decision,
-    )
+    following.record_event(space, EventKind.DECISION_PUBLISHED, decision, decision.text)
     return decision

@@ -7,7 +7,7 @@
                      convenor's steps (sections, opening, answering, closing)
 - ``meetings``       meetings, their calendar file, attendance and minutes
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
-- ``following``      following and unfollowing a space
+- ``following``      following and unfollowing a space or a consultation, the digest's unfollow link
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 
 from flask import Blueprint
 
+from consortium.governance.forms import FollowForm
 from consortium.governance.models import ConsultationState, SpaceState
+from consortium.governance.services.following import follow_of
 from consortium.markdown import render_markdown
 
 bp = Blueprint(
@@ -34,7 +36,13 @@ def governance_text(text: str):
 
 @bp.app_context_processor
 def governance_globals():
-    return {"governance_SpaceState": SpaceState, "governance_ConsultationState": ConsultationState}
+    return {
+        "governance_SpaceState": SpaceState,
+        "governance_ConsultationState": ConsultationState,
+        # the follow box (``_follow.html``) on space and consultation pages
+        "governance_follow_of": follow_of,
+        "governance_FollowForm": FollowForm,
+    }
 
 
 # The modules add their routes to ``bp`` when imported, so they come after it.

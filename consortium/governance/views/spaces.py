@@ -78,7 +78,6 @@ def space(space_id: int):
         roster=_roster(found, 12, page=1),
         consultations=consultations,
         meetings=meetings,
-        following=services.is_following(current_user, found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
         post_form=PostForm(),
     )
