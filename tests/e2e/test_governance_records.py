@@ -12,6 +12,7 @@ from consortium import transaction
 from consortium.db import db
 from consortium.governance import services
 from consortium.governance.records import Position, SpaceFollow
+from consortium.governance.services import minutes
 from tests.e2e.test_governance import _fits, _log_in, governance  # noqa: F401  (the fixture)
 from tests.factories import UserFactory
 
@@ -36,7 +37,14 @@ def records(governance):  # noqa: F811
             place="Brasília",
         )
         services.record_attendance(meeting, by=None, seat_ids={s.id for s in seats})
-        services.publish_minutes(meeting, by=None, minutes={"pt_BR": "Ata aprovada. " * 20})
+        minutes.post_draft(
+            meeting,
+            by=None,
+            minutes={"pt_BR": "Ata aprovada. " * 20},
+            review_until=start + timedelta(days=1),
+            now=start + timedelta(hours=3),
+        )
+        minutes.approve(meeting, by=None)
         decision = services.record_decision(
             space,
             by=None,

@@ -3,7 +3,8 @@
 - ``spaces``         creating and editing spaces, their states
 - ``seats``          granting and ending seats
 - ``consultations``  the document's sections, contributions, official responses, opening and closing
-- ``meetings``       scheduling meetings, attendance by seat, minutes
+- ``meetings``       scheduling, changing and cancelling meetings, attendance by seat
+- ``minutes``        the draft minutes, the attendees' review and the convenor's approval
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
 - ``following``      following a space or a consultation, and recording its events
 - ``digests``        the followers' daily and weekly digests, claimed once per person and period
@@ -31,7 +32,12 @@ from consortium.governance.services.errors import (
     UnansweredContributions,
 )
 from consortium.governance.services.following import follow, follow_of, is_following, record_event, unfollow
-from consortium.governance.services.meetings import publish_minutes, record_attendance, schedule_meeting
+from consortium.governance.services.meetings import (
+    cancel_meeting,
+    record_attendance,
+    schedule_meeting,
+    update_meeting,
+)
 from consortium.governance.services.seats import end_seat, grant_seat
 from consortium.governance.services.spaces import change_state, create_space, update_space
 
@@ -44,6 +50,7 @@ __all__ = [
     "SlugTaken",
     "UnansweredContributions",
     "add_section",
+    "cancel_meeting",
     "change_state",
     "close_consultation",
     "contribute",
@@ -55,7 +62,6 @@ __all__ = [
     "grant_seat",
     "is_following",
     "open_consultation",
-    "publish_minutes",
     "record_attendance",
     "record_decision",
     "record_event",
@@ -63,6 +69,7 @@ __all__ = [
     "schedule_meeting",
     "unanswered_count",
     "unfollow",
+    "update_meeting",
     "update_section",
     "update_space",
 ]

@@ -5,7 +5,8 @@
 - ``seats``          convenors and staff: granting and ending seats
 - ``consultations``  a consultation's document, contributions and official responses, and the
                      convenor's steps (sections, opening, answering, closing)
-- ``meetings``       meetings, their calendar file, attendance and minutes
+- ``meetings``       meetings, their calendar file, changes, cancellation and attendance
+- ``minutes``        the draft minutes, the attendees' review and the convenor's approval
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
 - ``following``      following and unfollowing a space or a consultation, the digest's unfollow link
 """
@@ -51,8 +52,9 @@ from consortium.governance.views import (  # noqa: E402
     decisions,
     following,
     meetings,
+    minutes,
     seats,
     spaces,
 )
 
-__all__ = ["bp", "consultations", "decisions", "following", "meetings", "seats", "spaces"]
+__all__ = ["bp", "consultations", "decisions", "following", "meetings", "minutes", "seats", "spaces"]

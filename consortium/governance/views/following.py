@@ -42,7 +42,7 @@ def _step(target: Space | Consultation, step: str) -> None:
 def follow(space_id: int, step: str):
     space = policies.space_or_404(current_user, space_id)
     _step(space, step)
-    return redirect(url_for("governance.space", space_id=space.id, _anchor="follow"))
+    return redirect(url_for("governance.space", space_id=space.id))
 
 
 @bp.route("/governance/consultations/<int:consultation_id>/<any(follow, unfollow):step>", methods=["POST"])
@@ -50,7 +50,7 @@ def follow(space_id: int, step: str):
 def follow_consultation(consultation_id: int, step: str):
     consultation = visible_or_404(Consultation, consultation_id, Permission.GOVERNANCE_VIEW)
     _step(consultation, step)
-    return redirect(url_for("governance.consultation", consultation_id=consultation.id, _anchor="follow"))
+    return redirect(url_for("governance.consultation", consultation_id=consultation.id))
 
 
 @bp.route("/governance/unfollow/<token>", methods=["GET", "POST"])
