@@ -30,3 +30,4 @@ def init_app(app: Flask) -> None:
     personal_data.register("governance", privacy.keeper)
     worklist.register("governance", providers.responses_waiting)
     worklist.register_section("governance", providers.my_responses_to_give)
+    worklist.register_section("governance.follows", providers.my_follows)

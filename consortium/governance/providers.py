@@ -1,6 +1,7 @@
 """What governance offers the kernel's registries (``consortium.worklist``): the contributions waiting for
 a convenor's official response, as work items (staff's queue and the daily digest read those) and as a
-section of the convenor's own /home, since most convenors are not staff."""
+section of the convenor's own /home, since most convenors are not staff; and on everyone's /home, the
+spaces and consultations they follow with how often their digest comes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ import sqlalchemy as sa
 from flask import g, has_request_context, url_for
 
 from consortium.db import db
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, SeatRole
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
+    Contribution,
+    Seat,
+    SeatRole,
+    Space,
+)
+from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 from consortium.i18n import fast_gettext as _
-from consortium.i18n import fast_ngettext
+from consortium.i18n import fast_ngettext, localised
 from consortium.worklist import Entry, Section, WorkItem
 
 
@@ -73,4 +82,47 @@ def my_responses_to_give(user) -> Section | None:
             for consultation_id, title, count in rows
         ],
         order=20,
+    )
+
+
+def my_follows(user) -> Section | None:
+    """What the person follows and how often its digest comes (one query for spaces and consultations)."""
+    spaces = (
+        sa.select(
+            sa.literal("space").label("kind"),
+            Space.id,
+            SpaceFollow.frequency,
+            Space.title.label("titles"),
+            sa.cast(sa.null(), sa.String).label("title"),
+        )
+        .join(SpaceFollow, SpaceFollow.space_id == Space.id)
+        .where(SpaceFollow.user_id == user.id)
+    )
+    consultations = (
+        sa.select(
+            sa.literal("consultation"),
+            Consultation.id,
+            ConsultationFollow.frequency,
+            sa.cast(sa.null(), sa.JSON),
+            Consultation.title,
+        )
+        .join(ConsultationFollow, ConsultationFollow.consultation_id == Consultation.id)
+        .where(ConsultationFollow.user_id == user.id)
+    )
+    rows = db.session.execute(spaces.union_all(consultations).limit(20)).all()
+    if not rows:
+        return None
+    return Section(
+        title=_("What you follow"),
+        entries=[
+            Entry(
+                title=localised(row.titles) if row.kind == "space" else row.title,
+                url=url_for("governance.space", space_id=row.id)
+                if row.kind == "space"
+                else url_for("governance.consultation", consultation_id=row.id),
+                detail=str(DigestFrequency(row.frequency).label),
+            )
+            for row in rows
+        ],
+        order=60,
     )

@@ -99,3 +99,16 @@ def test_a_draft_consultation_cannot_be_followed(client, login_as, space, member
     assert client.post(f"/governance/consultations/{draft.id}/follow", data=fields).status_code == 404
     db.session.expire_all()
     assert db.session.scalars(sa.select(ConsultationFollow)).all() == []
+
+
+def test_my_home_lists_what_i_follow_and_how_often(client, login_as, space, member, make_consultation, db):
+    consultation = make_consultation(space)
+    login_as(member)
+    assert _follow(client, space, frequency="weekly").status_code == 302
+    page = f"/governance/consultations/{consultation.id}"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/follow")
+    assert client.post(f"{page}/follow", data=fields).status_code == 302
+    html = client.get("/home").get_data(as_text=True)
+    assert "Lo que sigue" in html
+    assert "Espacio de Pix" in html and "Resumen semanal" in html
+    assert "Consulta sobre Pix" in html and "Resumen diario" in html
