@@ -45,6 +45,13 @@ def records(governance):  # noqa: F811
             now=start + timedelta(hours=3),
         )
         minutes.approve(meeting, by=None)
+        # a correction under the attendees' review: the page shows the draft, its comments and the form
+        minutes.post_draft(
+            meeting,
+            by=None,
+            minutes={"pt_BR": "Ata corrigida. " * 20},
+            review_until=datetime.now(UTC) + timedelta(days=1),
+        )
         decision = services.record_decision(
             space,
             by=None,
@@ -72,6 +79,8 @@ def test_meeting_and_decision_pages_fit_phone_and_desktop(app, browser, live_ser
         f"/governance/spaces/{space.id}/meetings/new",
         f"/governance/meetings/{meeting.id}/attendance",
         f"/governance/meetings/{meeting.id}/minutes",
+        f"/governance/meetings/{meeting.id}/edit",
+        f"/governance/meetings/{meeting.id}/cancel",
         f"/governance/spaces/{space.id}/decisions",
         f"/governance/decisions/{decision.id}",
         f"/governance/spaces/{space.id}/decisions/new",
