@@ -130,7 +130,9 @@ def _claim(person: User, frequency: DigestFrequency, period: str, now: datetime,
     return True
 
 
-def _unfollow_links(person: User, frequency: DigestFrequency, events: list[SpaceEvent]) -> list[dict]:
+def _unfollow_links(
+    person: User, frequency: DigestFrequency, events: list[SpaceEvent], language: str
+) -> list[dict]:
     """One link per followed space or consultation this digest speaks of (a signed, sign-in-free page)."""
     space_ids = {e.space_id for e in events}
     consultation_ids = {e.consultation_id for e in events if e.consultation_id}
@@ -153,7 +155,7 @@ def _unfollow_links(person: User, frequency: DigestFrequency, events: list[Space
     links = []
     for follow in follows:
         if isinstance(follow, SpaceFollow):
-            name = db.session.get(Space, follow.space_id).display_title
+            name = db.session.get(Space, follow.space_id).text_in("title", language)[0]
         else:
             name = db.session.get(Consultation, follow.consultation_id).title
         url = public_url("governance.unfollow_link", token=unfollow_token(follow))
@@ -191,7 +193,7 @@ def send_digests(frequency: DigestFrequency, now: datetime | None = None) -> int
             locale=language,
             frequency=frequency,
             spaces=_grouped(events, language),
-            unfollow=_unfollow_links(person, frequency, events),
+            unfollow=_unfollow_links(person, frequency, events, language),
         )
         sent += 1
     return sent

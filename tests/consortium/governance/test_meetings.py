@@ -154,6 +154,7 @@ def test_a_convenor_changes_a_meeting_and_its_calendar_file_follows(
     page = f"/governance/meetings/{meeting.id}/edit"
     html = client.get(page).get_data(as_text=True)
     assert 'value="2026-12-10T14:00"' in html  # in the space's zone
+    assert "Modificar la reunión" in html
     changed = _meeting_data(starts_at="2026-12-11T09:00", ends_at="2026-12-11T11:00", place="Brasília")
     assert submit(page, changed).status_code == 302
     db.session.expire_all()
@@ -182,6 +183,8 @@ def test_a_convenor_cancels_a_meeting_with_a_reason(client, login_as, space, con
     anonymous.set_cookie("lang", "en")
     html = anonymous.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
     assert 'id="cancelled"' in html and "Feriado nacional." in html
+    html = anonymous.get(f"/governance/spaces/{space.id}/meetings").get_data(as_text=True)
+    assert "<strong>Cancelled</strong>" in html
     body = anonymous.get(f"/governance/meetings/{meeting.id}.ics").get_data(as_text=True)
     assert "STATUS:CANCELLED" in body and "SEQUENCE:1" in body
     # a cancelled meeting is neither cancelled again nor changed
