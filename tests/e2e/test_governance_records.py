@@ -20,11 +20,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def records(governance):  # noqa: F811
+def records(app, governance, mail_outbox):  # noqa: F811
     space = governance["space"]
     seats = sorted(space.seats, key=lambda seat: seat.id)
     start = datetime.now(UTC) - timedelta(days=3)
-    with transaction.writing():
+    # the attendees are e-mailed a link to the draft: the links need the site's address
+    with app.test_request_context(), transaction.writing():
         space.timezone = "America/Sao_Paulo"
         meeting = services.schedule_meeting(
             space,

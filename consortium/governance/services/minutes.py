@@ -1,7 +1,8 @@
 """Minutes of a meeting: the convenor posts a draft with a review date, the attendees (the seats recorded
-present) comment or object while the review is open, one short comment each (a second one replaces the
-first), and once the review has closed the convenor approves the draft: it becomes the published minutes,
-seen by everyone who sees the space. A corrected version goes through the same review.
+present, each told by e-mail) comment or object while the review is open, one short comment each (a
+second one replaces the first), and once the review has closed the convenor approves the draft: it
+becomes the published minutes, seen by everyone who sees the space. A corrected version goes through
+the same review.
 
 Each step locks the meeting's row and checks the window inside the lock, so a comment sent as the review
 closes is either in before the approval or refused."""
@@ -20,7 +21,9 @@ from consortium.governance.records import Meeting, MeetingAttendance, MinutesCom
 from consortium.governance.services import following
 from consortium.governance.services.errors import GovernanceError
 from consortium.i18n import lazy_gettext as _l
+from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
+from consortium.users.models import User
 
 
 def post_draft(
@@ -41,7 +44,33 @@ def post_draft(
     meeting.review_until = review_until
     db.session.flush()
     state_changed.send(meeting, action="governance.minutes_drafted", by=by, summary=meeting.title[:80])
+    _ask_attendees(meeting)
     return meeting
+
+
+REVIEW_SUBJECT = _l("Draft minutes wait for your review")
+
+
+def _ask_attendees(meeting: Meeting) -> None:
+    """Tell each person recorded present, in their language, that the draft waits for their comments."""
+    people = db.session.scalars(
+        sa.select(User)
+        .join(Seat, Seat.user_id == User.id)
+        .join(MeetingAttendance, MeetingAttendance.seat_id == Seat.id)
+        .where(MeetingAttendance.meeting_id == meeting.id, User.is_active, User.deleted_at.is_(None))
+        .order_by(User.id)
+    ).all()
+    url = public_url("governance.meeting", meeting_id=meeting.id, _anchor="review") if people else ""
+    for person in people:
+        queue_email(
+            person.email,
+            "governance/minutes_review",
+            REVIEW_SUBJECT,
+            to_name=person.name,
+            locale=person.locale,
+            meeting=meeting,
+            url=url,
+        )
 
 
 def attendee_seat(meeting: Meeting, user) -> Seat | None:

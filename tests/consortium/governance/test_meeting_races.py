@@ -81,9 +81,9 @@ def test_a_change_sent_as_the_meeting_is_cancelled_never_follows_the_cancellatio
     assert db.session.get(Meeting, meeting.id).sequence == len(kinds) - 1  # one per change, after scheduling
 
 
-def test_approving_the_minutes_twice_at_once_publishes_them_once(workers, space, two_convenors, db):
+def test_approving_the_minutes_twice_at_once_publishes_them_once(workers, app, space, two_convenors, db):
     meeting = _meeting(space, db, days=-3)
-    with transaction.writing():
+    with app.test_request_context(), transaction.writing():
         minutes.post_draft(
             meeting,
             by=None,

@@ -69,7 +69,7 @@ def _approve(client, meeting):
 
 
 def test_attendees_review_the_draft_and_the_convenor_then_publishes_it(
-    app, client, login_as, space, convenor, seat_in, submit, db
+    app, client, login_as, space, convenor, seat_in, submit, mail_outbox, db
 ):
     meeting = _meeting(space, db)
     attendee = seat_in(space, SeatRole.MEMBER, sector="government")
@@ -77,6 +77,12 @@ def test_attendees_review_the_draft_and_the_convenor_then_publishes_it(
     _present(meeting, convenor, db)
     login_as(convenor)
     assert _draft(submit, meeting).status_code == 302
+    # each person recorded present is asked, in their language, with a link to the draft
+    asked = sorted(mail_outbox(), key=lambda m: m.to_email)
+    assert sorted(m.to_email for m in asked) == sorted([attendee.email, convenor.email])
+    assert {m.template for m in asked} == {"governance/minutes_review"}
+    assert all(f"/governance/meetings/{meeting.id}#review" in m.body_text for m in asked)
+    assert all("America/Sao_Paulo" in m.body_text and "Plenária" not in m.subject for m in asked)
     anonymous = app.test_client()
     html = anonymous.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
     assert "Ata provisória." not in html  # a draft is for the attendees and convenors only
