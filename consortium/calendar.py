@@ -20,6 +20,8 @@ class CalendarEvent:
     location: str = ""
     url: str = ""
     cancelled: bool = False
+    #: how many times the event changed since it was first published: calendars keep the highest
+    sequence: int = 0
 
 
 def _host() -> str:
@@ -38,6 +40,7 @@ def ics(events: list[CalendarEvent], *, product: str) -> bytes:
         event = Event()
         event.add("uid", f"{item.uid}@{_host()}")
         event.add("dtstamp", utcnow())
+        event.add("sequence", item.sequence)
         event.add("dtstart", item.starts_at.astimezone(UTC))
         event.add("dtend", item.ends_at.astimezone(UTC))
         event.add("summary", item.summary)

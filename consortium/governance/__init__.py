@@ -1,6 +1,7 @@
 """Governance spaces: one per DPI system or pilot, seats for verified organisations by sector, and
 consultations whose every contribution gets a reasoned official response. ``init_app`` registers its
-pages, API, policies, audit labels, demo data and the convenor's "waiting for you" items."""
+pages, API, the followers' digest command, policies, audit labels, demo data and the convenor's "waiting
+for you" items."""
 
 from flask import Flask
 
@@ -8,6 +9,7 @@ from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, worklist
 from consortium.audit.labels import register as register_audit_labels
 from consortium.governance import audit_labels, demo, policies, privacy, providers
+from consortium.governance.activity import SpaceEvent  # noqa: F401  (known before migrations run)
 from consortium.governance.api import blp as api_blp
 from consortium.governance.cli import governance_cli
 from consortium.governance.models import Consultation, Contribution, Response, Space
@@ -29,3 +31,4 @@ def init_app(app: Flask) -> None:
     personal_data.register("governance", privacy.keeper)
     worklist.register("governance", providers.responses_waiting)
     worklist.register_section("governance", providers.my_responses_to_give)
+    worklist.register_section("governance.follows", providers.my_follows)

@@ -15,6 +15,9 @@ ACTIONS = {
     "governance.contribution_hidden": N_("Contribution hidden by a moderator"),
     "governance.meeting_scheduled": N_("Meeting scheduled"),
     "governance.attendance_recorded": N_("Meeting attendance recorded"),
+    "governance.meeting_changed": N_("Meeting changed"),
+    "governance.meeting_cancelled": N_("Meeting cancelled"),
+    "governance.minutes_drafted": N_("Draft minutes posted for review"),
     "governance.minutes_published": N_("Meeting minutes published"),
     "governance.decision_recorded": N_("Decision recorded"),
 }

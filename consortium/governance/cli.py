@@ -1,5 +1,8 @@
 """``flask governance tick``: open scheduled consultations at their opening time and close them at their
-closing time (run every few minutes by consortium-governance.timer)."""
+closing time (run every few minutes by consortium-governance.timer); ``flask governance digest --daily`` /
+``--weekly``: the followers' digests (``services.digests``), from the timers
+``deploy/systemd/consortium-governance-digest*``, on every host if need be: each person's digest of a
+period is claimed once."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ from flask.cli import AppGroup
 
 from consortium import transaction
 from consortium.db import utcnow
+from consortium.governance.records import DigestFrequency
 from consortium.governance.services import GovernanceError, lifecycle
+from consortium.governance.services.digests import send_digests
 
 governance_cli = AppGroup("governance", help="Governance spaces.")
 
@@ -31,3 +36,18 @@ def tick():
             except GovernanceError as refused:  # a space no longer active: it stays scheduled
                 click.echo(f"Consultation {consultation_id} not moved: {refused.message}", err=True)
     click.echo(f"{made} consultation(s) opened or closed.")
+
+
+@governance_cli.command("digest")
+@click.option("--daily", "frequency", flag_value=DigestFrequency.DAILY.value, default=True, help="Today's.")
+@click.option("--weekly", "frequency", flag_value=DigestFrequency.WEEKLY.value, help="This week's.")
+def digest(frequency):
+    """E-mail each follower what happened since their last digest in what they follow."""
+    # the links in the e-mails are built as in a request to the public address
+    with (
+        current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]),
+        transaction.writing(),
+        transaction.action(),
+    ):
+        sent = send_digests(DigestFrequency(frequency))
+    click.echo(f"Queued {sent} {frequency} governance digest(s).")

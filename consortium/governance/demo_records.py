@@ -17,7 +17,15 @@ from consortium.governance.models import (
     Space,
     response_contributions,
 )
-from consortium.governance.records import DecisionVote, Meeting, MeetingAttendance, Position, SpaceDecision
+from consortium.governance.records import (
+    DecisionKind,
+    DecisionMethod,
+    DecisionVote,
+    Meeting,
+    MeetingAttendance,
+    Position,
+    SpaceDecision,
+)
 
 MINUTES = {
     "pt_BR": "## Presentes\n\nConvenor, membros e observadora.\n\n## Deliberação\n\n"
@@ -64,6 +72,8 @@ def load_records(slug: str = "pix-brasil") -> int:
         SpaceDecision(
             space_id=space.id,
             meeting_id=meeting.id,
+            kind=DecisionKind.VALIDATION,
+            method=DecisionMethod.VOTE,
             text="Validar: o aplicativo mostrará apenas o primeiro nome do recebedor ao confirmar um Pix.",
             rationale="A contribuição aceita mostrou que o nome completo e parte do CPF expõem o recebedor.",
             language="pt_BR",

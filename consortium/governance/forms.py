@@ -32,6 +32,7 @@ from consortium.governance.models import (
     Sector,
     SpaceScope,
 )
+from consortium.governance.records import DigestFrequency
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
@@ -331,3 +332,13 @@ class ApproveForm(FlaskForm):
     """Approving the draft as it was shown: a newer version is refused."""
 
     version = HiddenField()
+
+
+class FollowForm(FlaskForm):
+    """Follow (or change how often the digest comes); a POST from an old page without the choice is daily."""
+
+    frequency = SelectField(
+        _l("By e-mail"),
+        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency],
+        default=DigestFrequency.DAILY.value,
+    )

@@ -1,21 +1,24 @@
-"""Forms for meetings (schedule, attendance, minutes) and decisions; times are typed in the space's zone."""
+"""Forms for meetings (schedule, change, cancel, attendance, minutes and their review) and decisions;
+times are typed in the space's zone."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.governance.records import DecisionKind, DecisionMethod
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.principles import principle_choices
 from consortium.text import WEB_SCHEMES
 
 IN_SPACE_ZONE = _l("In the space's time zone.")
+LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class MeetingForm(OnceForm):
@@ -25,10 +28,13 @@ class MeetingForm(OnceForm):
         validators=[Optional(), Length(max=20_000), PlainText()],
         description=_l("Markdown: ## headings, **bold**, lists and links."),
     )
+    # the format the browser's datetime-local input sends and shows (a saved time is shown back in it)
     starts_at = DateTimeLocalField(
-        _l("Starts"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE
+        _l("Starts"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE, format=LOCAL
     )
-    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE)
+    ends_at = DateTimeLocalField(
+        _l("Ends"), validators=[DataRequired(REQUIRED)], description=IN_SPACE_ZONE, format=LOCAL
+    )
     online_url = URLField(
         _l("Online link"),
         validators=[Optional(), Length(max=500), Link(WEB_SCHEMES)],
@@ -40,6 +46,22 @@ class MeetingForm(OnceForm):
         """The typed local times as aware moments in the space's zone."""
         tz = ZoneInfo(zone)
         return self.starts_at.data.replace(tzinfo=tz), self.ends_at.data.replace(tzinfo=tz)
+
+    def fill(self, meeting, zone: str) -> None:
+        """The meeting as saved, its times in the space's zone (as they were typed)."""
+        tz = ZoneInfo(zone)
+        for name in ("title", "agenda", "online_url", "place"):
+            getattr(self, name).data = getattr(meeting, name)
+        self.starts_at.data = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
+        self.ends_at.data = meeting.ends_at.astimezone(tz).replace(tzinfo=None)
+
+
+class CancelMeetingForm(OnceForm):
+    reason = TextAreaField(
+        _l("Why it is cancelled"),
+        validators=[DataRequired(REQUIRED), Length(max=2_000), PlainText()],
+        description=_l("The followers and the meeting's page are told."),
+    )
 
 
 class MinutesForm(OnceForm):
@@ -53,12 +75,33 @@ class MinutesForm(OnceForm):
         _l("Minutes in English"), validators=[Optional(), Length(max=50_000), PlainText()]
     )
 
+    review_until = DateTimeLocalField(
+        _l("Attendees review it until"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("In the space's time zone. You approve the minutes after this moment."),
+        format=LOCAL,
+    )
+
     def texts(self) -> dict[str, str]:
         return {code: getattr(self, f"minutes_{code}").data or "" for code in LANGUAGES}
 
     def fill(self, meeting) -> None:
+        """The draft under review, else the published minutes (to correct them)."""
+        texts = meeting.draft_minutes or meeting.minutes or {}
         for code in LANGUAGES:
-            getattr(self, f"minutes_{code}").data = (meeting.minutes or {}).get(code, "")
+            getattr(self, f"minutes_{code}").data = texts.get(code, "")
+
+    def deadline(self, zone: str) -> datetime:
+        return self.review_until.data.replace(tzinfo=ZoneInfo(zone))
+
+
+class MinutesCommentForm(OnceForm):
+    body = TextAreaField(
+        _l("Your comment on the draft"),
+        validators=[DataRequired(REQUIRED), Length(max=1_000), PlainText()],
+        description=_l("Up to 1,000 characters. Sending again replaces your comment."),
+    )
+    is_objection = BooleanField(_l("I object to the draft as it stands"))
 
 
 class AttendanceForm(OnceForm):
@@ -74,6 +117,17 @@ def _seat_label(seat) -> str:
 
 
 class DecisionForm(OnceForm):
+    kind = SelectField(
+        _l("Kind of decision"),
+        choices=[SelectChoice(k.value, k.label) for k in DecisionKind],
+        default=DecisionKind.RESOLUTION.value,
+    )
+    method = SelectField(
+        _l("How it was reached"),
+        choices=[SelectChoice(m.value, m.label) for m in DecisionMethod],
+        default=DecisionMethod.CONSENSUS.value,
+        description=_l("By vote, mark each seat's position; a consensus has no seat opposed."),
+    )
     text = TextAreaField(_l("Decision"), validators=[DataRequired(REQUIRED), Length(max=10_000), PlainText()])
     rationale = TextAreaField(
         _l("Rationale"), validators=[DataRequired(REQUIRED), Length(max=20_000), PlainText()]
@@ -83,6 +137,11 @@ class DecisionForm(OnceForm):
     supported = MultiCheckboxField(_l("Seats that supported it"), coerce=int, validators=[Optional()])
     opposed = MultiCheckboxField(_l("Seats that opposed it"), coerce=int, validators=[Optional()])
     abstained = MultiCheckboxField(_l("Seats that abstained"), coerce=int, validators=[Optional()])
+    dissent = TextAreaField(
+        _l("Dissent"),
+        validators=[Optional(), Length(max=10_000), PlainText()],
+        description=_l("The view of the seats that opposed it or stood aside, in their words."),
+    )
     contributions = MultiCheckboxField(_l("Contributions it answers"), coerce=int, validators=[Optional()])
     principles = MultiCheckboxField(_l("Framework principles it concerns"), validators=[Optional()])
 

@@ -1,15 +1,17 @@
 """Governance's personal data for ``consortium.personal_data``: a person's seats (with their declaration),
-their contributions, the contributions they support and the spaces they follow. When the account is
-deleted the seats, supports and follows go (nobody holds them any more, and the declaration is theirs)
-while contributions and co-signatures stay in the public record, no longer linked to the person."""
+their contributions, the contributions they support, the spaces and consultations they follow and their
+digests. When the account is deleted the seats, supports, follows and digest records go (nobody holds them
+any more, and the declaration is theirs) while contributions and co-signatures stay in the public record,
+no longer linked to the person."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from consortium.db import db
+from consortium.governance.activity import DigestClaim
 from consortium.governance.models import Contribution, Cosignature, Seat, Support
-from consortium.governance.records import SpaceFollow
+from consortium.governance.records import ConsultationFollow, SpaceFollow
 from consortium.governance.services.responses import response_for
 from consortium.personal_data import Keeper
 
@@ -26,9 +28,25 @@ def export(user) -> dict:
     supports = db.session.scalars(
         sa.select(Support.contribution_id).where(Support.user_id == user.id).order_by(Support.id)
     ).all()
+    followed = db.session.scalars(
+        sa.select(ConsultationFollow)
+        .where(ConsultationFollow.user_id == user.id)
+        .order_by(ConsultationFollow.id)
+    ).all()
     return {
         "supports": [{"contribution_id": contribution_id} for contribution_id in supports],
-        "follows": [{"space_id": f.space_id, "since": f.created_at.isoformat()} for f in follows],
+        "follows": [
+            {"space_id": f.space_id, "since": f.created_at.isoformat(), "digest": f.frequency.value}
+            for f in follows
+        ],
+        "consultation_follows": [
+            {
+                "consultation_id": f.consultation_id,
+                "since": f.created_at.isoformat(),
+                "digest": f.frequency.value,
+            }
+            for f in followed
+        ],
         "seats": [
             {
                 "space": seat.space.slug,
@@ -57,7 +75,8 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
-    db.session.execute(sa.delete(SpaceFollow).where(SpaceFollow.user_id == user.id))
+    for model in (SpaceFollow, ConsultationFollow, DigestClaim):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
     db.session.execute(sa.delete(Seat).where(Seat.user_id == user.id))
     db.session.execute(sa.delete(Support).where(Support.user_id == user.id))
     db.session.execute(sa.update(Cosignature).where(Cosignature.user_id == user.id).values(user_id=None))

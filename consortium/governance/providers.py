@@ -1,7 +1,8 @@
 """What governance offers the kernel's registries (``consortium.worklist``): the contributions of closed
 consultations still without an approved official response, for those who answer for the space (focal
 points, government and regulator seats, convenors), as work items (staff's queue and the daily digest
-read those) and as a section of their own /home, since most of them are not staff."""
+read those) and as a section of their own /home, since most of them are not staff; and on everyone's
+/home, the spaces and consultations they follow with how often their digest comes."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from consortium.governance.models import (
     Contribution,
     Response,
     Seat,
+    Space,
     response_contributions,
 )
 from consortium.governance.policies import ANSWERING_ROLES, ANSWERING_SECTORS
+from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 from consortium.i18n import fast_gettext as _
-from consortium.i18n import fast_ngettext
+from consortium.i18n import fast_ngettext, localised
 from consortium.worklist import Entry, Section, WorkItem
 
 
@@ -92,4 +95,47 @@ def my_responses_to_give(user) -> Section | None:
             for consultation_id, title, count in rows
         ],
         order=20,
+    )
+
+
+def my_follows(user) -> Section | None:
+    """What the person follows and how often its digest comes (one query for spaces and consultations)."""
+    spaces = (
+        sa.select(
+            sa.literal("space").label("kind"),
+            Space.id,
+            SpaceFollow.frequency,
+            Space.title.label("titles"),
+            sa.cast(sa.null(), sa.String).label("title"),
+        )
+        .join(SpaceFollow, SpaceFollow.space_id == Space.id)
+        .where(SpaceFollow.user_id == user.id)
+    )
+    consultations = (
+        sa.select(
+            sa.literal("consultation"),
+            Consultation.id,
+            ConsultationFollow.frequency,
+            sa.cast(sa.null(), sa.JSON),
+            Consultation.title,
+        )
+        .join(ConsultationFollow, ConsultationFollow.consultation_id == Consultation.id)
+        .where(ConsultationFollow.user_id == user.id)
+    )
+    rows = db.session.execute(spaces.union_all(consultations).limit(20)).all()
+    if not rows:
+        return None
+    return Section(
+        title=_("What you follow"),
+        entries=[
+            Entry(
+                title=localised(row.titles) if row.kind == "space" else row.title,
+                url=url_for("governance.space", space_id=row.id)
+                if row.kind == "space"
+                else url_for("governance.consultation", consultation_id=row.id),
+                detail=str(DigestFrequency(row.frequency).label),
+            )
+            for row in rows
+        ],
+        order=60,
     )

@@ -29,9 +29,16 @@ class Meeting(Timestamped, Versioned, db.Model):
     ends_at: Mapped[datetime]
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     place: Mapped[str] = mapped_column(sa.String(300), default="")
-    #: {language: text}; published once, after the meeting
+    #: {language: text}; published once approved, after the attendees' review
     minutes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     minutes_published_at: Mapped[datetime | None]
+    #: the draft the attendees review until ``review_until``; the convenor approves it after that
+    draft_minutes: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    review_until: Mapped[datetime | None]
+    #: the calendar's SEQUENCE: each change of time, place or agenda (and a cancellation) adds one
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     space: Mapped[Space] = relationship()
@@ -47,6 +54,32 @@ class Meeting(Timestamped, Versioned, db.Model):
 
     def has_ended(self, now: datetime) -> bool:
         return self.ends_at <= now
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def in_review(self, now: datetime) -> bool:
+        """A draft is posted and its review window has not closed."""
+        return bool(self.draft_minutes) and self.review_until is not None and now < self.review_until
+
+
+class MinutesComment(db.Model):
+    """An attendee's comment (or objection) on the draft minutes: one per seat present, while in review."""
+
+    __tablename__ = "governance_minutes_comments"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_meetings.id", ondelete="CASCADE"), index=True
+    )
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("governance_seats.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(sa.String(1000))
+    is_objection: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    seat: Mapped[Seat] = relationship()
 
 
 class MeetingAttendance(db.Model):
@@ -82,6 +115,27 @@ decision_contributions = sa.Table(
 )
 
 
+class DecisionKind(LabelledEnum):
+    VALIDATION = "validation"
+    RESOLUTION = "resolution"
+    RECOMMENDATION = "recommendation"
+    PRIORITY_RANKING = "priority_ranking"
+
+    __labels__ = {
+        "validation": _l("Validation"),
+        "resolution": _l("Resolution"),
+        "recommendation": _l("Recommendation"),
+        "priority_ranking": _l("Priority ranking"),
+    }
+
+
+class DecisionMethod(LabelledEnum):
+    CONSENSUS = "consensus"
+    VOTE = "vote"
+
+    __labels__ = {"consensus": _l("By consensus"), "vote": _l("By vote")}
+
+
 class SpaceDecision(db.Model):
     __tablename__ = "governance_decisions"
 
@@ -92,8 +146,16 @@ class SpaceDecision(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("governance_meetings.id", ondelete="SET NULL"), index=True
     )
+    kind: Mapped[DecisionKind] = mapped_column(
+        enum_column(DecisionKind), default=DecisionKind.RESOLUTION, server_default="resolution"
+    )
+    method: Mapped[DecisionMethod] = mapped_column(
+        enum_column(DecisionMethod), default=DecisionMethod.VOTE, server_default="vote"
+    )
     text: Mapped[str] = mapped_column(sa.Text)
     rationale: Mapped[str] = mapped_column(sa.Text)
+    #: the dissenting view, in the opposing seats' words, kept with the decision
+    dissent: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     language: Mapped[str] = mapped_column(sa.String(8))
     #: framework codes (``consortium.reference.principles``) the decision answers
     principles: Mapped[list[str]] = mapped_column(default=list)
@@ -113,6 +175,14 @@ class SpaceDecision(db.Model):
         for vote in self.votes:
             tally[vote.position].append(vote)
         return tally
+
+    def tally_by_sector(self) -> dict[Sector, dict[Position, int]]:
+        """How many seats of each sector took each position (sectors without a vote left out)."""
+        tally: dict[Sector, dict[Position, int]] = {}
+        for vote in self.votes:
+            counts = tally.setdefault(vote.sector, dict.fromkeys(Position, 0))
+            counts[vote.position] += 1
+        return dict(sorted(tally.items(), key=lambda item: list(Sector).index(item[0])))
 
 
 class DecisionVote(db.Model):
@@ -136,6 +206,13 @@ class DecisionVote(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class DigestFrequency(LabelledEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+    __labels__ = {"daily": _l("Daily digest"), "weekly": _l("Weekly digest")}
+
+
 class SpaceFollow(db.Model):
     __tablename__ = "governance_follows"
     __table_args__ = (sa.UniqueConstraint("space_id", "user_id"),)
@@ -145,6 +222,26 @@ class SpaceFollow(db.Model):
         sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[DigestFrequency] = mapped_column(
+        enum_column(DigestFrequency), default=DigestFrequency.DAILY, server_default="daily"
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsultationFollow(db.Model):
+    """Following one consultation only (its opening and closing), without the rest of its space."""
+
+    __tablename__ = "governance_consultation_follows"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("governance_consultations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    frequency: Mapped[DigestFrequency] = mapped_column(
+        enum_column(DigestFrequency), default=DigestFrequency.DAILY, server_default="daily"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -12,6 +12,7 @@ from consortium import transaction
 from consortium.db import db
 from consortium.governance import services
 from consortium.governance.records import Position, SpaceFollow
+from consortium.governance.services import minutes
 from tests.e2e.test_governance import _fits, _log_in, governance  # noqa: F401  (the fixture)
 from tests.factories import UserFactory
 
@@ -19,11 +20,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def records(governance):  # noqa: F811
+def records(app, governance, mail_outbox):  # noqa: F811
     space = governance["space"]
     seats = sorted(space.seats, key=lambda seat: seat.id)
     start = datetime.now(UTC) - timedelta(days=3)
-    with transaction.writing():
+    # the attendees are e-mailed a link to the draft: the links need the site's address
+    with app.test_request_context(), transaction.writing():
         space.timezone = "America/Sao_Paulo"
         meeting = services.schedule_meeting(
             space,
@@ -36,7 +38,21 @@ def records(governance):  # noqa: F811
             place="Brasília",
         )
         services.record_attendance(meeting, by=None, seat_ids={s.id for s in seats})
-        services.publish_minutes(meeting, by=None, minutes={"pt_BR": "Ata aprovada. " * 20})
+        minutes.post_draft(
+            meeting,
+            by=None,
+            minutes={"pt_BR": "Ata aprovada. " * 20},
+            review_until=start + timedelta(days=1),
+            now=start + timedelta(hours=3),
+        )
+        minutes.approve(meeting, by=None)
+        # a correction under the attendees' review: the page shows the draft, its comments and the form
+        minutes.post_draft(
+            meeting,
+            by=None,
+            minutes={"pt_BR": "Ata corrigida. " * 20},
+            review_until=datetime.now(UTC) + timedelta(days=1),
+        )
         decision = services.record_decision(
             space,
             by=None,
@@ -64,6 +80,8 @@ def test_meeting_and_decision_pages_fit_phone_and_desktop(app, browser, live_ser
         f"/governance/spaces/{space.id}/meetings/new",
         f"/governance/meetings/{meeting.id}/attendance",
         f"/governance/meetings/{meeting.id}/minutes",
+        f"/governance/meetings/{meeting.id}/edit",
+        f"/governance/meetings/{meeting.id}/cancel",
         f"/governance/spaces/{space.id}/decisions",
         f"/governance/decisions/{decision.id}",
         f"/governance/spaces/{space.id}/decisions/new",

@@ -6,9 +6,11 @@
 - ``lifecycle``      a consultation's states (by hand or by ``flask governance tick``) and publication
 - ``responses``      official responses: drafting, editing, a second person's approval
 - ``contributions``  moderating contributions, supporting and co-signing them
-- ``meetings``       scheduling meetings, attendance by seat, minutes
+- ``meetings``       scheduling, changing and cancelling meetings, attendance by seat
+- ``minutes``        the draft minutes, the attendees' review and the convenor's approval
 - ``decisions``      decisions with each seat's position, the contributions and codes they answer
-- ``following``      following a space and telling its followers of each event
+- ``following``      following a space or a consultation, and recording its events
+- ``digests``        the followers' daily and weekly digests, claimed once per person and period
 - ``errors``         the domain errors with their translated messages
 """
 
@@ -41,7 +43,7 @@ from consortium.governance.services.errors import (
     SlugTaken,
     UnansweredContributions,
 )
-from consortium.governance.services.following import follow, is_following, unfollow
+from consortium.governance.services.following import follow, follow_of, is_following, record_event, unfollow
 from consortium.governance.services.lifecycle import (
     archive,
     close_consultation,
@@ -53,7 +55,12 @@ from consortium.governance.services.lifecycle import (
     unanswered_count,
     unschedule,
 )
-from consortium.governance.services.meetings import publish_minutes, record_attendance, schedule_meeting
+from consortium.governance.services.meetings import (
+    cancel_meeting,
+    record_attendance,
+    schedule_meeting,
+    update_meeting,
+)
 from consortium.governance.services.responses import approve_response, draft_response, update_response
 from consortium.governance.services.seats import end_seat, grant_seat
 from consortium.governance.services.spaces import change_state, create_space, update_space
@@ -74,6 +81,7 @@ __all__ = [
     "add_section",
     "approve_response",
     "archive",
+    "cancel_meeting",
     "change_state",
     "close_consultation",
     "contribute",
@@ -83,14 +91,15 @@ __all__ = [
     "draft_response",
     "end_seat",
     "follow",
+    "follow_of",
     "grant_seat",
     "is_following",
     "moderate",
     "open_consultation",
-    "publish_minutes",
     "publish_responses",
     "record_attendance",
     "record_decision",
+    "record_event",
     "schedule",
     "schedule_meeting",
     "set_schedule",
@@ -101,6 +110,7 @@ __all__ = [
     "unanswered_count",
     "unfollow",
     "unschedule",
+    "update_meeting",
     "update_response",
     "update_section",
     "update_space",

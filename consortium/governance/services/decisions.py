@@ -1,4 +1,5 @@
-"""Decisions of a space: recorded at one of its meetings or on their own, with each seat's position, the
+"""Decisions of a space: a validation, resolution, recommendation or priority ranking, reached by consensus
+or by vote, recorded at one of its meetings or on their own, with each seat's position, the dissent, the
 consultation contributions they answer and the framework codes they concern; followers are told."""
 
 from __future__ import annotations
@@ -6,15 +7,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium.db import db
+from consortium.governance.activity import EventKind
 from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
-from consortium.governance.records import DecisionVote, Meeting, Position, SpaceDecision
+from consortium.governance.records import (
+    DecisionKind,
+    DecisionMethod,
+    DecisionVote,
+    Meeting,
+    Position,
+    SpaceDecision,
+)
 from consortium.governance.services import following
 from consortium.governance.services.errors import GovernanceError
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.principles import CODES
 from consortium.signals import state_changed
-
-PUBLISHED = _l("A governance space published a decision")
 
 
 def record_decision(
@@ -28,8 +35,12 @@ def record_decision(
     positions: dict[int, Position] | None = None,
     contribution_ids: set[int] = frozenset(),
     principles: list[str] = (),
+    kind: DecisionKind = DecisionKind.RESOLUTION,
+    method: DecisionMethod = DecisionMethod.CONSENSUS,
+    dissent: str = "",
 ) -> SpaceDecision:
     positions = positions or {}
+    _check_method(method, positions)
     if space.state is SpaceState.ARCHIVED:
         raise GovernanceError(_l("The space is archived."))
     if not text.strip() or not rationale.strip():
@@ -56,8 +67,11 @@ def record_decision(
     decision = SpaceDecision(
         space_id=space.id,
         meeting_id=meeting.id if meeting else None,
+        kind=kind,
+        method=method,
         text=text.strip(),
         rationale=rationale.strip(),
+        dissent=dissent.strip(),
         language=language,
         principles=[code for code in CODES if code in principles],
         created_by_id=by.id if by else None,
@@ -75,11 +89,13 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     state_changed.send(decision, action="governance.decision_recorded", by=by, summary=space.slug)
-    following.tell_followers(
-        space,
-        "governance/decision_published",
-        PUBLISHED,
-        link=("governance.decision", {"decision_id": decision.id}),
-        decision=decision,
-    )
+    following.record_event(space, EventKind.DECISION_PUBLISHED, decision, decision.text)
     return decision
+
+
+def _check_method(method: DecisionMethod, positions: dict[int, Position]) -> None:
+    """A vote names each seat's position; a consensus has no seat opposed (an objection makes it a vote)."""
+    if method is DecisionMethod.VOTE and not positions:
+        raise GovernanceError(_l("A decision by vote records the position of the seats that voted."))
+    if method is DecisionMethod.CONSENSUS and Position.OPPOSED in positions.values():
+        raise GovernanceError(_l("A seat opposed it, so it was not a consensus: record it as a vote."))

@@ -1,8 +1,8 @@
-"""Following a space: one row per person and space, and one e-mail per event to each follower.
+"""Following a space or one consultation, with a daily or weekly digest, and recording what happens.
 
-The unique (space, person) pair decides, so following twice at once (two tabs, a double click reaching
-two workers) makes one row. Mail is an outbox row in the event's own transaction: it is sent only once
-the event is committed, and never if it rolls back.
+One row per person and followed thing: the unique pair decides, so following twice at once (two tabs, a
+double click reaching two workers) makes one row; following again changes the digest's frequency. An
+event is a row in the action's own transaction (rolled back with it); the digests (``digests``) read them.
 """
 
 from __future__ import annotations
@@ -10,61 +10,60 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium.db import db
-from consortium.governance.models import Space
-from consortium.governance.records import SpaceFollow
-from consortium.mail import public_url, queue_email
-from consortium.users.models import User
+from consortium.governance.activity import EventKind, SpaceEvent
+from consortium.governance.models import Consultation, Space
+from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 
 
-def is_following(user, space: Space) -> bool:
+def _row(target: Space | Consultation, user) -> tuple[type, dict]:
+    if isinstance(target, Space):
+        return SpaceFollow, {"space_id": target.id, "user_id": user.id}
+    return ConsultationFollow, {"consultation_id": target.id, "user_id": user.id}
+
+
+def follow_of(user, target: Space | Consultation) -> SpaceFollow | ConsultationFollow | None:
+    """The person's follow of the space or consultation, if any."""
     if not user or not user.is_authenticated:
-        return False
-    return bool(
-        db.session.scalar(
-            sa.select(SpaceFollow.id).where(SpaceFollow.space_id == space.id, SpaceFollow.user_id == user.id)
-        )
-    )
+        return None
+    model, key = _row(target, user)
+    return db.session.scalar(sa.select(model).filter_by(**key))
 
 
-def follow(space: Space, user) -> bool:
-    """True if this made the person a follower, False if they already were."""
-    if is_following(user, space):
+def is_following(user, target: Space | Consultation) -> bool:
+    return follow_of(user, target) is not None
+
+
+def follow(target: Space | Consultation, user, frequency: DigestFrequency = DigestFrequency.DAILY) -> bool:
+    """True if this made the person a follower; a follower's digest frequency is updated."""
+    found = follow_of(user, target)
+    if found is not None:
+        found.frequency = frequency
+        db.session.flush()
         return False
+    model, key = _row(target, user)
     try:
         with db.session.begin_nested():
-            db.session.add(SpaceFollow(space_id=space.id, user_id=user.id))
+            db.session.add(model(**key, frequency=frequency))
     except sa.exc.IntegrityError:
         return False  # the other request made the row first
     return True
 
 
-def unfollow(space: Space, user) -> None:
-    db.session.execute(
-        sa.delete(SpaceFollow).where(SpaceFollow.space_id == space.id, SpaceFollow.user_id == user.id)
-    )
+def unfollow(target: Space | Consultation, user) -> None:
+    model, key = _row(target, user)
+    db.session.execute(sa.delete(model).filter_by(**key))
     db.session.flush()
 
 
-def tell_followers(space: Space, template: str, subject, *, link: tuple[str, dict], **context) -> int:
-    """Queue one message per follower who can still receive mail, each in their own language.
-
-    ``link`` is the (endpoint, values) of the page the message points to."""
-    people = db.session.scalars(
-        sa.select(User)
-        .join(SpaceFollow, SpaceFollow.user_id == User.id)
-        .where(SpaceFollow.space_id == space.id, User.is_active, User.deleted_at.is_(None))
-        .order_by(User.id)
-    ).all()
-    url = public_url(link[0], **link[1]) if people else ""
-    for person in people:
-        queue_email(
-            person.email,
-            template,
-            subject,
-            to_name=person.name,
-            locale=person.locale,
-            space=space,
-            url=url,
-            **context,
+def record_event(space: Space, kind: EventKind, target, title: str, *, consultation_id: int | None = None):
+    """Keep what happened for the followers' next digest (``target`` is the thing its page shows)."""
+    db.session.add(
+        SpaceEvent(
+            space_id=space.id,
+            consultation_id=consultation_id,
+            kind=kind,
+            target_id=target.id,
+            title=title.strip()[:300],
         )
-    return len(people)
+    )
+    db.session.flush()

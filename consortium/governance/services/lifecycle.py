@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from consortium import transaction
 from consortium.db import db, utcnow
+from consortium.governance.activity import EventKind
 from consortium.governance.models import (
     CONSULTATION_TRANSITIONS,
     Consultation,
@@ -34,9 +35,6 @@ from consortium.i18n import lazy_gettext as _l
 from consortium.mail import public_url, queue_email
 from consortium.signals import state_changed
 
-OPENED = _l("A consultation opened in a space you follow")
-CLOSED = _l("A consultation closed in a space you follow")
-PUBLISHED = _l("The official responses of a consultation in a space you follow are published")
 ANSWERED = _l("Your contribution received its official response")
 
 
@@ -98,7 +96,7 @@ def open_consultation(consultation: Consultation, *, by) -> Consultation:
         raise GovernanceError(_l("Consultations open only in an active space."))
     _ready(consultation)
     consultation.opened_at = utcnow()
-    return _move(consultation, ConsultationState.OPEN, by=by, tell=OPENED)
+    return _move(consultation, ConsultationState.OPEN, by=by, tell=EventKind.CONSULTATION_OPENED)
 
 
 def _ready(consultation: Consultation) -> None:
@@ -111,7 +109,7 @@ def close_consultation(consultation: Consultation, *, by) -> Consultation:
     consultation = _lock(consultation)
     _allowed(consultation, ConsultationState.CLOSED)
     consultation.closed_at = utcnow()
-    return _move(consultation, ConsultationState.CLOSED, by=by, tell=CLOSED)
+    return _move(consultation, ConsultationState.CLOSED, by=by, tell=EventKind.CONSULTATION_CLOSED)
 
 
 def start_responding(consultation: Consultation, *, by) -> Consultation:
@@ -161,7 +159,7 @@ def publish_responses(consultation: Consultation, *, by) -> Consultation:
         response.published_at = now
         for contribution in response.contributions:
             _tell_author(contribution, response, consultation, url)
-    return _move(consultation, ConsultationState.PUBLISHED, by=by, tell=PUBLISHED)
+    return _move(consultation, ConsultationState.PUBLISHED, by=by, tell=EventKind.RESPONSES_PUBLISHED)
 
 
 def _tell_author(contribution: Contribution, response: Response, consultation: Consultation, url: str):
@@ -193,7 +191,9 @@ def _allowed(consultation: Consultation, to: ConsultationState) -> None:
         raise ConsultationLocked()
 
 
-def _move(consultation: Consultation, to: ConsultationState, *, by, tell=None) -> Consultation:
+def _move(
+    consultation: Consultation, to: ConsultationState, *, by, tell: EventKind | None = None
+) -> Consultation:
     before = consultation.state
     consultation.state = to
     db.session.flush()
@@ -203,13 +203,9 @@ def _move(consultation: Consultation, to: ConsultationState, *, by, tell=None) -
         by=by,
         summary=f"{consultation.title[:80]}: {before.value} → {to.value}",
     )
-    if tell is not None:
-        following.tell_followers(
-            consultation.space,
-            f"governance/consultation_{to.value}",
-            tell,
-            link=("governance.consultation", {"consultation_id": consultation.id}),
-            consultation=consultation,
+    if tell is not None:  # the followers read it in their next digest
+        following.record_event(
+            consultation.space, tell, consultation, consultation.title, consultation_id=consultation.id
         )
     return consultation
 

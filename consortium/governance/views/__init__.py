@@ -7,9 +7,10 @@
                      dates, each move of its life)
 - ``responses``      official responses (drafting, editing, approving) and the "you said, we did" report
 - ``contributions``  writing a contribution, supporting and co-signing it, moderating it
-- ``meetings``       meetings, their calendar file, attendance and minutes
+- ``meetings``       meetings, their calendar file, changes, cancellation and attendance
+- ``minutes``        the draft minutes, the attendees' review and the convenor's approval
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
-- ``following``      following and unfollowing a space
+- ``following``      following and unfollowing a space or a consultation, the digest's unfollow link
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 
 from flask import Blueprint
 
+from consortium.governance.forms import FollowForm
 from consortium.governance.models import ConsultationState, SpaceState, Visibility
+from consortium.governance.services.following import follow_of
 from consortium.markdown import render_markdown
 
 bp = Blueprint(
@@ -40,6 +43,9 @@ def governance_globals():
         "governance_SpaceState": SpaceState,
         "governance_ConsultationState": ConsultationState,
         "governance_Visibility": Visibility,
+        # the follow box (``_follow.html``) on space and consultation pages
+        "governance_follow_of": follow_of,
+        "governance_FollowForm": FollowForm,
     }
 
 
@@ -50,6 +56,7 @@ from consortium.governance.views import (  # noqa: E402
     decisions,
     following,
     meetings,
+    minutes,
     responses,
     seats,
     spaces,
@@ -62,6 +69,7 @@ __all__ = [
     "decisions",
     "following",
     "meetings",
+    "minutes",
     "responses",
     "seats",
     "spaces",

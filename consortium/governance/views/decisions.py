@@ -14,10 +14,17 @@ from consortium.csvexport import csv_response
 from consortium.dates import iso
 from consortium.db import db
 from consortium.forms import first_submission
-from consortium.governance import policies, services
+from consortium.governance import balance, policies, services
 from consortium.governance.meeting_forms import DecisionForm
 from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, Space
-from consortium.governance.records import DecisionVote, Meeting, Position, SpaceDecision
+from consortium.governance.records import (
+    DecisionKind,
+    DecisionMethod,
+    DecisionVote,
+    Meeting,
+    Position,
+    SpaceDecision,
+)
 from consortium.governance.views import bp
 from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
@@ -74,10 +81,13 @@ def decisions_csv(space_id: int):
                 " ".join(decision.principles),
                 *("; ".join(_vote_cell(vote) for vote in tally[p]) for p in Position),
                 " ".join(str(c.id) for c in decision.contributions),
+                decision.kind.value,
+                decision.method.value,
+                decision.dissent,
             ]
         )
     header = ["id", "decided_at", "meeting", "language", "text", "rationale", "principles"]
-    header += [*(p.value for p in Position), "contributions"]
+    header += [*(p.value for p in Position), "contributions", "kind", "method", "dissent"]
     return csv_response(header, rows, f"decisions-{space.id}.csv")
 
 
@@ -90,6 +100,7 @@ def decision(decision_id: int):
         "governance/decision.html",
         decision=found,
         space=space,
+        balance=balance.of_decision(found),
         # a contribution is shown (and linked) only where its consultation is visible to this reader
         contributions=[c for c in found.contributions if c.consultation.state is not ConsultationState.DRAFT],
     )
@@ -145,6 +156,9 @@ def new_decision(space_id: int):
                     positions=positions,
                     contribution_ids=set(form.contributions.data or []),
                     principles=form.principles.data or [],
+                    kind=DecisionKind(form.kind.data),
+                    method=DecisionMethod(form.method.data),
+                    dissent=form.dissent.data or "",
                 )
         except services.GovernanceError as error:
             flash(str(error.message), "error")  # shown above what was typed

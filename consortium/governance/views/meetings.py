@@ -1,5 +1,5 @@
 """Meetings: the list and page of each for everyone who sees the space, its calendar file, and the
-convenor's steps (scheduling, attendance by seat, minutes after the meeting)."""
+convenor's steps (scheduling, changing, cancelling, attendance by seat); the minutes are in ``minutes``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,17 @@ from sqlalchemy.orm import joinedload
 from consortium import pagination, transaction
 from consortium.calendar import CalendarEvent, ics
 from consortium.db import db, utcnow
-from consortium.forms import first_submission
-from consortium.governance import policies, services
-from consortium.governance.meeting_forms import AttendanceForm, MeetingForm, MinutesForm
+from consortium.forms import PostForm, first_submission
+from consortium.governance import balance, policies, services
+from consortium.governance.meeting_forms import (
+    AttendanceForm,
+    CancelMeetingForm,
+    MeetingForm,
+    MinutesCommentForm,
+)
 from consortium.governance.models import Seat, Space
-from consortium.governance.records import Meeting, MeetingAttendance, SpaceDecision
+from consortium.governance.records import Meeting, MeetingAttendance, MinutesComment, SpaceDecision
+from consortium.governance.services.minutes import attendee_seat
 from consortium.governance.views import bp
 from consortium.mail import public_url
 from consortium.permissions import Permission, can, public, require
@@ -32,7 +38,7 @@ def meeting_or_404(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _convened_or_403(space: Space) -> None:
+def convened_or_403(space: Space) -> None:
     if not can(Permission.GOVERNANCE_CONVENE, space):
         abort(403)
 
@@ -50,7 +56,7 @@ def meetings(space_id: int):
 @require()
 def new_meeting(space_id: int):
     space = policies.space_or_404(current_user, space_id)
-    _convened_or_403(space)
+    convened_or_403(space)
     form = MeetingForm()
     if form.validate_on_submit():
         starts_at, ends_at = form.moments(space.timezone)
@@ -91,15 +97,33 @@ def meeting(meeting_id: int):
     decisions = db.session.scalars(
         sa.select(SpaceDecision).where(SpaceDecision.meeting_id == found.id).order_by(SpaceDecision.id)
     ).all()
+    now = utcnow()
+    may_convene = can(Permission.GOVERNANCE_CONVENE, found.space)
+    reviewer = attendee_seat(found, current_user) if found.draft_minutes else None
     return render_template(
         "governance/meeting.html",
         meeting=found,
         space=found.space,
         attendance=attendance,
+        balance=balance.warnings({seat.sector for seat in attendance}),
         decisions=decisions,
-        has_ended=found.has_ended(utcnow()),
-        may_convene=can(Permission.GOVERNANCE_CONVENE, found.space),
+        now=now,
+        has_ended=found.has_ended(now),
+        may_convene=may_convene,
+        # the draft and its comments, for the convenors and the attendees who review it
+        reviews=_reviews(found) if found.draft_minutes and (may_convene or reviewer) else None,
+        comment_form=MinutesCommentForm() if reviewer and found.in_review(now) else None,
+        post_form=PostForm(),
     )
+
+
+def _reviews(meeting: Meeting) -> list[MinutesComment]:
+    return db.session.scalars(
+        sa.select(MinutesComment)
+        .where(MinutesComment.meeting_id == meeting.id)
+        .options(joinedload(MinutesComment.seat).joinedload(Seat.organisation))
+        .order_by(MinutesComment.created_at, MinutesComment.id)
+    ).all()
 
 
 @bp.route("/governance/meetings/<int:meeting_id>.ics")
@@ -115,6 +139,8 @@ def meeting_calendar(meeting_id: int):
         description="\n\n".join(part for part in (found.agenda, found.online_url, page) if part),
         location=found.place or found.online_url,
         url=page,
+        cancelled=found.is_cancelled,
+        sequence=found.sequence,
     )
     return Response(
         ics([event], product="Governance"),
@@ -127,7 +153,7 @@ def meeting_calendar(meeting_id: int):
 @require()
 def attendance(meeting_id: int):
     found = meeting_or_404(meeting_id)
-    _convened_or_403(found.space)
+    convened_or_403(found.space)
     seats = db.session.scalars(
         sa.select(Seat)
         .where(Seat.space_id == found.space_id)
@@ -156,22 +182,51 @@ def attendance(meeting_id: int):
     return render_template("governance/attendance_form.html", meeting=found, space=found.space, form=form)
 
 
-@bp.route("/governance/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@bp.route("/governance/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @require()
-def minutes(meeting_id: int):
+def edit_meeting(meeting_id: int):
     found = meeting_or_404(meeting_id)
-    _convened_or_403(found.space)
-    form = MinutesForm()
+    convened_or_403(found.space)
+    form = MeetingForm()
     if request.method == "GET":
-        form.fill(found)
+        form.fill(found, found.space.timezone)
+    if form.validate_on_submit():
+        starts_at, ends_at = form.moments(found.space.timezone)
+        try:
+            with transaction.action():
+                if first_submission(form) is None:
+                    services.update_meeting(
+                        found,
+                        by=current_person(),
+                        title=form.title.data,
+                        agenda=form.agenda.data or "",
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        online_url=form.online_url.data or "",
+                        place=form.place.data or "",
+                    )
+        except services.GovernanceError as error:
+            flash(str(error.message), "error")  # shown above what was typed
+        else:
+            flash(_("The meeting was saved; its followers will read the change in their digest."), "success")
+            return redirect(url_for("governance.meeting", meeting_id=found.id))
+    return render_template("governance/meeting_form.html", space=found.space, form=form, meeting=found)
+
+
+@bp.route("/governance/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@require()
+def cancel_meeting(meeting_id: int):
+    found = meeting_or_404(meeting_id)
+    convened_or_403(found.space)
+    form = CancelMeetingForm()
     if form.validate_on_submit():
         try:
             with transaction.action():
                 if first_submission(form) is None:
-                    services.publish_minutes(found, by=current_person(), minutes=form.texts())
+                    services.cancel_meeting(found, by=current_person(), reason=form.reason.data)
         except services.GovernanceError as error:
-            flash(str(error.message), "error")  # shown above what was typed
+            flash(str(error.message), "error")
         else:
-            flash(_("The minutes were published."), "success")
-            return redirect(url_for("governance.meeting", meeting_id=found.id, _anchor="minutes-h"))
-    return render_template("governance/minutes_form.html", meeting=found, space=found.space, form=form)
+            flash(_("The meeting was cancelled."), "success")
+            return redirect(url_for("governance.meeting", meeting_id=found.id))
+    return render_template("governance/meeting_cancel.html", meeting=found, space=found.space, form=form)

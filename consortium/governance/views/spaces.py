@@ -79,7 +79,6 @@ def space(space_id: int):
         consultations=consultations,
         meetings=meetings,
         debt=reporting.response_debt(space_id=found.id),
-        following=services.is_following(current_user, found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
         post_form=PostForm(),
     )

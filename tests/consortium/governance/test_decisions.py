@@ -137,3 +137,78 @@ def test_a_members_only_spaces_decisions_are_hidden(client, make_space):
         f"/governance/spaces/{hidden.id}/decisions.csv",
     ):
         assert client.get(path).status_code == 404
+
+
+def test_a_validation_by_vote_keeps_its_dissent_and_tallies_by_sector(
+    client, login_as, space, convenor, seats, submit, db
+):
+    government, advocates, _academia = seats
+    login_as(convenor)
+    data = _data(
+        seats,
+        kind="validation",
+        method="vote",
+        supported=[str(government.id)],
+        opposed=[str(advocates.id)],
+        dissent="A sociedade civil pede prazos menores.",
+    )
+    assert submit(f"/governance/spaces/{space.id}/decisions/new", data).status_code == 302
+    decision = db.session.scalars(sa.select(SpaceDecision)).one()
+    assert (decision.kind.value, decision.method.value) == ("validation", "vote")
+    assert decision.tally_by_sector()[advocates.sector][Position.OPPOSED] == 1
+    reader = client.application.test_client()
+    reader.set_cookie("lang", "en")
+    html = reader.get(f"/governance/decisions/{decision.id}").get_data(as_text=True)
+    assert "Validation" in html and "By vote" in html
+    assert "A sociedade civil pede prazos menores." in html and "Positions by sector" in html
+    # taken on its own, the balance is judged from the seats that took a position
+    assert "No government seat present" not in html and "No civil society seat present" not in html
+    assert "No affected communities seat present" in html
+
+
+@pytest.mark.parametrize(
+    ("method", "overrides"),
+    [
+        ("consensus", {"opposed": ["academia"], "abstained": []}),  # an opposed seat is no consensus
+        ("vote", {"supported": [], "abstained": []}),  # a vote names the positions
+    ],
+)
+def test_the_method_must_match_the_positions(login_as, space, convenor, seats, submit, db, method, overrides):
+    by_name = dict(zip(("government", "advocates", "academia"), seats, strict=True))
+    resolved = {key: [str(by_name[name].id) for name in names] for key, names in overrides.items()}
+    login_as(convenor)
+    response = submit(f"/governance/spaces/{space.id}/decisions/new", _data(seats, method=method, **resolved))
+    assert response.status_code == 200
+    assert "Publicar as estatísticas" in response.get_data(as_text=True)
+    assert db.session.scalars(sa.select(SpaceDecision)).all() == []
+
+
+def test_a_decision_at_a_meeting_checks_the_balance_of_its_attendance(
+    client, login_as, space, convenor, seats, submit, db
+):
+    from datetime import UTC, datetime, timedelta
+
+    from consortium import transaction
+    from consortium.governance import services
+    from consortium.governance.records import MeetingAttendance
+
+    _government, advocates, _academia = seats
+    db.session.commit()
+    with transaction.writing():
+        start = datetime.now(UTC) - timedelta(days=1)
+        meeting = services.schedule_meeting(
+            space, by=None, title="Plenária", agenda="", starts_at=start,
+            ends_at=start + timedelta(hours=1), place="Recife",
+        )  # fmt: skip
+        db.session.add(MeetingAttendance(meeting_id=meeting.id, seat_id=advocates.id))
+        db.session.commit()
+    login_as(convenor)
+    data = _data(seats, meeting_id=str(meeting.id), supported=[str(advocates.id)], abstained=[])
+    assert submit(f"/governance/spaces/{space.id}/decisions/new", data).status_code == 302
+    decision = db.session.scalars(sa.select(SpaceDecision)).one()
+    reader = client.application.test_client()
+    reader.set_cookie("lang", "en")
+    html = reader.get(f"/governance/decisions/{decision.id}").get_data(as_text=True)
+    assert "No government seat present" in html and "No civil society seat present" not in html
+    html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert "No government seat present" in html

@@ -1,16 +1,13 @@
-"""Following a space: a signed-in person follows it with a POST and gets one e-mail per event (a
-consultation opens or closes, a decision is published), in their language, once the event is committed."""
+"""Following a space or one consultation: a signed-in person follows it with a POST, choosing a daily or
+weekly digest (``test_digests`` covers what the digest says and that it goes once per period)."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from consortium import transaction
-from consortium.governance import services
-from consortium.governance.records import SpaceFollow
+from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 from tests.conftest import hidden_fields
-from tests.factories import UserFactory
 
 
 def _follows(db) -> list[SpaceFollow]:
@@ -18,11 +15,11 @@ def _follows(db) -> list[SpaceFollow]:
     return db.session.scalars(sa.select(SpaceFollow)).all()
 
 
-def _follow(client, space, step="follow", *, button=None):
+def _follow(client, space, step="follow", *, button=None, **data):
     """POST ``step`` with the hidden fields of the page's ``button`` form (``step`` by default)."""
     base = f"/governance/spaces/{space.id}"
     fields = hidden_fields(client.get(base).get_data(as_text=True), f"{base}/{button or step}")
-    return client.post(f"{base}/{step}", data=fields)
+    return client.post(f"{base}/{step}", data={**fields, **data})
 
 
 def test_a_signed_in_person_follows_and_unfollows_a_space(client, login_as, space, member, db):
@@ -51,60 +48,6 @@ def test_anonymous_visitors_see_no_follow_button(client, space):
     assert f"/governance/spaces/{space.id}/follow" not in html
 
 
-def _follower(space, db, locale):
-    person = UserFactory(locale=locale)
-    db.session.commit()
-    with transaction.writing():
-        services.follow(space, person)
-        db.session.commit()
-    return person
-
-
-def test_followers_get_one_mail_when_a_consultation_opens_closes_and_publishes_its_responses(
-    client, login_as, space, convenor, make_consultation, mail_outbox, db
-):
-    pt, en = _follower(space, db, "pt_BR"), _follower(space, db, "en")
-    UserFactory()  # not a follower
-    db.session.commit()
-    with client.application.test_request_context():  # the mail's links need the site's address
-        consultation = make_consultation(space)
-    opened = mail_outbox()
-    assert sorted((m.to_email, m.locale) for m in opened) == sorted([(pt.email, "pt_BR"), (en.email, "en")])
-    assert {m.template for m in opened} == {"governance/consultation_open"}
-    assert all(f"/governance/consultations/{consultation.id}" in m.body_text for m in opened)
-    login_as(convenor)
-    page = f"/governance/consultations/{consultation.id}"
-    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/close")
-    assert client.post(f"{page}/close", data=fields).status_code == 302
-    closed = [m for m in mail_outbox() if m.template == "governance/consultation_closed"]
-    assert len(closed) == 2
-    # no contributions: the responses are published at once, and the followers told
-    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/publish")
-    assert client.post(f"{page}/publish", data=fields).status_code == 302
-    published = [m for m in mail_outbox() if m.template == "governance/consultation_published"]
-    assert sorted(m.locale for m in published) == ["en", "pt_BR"]
-
-
-def test_followers_get_one_mail_when_a_decision_is_published(
-    login_as, space, convenor, submit, mail_outbox, db
-):
-    follower = _follower(space, db, "es")
-    login_as(convenor)
-    data = {"text": "Decidimos.", "rationale": "Porque sí.", "language": "es", "meeting_id": "0"}
-    assert submit(f"/governance/spaces/{space.id}/decisions/new", data).status_code == 302
-    (message,) = mail_outbox()
-    assert (message.to_email, message.template) == (follower.email, "governance/decision_published")
-    assert "Decidimos." in message.body_text and "Decidimos" not in message.subject
-
-
-def test_a_refused_event_tells_nobody(login_as, space, convenor, submit, mail_outbox, db):
-    _follower(space, db, "es")
-    login_as(convenor)
-    data = {"text": "Decidimos.", "rationale": "", "language": "es", "meeting_id": "0"}
-    assert submit(f"/governance/spaces/{space.id}/decisions/new", data).status_code == 200
-    assert mail_outbox() == []
-
-
 @pytest.mark.usefixtures("mail_outbox")
 def test_following_twice_at_once_makes_one_row(post_at_once, client, login_as, space, member, db):
     login_as(member)
@@ -113,3 +56,59 @@ def test_following_twice_at_once_makes_one_row(post_at_once, client, login_as, s
     answers = post_at_once(client, action, data, page=page)
     assert {status for status, _ in answers} == {302}, answers
     assert [(f.space_id, f.user_id) for f in _follows(db)] == [(space.id, member.id)]
+
+
+def test_a_follower_chooses_a_weekly_digest_and_sees_it_on_the_page(client, login_as, space, member, db):
+    login_as(member)
+    assert _follow(client, space, frequency="weekly").status_code == 302
+    assert [f.frequency for f in _follows(db)] == [DigestFrequency.WEEKLY]
+    html = client.get(f"/governance/spaces/{space.id}").get_data(as_text=True)
+    assert "Lo sigue (Resumen semanal)." in html
+    assert '<option selected value="weekly">' in html
+    assert _follow(client, space, frequency="daily").status_code == 302  # following again changes it
+    assert [f.frequency for f in _follows(db)] == [DigestFrequency.DAILY]
+    assert _follow(client, space, frequency="hourly").status_code == 302  # not a choice: nothing changes
+    assert [f.frequency for f in _follows(db)] == [DigestFrequency.DAILY]
+
+
+def test_a_person_follows_and_unfollows_one_consultation(
+    client, login_as, space, member, make_consultation, db
+):
+    consultation = make_consultation(space)
+    login_as(member)
+    page = f"/governance/consultations/{consultation.id}"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/follow")
+    assert client.post(f"{page}/follow", data={**fields, "frequency": "weekly"}).status_code == 302
+    db.session.expire_all()
+    follows = db.session.scalars(sa.select(ConsultationFollow)).all()
+    assert [(f.consultation_id, f.user_id, f.frequency) for f in follows] == [
+        (consultation.id, member.id, DigestFrequency.WEEKLY)
+    ]
+    assert _follows(db) == []  # the space itself is not followed
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/unfollow")
+    assert client.post(f"{page}/unfollow", data=fields).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(ConsultationFollow)).all() == []
+
+
+def test_a_draft_consultation_cannot_be_followed(client, login_as, space, member, make_consultation, db):
+    draft = make_consultation(space, open_=False)
+    login_as(member)
+    html = client.get(f"/governance/spaces/{space.id}").get_data(as_text=True)
+    fields = hidden_fields(html, f"/governance/spaces/{space.id}/follow")
+    assert client.post(f"/governance/consultations/{draft.id}/follow", data=fields).status_code == 404
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(ConsultationFollow)).all() == []
+
+
+def test_my_home_lists_what_i_follow_and_how_often(client, login_as, space, member, make_consultation, db):
+    consultation = make_consultation(space)
+    login_as(member)
+    assert _follow(client, space, frequency="weekly").status_code == 302
+    page = f"/governance/consultations/{consultation.id}"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"{page}/follow")
+    assert client.post(f"{page}/follow", data=fields).status_code == 302
+    html = client.get("/home").get_data(as_text=True)
+    assert "Lo que sigue" in html
+    assert "Espacio de Pix" in html and "Resumen semanal" in html
+    assert "Consulta sobre Pix" in html and "Resumen diario" in html

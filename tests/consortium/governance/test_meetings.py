@@ -1,5 +1,6 @@
-"""Meetings: convenors schedule them in the space's time zone, readers see them in theirs with an .ics
-file, attendance is recorded per seat and minutes are published after the meeting, in three languages."""
+"""Meetings: convenors schedule, change and cancel them in the space's time zone, readers see them in
+theirs with an .ics file (its SEQUENCE and STATUS follow the changes), attendance is recorded per seat and
+the page checks the balance of sectors present (the minutes' review is in ``test_minutes``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 
 from consortium import transaction
 from consortium.governance import services
+from consortium.governance.activity import EventKind, SpaceEvent
 from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import Meeting, MeetingAttendance
 from tests.factories import UserFactory
@@ -109,31 +111,6 @@ def test_only_convenors_schedule_meetings(client, login_as, space, seat_in, role
     assert client.get(f"/governance/spaces/{space.id}/meetings/new").status_code == 403
 
 
-def test_minutes_wait_for_the_end_of_the_meeting(login_as, space, convenor, submit, db):
-    meeting = _make_meeting(space, db, past=False)
-    login_as(convenor)
-    response = submit(f"/governance/meetings/{meeting.id}/minutes", {"minutes_pt_BR": "Ata."})
-    assert response.status_code == 200
-    db.session.expire_all()
-    assert db.session.get(Meeting, meeting.id).minutes_published_at is None
-
-
-def test_published_minutes_show_in_the_readers_language_or_with_a_notice(
-    client, login_as, space, convenor, submit, db
-):
-    meeting = _make_meeting(space, db)
-    login_as(convenor)
-    response = submit(f"/governance/meetings/{meeting.id}/minutes", {"minutes_pt_BR": "Ata aprovada."})
-    assert response.status_code == 302
-    reader = client.application.test_client()
-    reader.set_cookie("lang", "pt_BR")
-    html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Ata aprovada." in html and "minutes-fallback" not in html
-    reader.set_cookie("lang", "en")
-    html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Ata aprovada." in html and 'id="minutes-fallback"' in html
-
-
 def test_attendance_is_recorded_per_seat_of_the_space(
     client, login_as, space, convenor, seat_in, submit, db, make_space
 ):
@@ -160,3 +137,92 @@ def test_a_members_only_spaces_meetings_are_hidden_from_others(client, make_spac
     for path in (f"/governance/meetings/{meeting.id}", f"/governance/meetings/{meeting.id}.ics"):
         assert client.get(path).status_code == 404
     assert client.get(f"/governance/spaces/{hidden.id}/meetings").status_code == 404
+
+
+def _events(db) -> list[tuple]:
+    db.session.expire_all()
+    return [(e.kind, e.target_id) for e in db.session.scalars(sa.select(SpaceEvent).order_by(SpaceEvent.id))]
+
+
+def test_a_convenor_changes_a_meeting_and_its_calendar_file_follows(
+    client, login_as, space, convenor, submit, db
+):
+    login_as(convenor)
+    assert submit(f"/governance/spaces/{space.id}/meetings/new", _meeting_data()).status_code == 302
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert _events(db) == [(EventKind.MEETING_SCHEDULED, meeting.id)]
+    page = f"/governance/meetings/{meeting.id}/edit"
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="2026-12-10T14:00"' in html  # in the space's zone
+    assert "Modificar la reunión" in html
+    changed = _meeting_data(starts_at="2026-12-11T09:00", ends_at="2026-12-11T11:00", place="Brasília")
+    assert submit(page, changed).status_code == 302
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.starts_at == datetime(2026, 12, 11, 12, 0, tzinfo=UTC) and meeting.sequence == 1
+    assert _events(db)[-1] == (EventKind.MEETING_CHANGED, meeting.id)
+    body = client.get(f"/governance/meetings/{meeting.id}.ics").get_data(as_text=True)
+    assert "SEQUENCE:1" in body and "DTSTART:20261211T120000Z" in body and "LOCATION:Brasília" in body
+    assert "STATUS:CANCELLED" not in body
+    bad = _meeting_data(ends_at="2026-12-10T13:00", title="Outra")
+    assert submit(page, bad).status_code == 200  # refused, what was typed kept
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Plenária de dezembro"
+
+
+def test_a_convenor_cancels_a_meeting_with_a_reason(client, login_as, space, convenor, submit, db):
+    meeting = _make_meeting(space, db, past=False)
+    login_as(convenor)
+    page = f"/governance/meetings/{meeting.id}/cancel"
+    assert submit(page, {"reason": ""}).status_code == 200  # a reason is required
+    assert submit(page, {"reason": "Feriado nacional."}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).is_cancelled
+    assert _events(db)[-1] == (EventKind.MEETING_CANCELLED, meeting.id)
+    anonymous = client.application.test_client()
+    anonymous.set_cookie("lang", "en")
+    html = anonymous.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'id="cancelled"' in html and "Feriado nacional." in html
+    html = anonymous.get(f"/governance/spaces/{space.id}/meetings").get_data(as_text=True)
+    assert "<strong>Cancelled</strong>" in html
+    body = anonymous.get(f"/governance/meetings/{meeting.id}.ics").get_data(as_text=True)
+    assert "STATUS:CANCELLED" in body and "SEQUENCE:1" in body
+    # a cancelled meeting is neither cancelled again nor changed
+    assert submit(page, {"reason": "Outra vez."}).status_code == 200
+    edit = f"/governance/meetings/{meeting.id}/edit"
+    assert submit(edit, _meeting_data()).status_code == 200
+    assert [kind for kind, _id in _events(db)].count(EventKind.MEETING_CANCELLED) == 1
+
+
+def test_a_past_meeting_cannot_be_cancelled(login_as, space, convenor, submit, db):
+    meeting = _make_meeting(space, db, past=True)
+    login_as(convenor)
+    assert submit(f"/governance/meetings/{meeting.id}/cancel", {"reason": "Tarde."}).status_code == 200
+    db.session.expire_all()
+    assert not db.session.get(Meeting, meeting.id).is_cancelled
+
+
+@pytest.mark.parametrize("role", [None, SeatRole.MEMBER])
+def test_only_convenors_change_or_cancel_meetings(client, login_as, space, seat_in, db, role):
+    meeting = _make_meeting(space, db, past=False)
+    login_as(seat_in(space, role) if role else UserFactory())
+    for step in ("edit", "cancel"):
+        assert client.get(f"/governance/meetings/{meeting.id}/{step}").status_code == 403
+
+
+def test_the_meeting_page_checks_the_balance_of_sectors_present(
+    client, login_as, space, convenor, seat_in, submit, db
+):
+    meeting = _make_meeting(space, db)
+    official = seat_in(space, SeatRole.FOCAL_POINT, sector="government")
+    seat = db.session.scalars(sa.select(Seat).where(Seat.user_id == official.id)).one()
+    reader = client.application.test_client()
+    reader.set_cookie("lang", "en")
+    html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'id="balance"' not in html  # nobody recorded yet: nothing to judge
+    login_as(convenor)
+    assert (
+        submit(f"/governance/meetings/{meeting.id}/attendance", {"seats": [str(seat.id)]}).status_code == 302
+    )
+    html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert "No civil society seat present" in html and "No government seat present" not in html

@@ -57,7 +57,7 @@ def test_follows_are_exported_then_erased(submit, login_as, space, member, db):
 def test_a_deleted_accounts_votes_stay_in_the_decision_record(client, submit, login_as, space, seat_in, db):
     from consortium import transaction
     from consortium.governance import services
-    from consortium.governance.records import Position, SpaceDecision
+    from consortium.governance.records import DecisionMethod, Position, SpaceDecision
 
     person = seat_in(space, SeatRole.MEMBER, sector="academia")
     seat = db.session.scalars(sa.select(Seat).where(Seat.user_id == person.id)).one()
@@ -70,6 +70,7 @@ def test_a_deleted_accounts_votes_stay_in_the_decision_record(client, submit, lo
             rationale="Porque.",
             language="es",
             positions={seat.id: Position.OPPOSED},
+            method=DecisionMethod.VOTE,
         )
         db.session.commit()
     login_as(person)
