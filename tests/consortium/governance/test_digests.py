@@ -93,7 +93,7 @@ def test_each_follower_gets_one_digest_a_day_in_their_language(
     # the consultation's follower followed it after it opened, and nothing else
     assert by_person[only_it.email].locale == "en"
     text = by_person[only_it.email].body_text
-    assert "Consultation closed; its official responses are public: Consulta sobre Pix" in text
+    assert "Consultation closed; its official responses are being prepared: Consulta sobre Pix" in text
     assert "Consultation opened" not in text and "Publicar" not in text
     assert _digest() == 0  # a rerun the same day sends nothing
     clock.shift(timedelta(days=1))
