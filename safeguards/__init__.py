@@ -14,6 +14,7 @@ from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
 from safeguards.roadmap import worklist as roadmap_worklist
+from safeguards.roadmap.api import blp as roadmap_api_blp
 from safeguards.roadmap.models import Action, ProgressUpdate, Roadmap
 from safeguards.roadmap.policies import action_policy, roadmap_policy
 from safeguards.views import bp, queue
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     storage.owned_by(ProgressUpdate.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
+    extensions.api.register_blueprint(roadmap_api_blp)
     app.cli.add_command(safeguards_cli)
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)

@@ -156,7 +156,7 @@ def _review(roadmap, made, lead) -> None:
     for email, slug in REVIEWERS:
         person, organisation = demo_user(email), demo_organisation(slug)
         if person is not None and organisation is not None:
-            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead))
+            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead, notify=False))
     for action, rating in zip(made, RATINGS, strict=True):
         for reviewer in named if rating else ():
             if action.state in reviews.RATEABLE and not reviews.is_own_action(reviewer, action):
