@@ -3,16 +3,18 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, storage, worklist
+from consortium import extensions, personal_data, storage, validations, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
 from consortium.permissions import register_policy
+from consortium.signals import validation_decided
 from safeguards import audit_labels, demo, home, privacy, seed, threads
 from safeguards import item_models as _item_models
 from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
+from safeguards.roadmap import validation as roadmap_validation
 from safeguards.roadmap import worklist as roadmap_worklist
 from safeguards.roadmap.api import blp as roadmap_api_blp
 from safeguards.roadmap.models import Action, ProgressUpdate, Roadmap
@@ -43,3 +45,5 @@ def init_app(app: Flask) -> None:
     worklist.register_section("safeguards.pilots", home.my_pilots)
     worklist.register("safeguards.roadmap", roadmap_worklist.work_items)
     worklist.register_section("safeguards.roadmap", roadmap_worklist.section)
+    validations.register("safeguards.roadmap", roadmap_validation.validatable)
+    validation_decided.connect(roadmap_validation.on_validation_decided)

@@ -1,10 +1,12 @@
 """Decisions of a space: recorded at one of its meetings or on their own, with each seat's position, the
-consultation contributions they answer and the framework codes they concern; followers are told."""
+consultation contributions they answer and the framework codes they concern; followers are told.
+A validation decision also validates a document of the space's system (``consortium.validations``)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from consortium import validations
 from consortium.db import db
 from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
 from consortium.governance.records import DecisionVote, Meeting, Position, SpaceDecision
@@ -28,6 +30,7 @@ def record_decision(
     positions: dict[int, Position] | None = None,
     contribution_ids: set[int] = frozenset(),
     principles: list[str] = (),
+    validates: str = "",
 ) -> SpaceDecision:
     positions = positions or {}
     if space.state is SpaceState.ARCHIVED:
@@ -75,6 +78,11 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     state_changed.send(decision, action="governance.decision_recorded", by=by, summary=space.slug)
+    if validates:
+        try:
+            validations.decide(decision, validates, system_id=space.system_id, by=by)
+        except validations.ValidationRefused as refused:
+            raise GovernanceError(refused.message) from None
     following.tell_followers(
         space,
         "governance/decision_published",
