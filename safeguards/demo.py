@@ -60,10 +60,10 @@ PILOTS = [
         "draft",
         "es",
     ),
-    (
-        "gov-br",
+    (  # a second pilot on Pix, so that the Pix space can validate its draft roadmap by a decision
+        "pix",
         "BR",
-        "gov.br · Brasil",
+        "Pix Automático · Brasil",
         "mariana@dadosrecife.example",
         None,
         "approved",

@@ -1,7 +1,7 @@
 """Demo roadmaps (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
 every state, owners' updates and independent reviewers' ratings; and a draft roadmap on the approved
-gov.br assessment, its priorities chosen and one action proposed (waiting for validation, by staff or a
-governance decision). Made through the services as a team, staff, owners and reviewers would."""
+Pix Automático assessment, its priorities chosen and one action proposed (waiting for validation, by
+staff or by a decision of the Pix governance space). Made through the services as a team, staff, owners and reviewers would."""
 
 from __future__ import annotations
 
@@ -75,10 +75,10 @@ RATINGS = [
 DROP_REASON = "O Banco Central já publica esses dados no relatório de gestão; a ação duplicaria o esforço."
 
 
-DRAFT_PILOT = "gov.br · Brasil"
+DRAFT_PILOT = "Pix Automático · Brasil"
 DRAFT_ACTION = (
-    "Publicar as estatísticas de acesso por nível de conta do gov.br",
-    "Publish gov.br access statistics by account level",
+    "Publicar as estatísticas de recusas de autorizações do Pix Automático",
+    "Publish Pix Automático's refused-authorisation statistics",
 )
 
 
@@ -88,7 +88,7 @@ def load() -> int:
 
 
 def _load_draft() -> int:
-    """The gov.br roadmap, in draft: two priorities and one proposed action."""
+    """The Pix Automático roadmap, in draft: two priorities and one proposed action."""
     assessment = db.session.scalar(
         sa.select(Assessment)
         .join(Pilot)
@@ -109,7 +109,7 @@ def _load_draft() -> int:
         planning.rate(
             roadmap,
             [
-                planning.Rating(c.code, 3, 2, True, "Quem usa o gov.br precisa saber como ele funciona.")
+                planning.Rating(c.code, 3, 2, True, "Quem paga com o Pix Automático precisa saber quando e por que ele recusa.")
                 for c in found
             ],
             by=lead,

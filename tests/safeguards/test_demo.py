@@ -130,13 +130,37 @@ def test_demo_load_shows_a_second_pilot_with_a_draft_roadmap(app, db, client, lo
     demo.load()  # once only
     db.session.commit()
     draft = db.session.scalars(sa.select(Roadmap).where(Roadmap.state == RoadmapState.DRAFT)).one()
-    assert draft.assessment.pilot.title == "gov.br · Brasil" and draft.versions == []
+    assert draft.assessment.pilot.title == "Pix Automático · Brasil" and draft.versions == []
     assert [p for p in draft.priorities if p.is_selected]
     proposed = db.session.scalars(sa.select(Action).where(Action.roadmap_id == draft.id)).all()
     assert [a.state for a in proposed] == [ActionState.PROPOSED]
     assert client.get(f"/safeguards/roadmaps/{draft.id}/public").status_code == 404  # not public
     lead = db.session.scalar(sa.select(seed.User).where(seed.User.email == "mariana@dadosrecife.example"))
     login_as(lead)
-    assert "Publicar as estatísticas de acesso" in client.get(f"/safeguards/roadmaps/{draft.id}").get_data(
+    assert "Publicar as estatísticas de recusas" in client.get(f"/safeguards/roadmaps/{draft.id}").get_data(
         as_text=True
     )
+
+
+def test_the_pix_convenor_validates_the_demo_draft_roadmap_by_a_decision(app, db, client, login_as, submit):
+    from consortium.governance.models import Space
+    from safeguards.roadmap.models import Roadmap, RoadmapState
+
+    demo.load()
+    db.session.commit()
+    draft = db.session.scalars(sa.select(Roadmap).where(Roadmap.state == RoadmapState.DRAFT)).one()
+    space = db.session.scalar(sa.select(Space).where(Space.slug == "pix-brasil"))
+    login_as(db.session.scalar(sa.select(seed.User).where(seed.User.email == "andre@privacidade.example")))
+    decided = submit(
+        f"/governance/spaces/{space.id}/decisions/new",
+        {
+            "text": "Validar o roteiro do Pix Automático.",
+            "rationale": "O espaço revisou as prioridades.",
+            "language": "pt_BR",
+            "meeting_id": "0",
+            "validates": f"safeguards.roadmap:{draft.id}",
+        },
+    )
+    assert decided.status_code == 302
+    db.session.refresh(draft)
+    assert draft.state is RoadmapState.VALIDATED
