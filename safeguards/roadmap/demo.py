@@ -1,7 +1,8 @@
 """Demo roadmaps (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
 every state, owners' updates and independent reviewers' ratings; and a draft roadmap on the approved
 Pix Automático assessment, its priorities chosen and one action proposed (waiting for validation, by
-staff or by a decision of the Pix governance space). Made through the services as a team, staff, owners and reviewers would."""
+staff or by a decision of the Pix governance space). Made through the services as a team, staff, owners
+and reviewers would."""
 
 from __future__ import annotations
 
@@ -109,7 +110,9 @@ def _load_draft() -> int:
         planning.rate(
             roadmap,
             [
-                planning.Rating(c.code, 3, 2, True, "Quem paga com o Pix Automático precisa saber quando e por que ele recusa.")
+                planning.Rating(
+                    c.code, 3, 2, True, "Quem paga com o Pix Automático precisa saber por que ele recusa."
+                )
                 for c in found
             ],
             by=lead,
