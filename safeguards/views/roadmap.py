@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from consortium import transaction
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.forms import PostForm
 from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
 from safeguards import framework as fw
 from safeguards import policies
-from safeguards.roadmap import candidates, planning, reviews, tracking
+from safeguards.roadmap import candidates, planning, reviews, tracker, tracking
 from safeguards.roadmap import policies as roadmap_policies
 from safeguards.roadmap.forms import LEVEL_LABELS, PrioritiesForm, ReviseForm
 from safeguards.roadmap.models import COMPLETION, RESULTS, Action, Priority, Roadmap, diverges
@@ -209,6 +209,7 @@ def public_roadmap(roadmap_id: int):
         ).all()
     )
     idx = fw.index(roadmap.assessment.framework_id)
+    later = tracker.next_cycle(roadmap)
     return render_template(
         "safeguards/roadmap/public.html",
         roadmap=roadmap,
@@ -219,6 +220,11 @@ def public_roadmap(roadmap_id: int):
         reasons=reasons,
         updates=tracking.latest_by_action(roadmap.id),
         ratings=reviews.ratings_of(states),
+        counts=tracker.state_counts(states),
+        progress=tracker.milestone_progress(roadmap.id),
+        owners=tracker.overdue_by_owner(roadmap.id, utcnow().date()),
+        later=later,
+        changes=tracker.principle_changes(roadmap, later, version.snapshot, states) if later else [],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -52,5 +53,28 @@ def test_log_in_works_without_javascript(browser, live_server, member):
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
     assert page.url == live_server + "/home"  # log-in lands on the person's own page
-    assert page.get_by_role("link", name=member.name).is_visible()
+    # the account menu is a <details>: it opens without JavaScript
+    page.locator(".account-menu summary", has_text=member.name).click()
+    assert page.get_by_role("link", name="Mi cuenta").is_visible()
+    context.close()
+
+
+def test_a_signed_in_admins_header_is_one_row_at_desktop_width(browser, live_server, admin):
+    """Staff links (audit log, outgoing e-mail) sit in the account menu: the header never wraps at 1280 px."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-ES")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_label("Correo electrónico").fill(admin.email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_label("Código").fill(pyotp.TOTP(admin.totp_secret).now())
+    page.get_by_role("button", name="Continuar").click()
+    assert page.url == live_server + "/home"
+    brand = page.locator(".brand").bounding_box()
+    menu = page.locator(".account-menu summary").bounding_box()
+    assert abs(brand["y"] - menu["y"]) < brand["height"], "the header wraps to a second row"
+    page.locator(".account-menu summary").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name="Registro de auditoría").is_visible()
+    assert page.get_by_role("button", name="Cerrar sesión").is_visible()
     context.close()

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from consortium.db import db
 from safeguards.models import AssessmentState
+from safeguards.roadmap.models import ProgressUpdate
 from tests.e2e.test_trainings import _sign_in
 from tests.safeguards import conftest as safeguards_fixtures
 from tests.safeguards.roadmap import conftest as roadmap_fixtures
@@ -67,8 +68,17 @@ def test_roadmap_pages_fit_phone_and_desktop(browser, live_server, validated, le
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_public_tracker_reads_without_javascript(browser, live_server, validated, width):
-    made, _action = validated
+    made, action = validated
     made.assessment.state = AssessmentState.PUBLISHED
+    # a long evidence link once made the action list (a flex row then) wider than a phone
+    db.session.add(
+        ProgressUpdate(
+            action_id=action.id,
+            state=action.state,
+            narrative="Modelo de datos acordado.",
+            links="https://www.bcb.gov.br/estabilidadefinanceira/pix-registro-trimestral-de-reclamacoes",
+        )
+    )
     db.session.commit()
     path = live_server + f"/safeguards/roadmaps/{made.id}/public"
     page = _page(browser, live_server, width, javascript=False)
