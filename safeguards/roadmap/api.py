@@ -43,7 +43,7 @@ from safeguards.roadmap.schemas import (
 blp = Blueprint(
     "safeguards_roadmap_api", __name__, url_prefix="/api/v1", description="Safeguards roadmaps and actions"
 )
-PLAN_FIELDS = tuple(ActionPatchSchema().fields.keys() - {"version", "state", "reason"})
+PLAN_FIELDS = frozenset(ActionPatchSchema().fields.keys() - {"version", "state", "reason"})
 
 
 def _refuse(status: int, message: str, errors: dict | None = None):
