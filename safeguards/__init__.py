@@ -3,11 +3,12 @@
 from flask import Flask
 
 from consortium import demo as kernel_demo
-from consortium import extensions, personal_data, storage, worklist
+from consortium import extensions, personal_data, storage, validations, worklist
 from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
 from consortium.consultables import register as register_consultables
 from consortium.permissions import register_policy
+from consortium.signals import validation_decided
 from safeguards import audit_labels, demo, home, privacy, seed, threads
 from safeguards import consultables as safeguards_consultables
 from safeguards import item_models as _item_models
@@ -15,7 +16,9 @@ from safeguards.api import blp as api_blp
 from safeguards.cli import safeguards_cli
 from safeguards.models import Assessment, Pilot
 from safeguards.policies import assessment_policy, pilot_policy
+from safeguards.roadmap import validation as roadmap_validation
 from safeguards.roadmap import worklist as roadmap_worklist
+from safeguards.roadmap.api import blp as roadmap_api_blp
 from safeguards.roadmap.models import Action, ProgressUpdate, Roadmap
 from safeguards.roadmap.policies import action_policy, roadmap_policy
 from safeguards.views import bp, queue
@@ -33,6 +36,7 @@ def init_app(app: Flask) -> None:
     storage.owned_by(ProgressUpdate.file)
     app.register_blueprint(bp)
     extensions.api.register_blueprint(api_blp)
+    extensions.api.register_blueprint(roadmap_api_blp)
     app.cli.add_command(safeguards_cli)
     kernel_demo.register(demo.load)
     kernel_seed.register(seed.seed)
@@ -45,3 +49,5 @@ def init_app(app: Flask) -> None:
     worklist.register_section("safeguards.roadmap", roadmap_worklist.section)
     # the package's own ``consultables`` module shadows the kernel's name here, hence the alias
     register_consultables("safeguards", safeguards_consultables.documents)
+    validations.register("safeguards.roadmap", roadmap_validation.validatable)
+    validation_decided.connect(roadmap_validation.on_validation_decided)

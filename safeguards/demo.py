@@ -60,6 +60,15 @@ PILOTS = [
         "draft",
         "es",
     ),
+    (  # a second pilot on Pix, so that the Pix space can validate its draft roadmap by a decision
+        "pix",
+        "BR",
+        "Pix Automático · Brasil",
+        "mariana@dadosrecife.example",
+        None,
+        "approved",
+        "pt",
+    ),
 ]
 
 EVIDENCE = {
@@ -130,7 +139,7 @@ def fill(assessment: Assessment, rng: random.Random, language: str, share: float
 
 
 def load() -> int:
-    """Systems, four pilots and their assessments in different states. Idempotent (by system slug)."""
+    """Systems, five pilots and their assessments in different states. Idempotent (by system slug)."""
     created = 0
     if fw.latest() is None:
         created += sum(1 for _f, new in fw.load_all() if new)
@@ -152,14 +161,16 @@ def load() -> int:
         assessment.authorities = ["R1", "R2", "R5"] if slug != "ciudadano-digital" else ["R2", "R4"]
         assessment.stages = ["L1", "L2", "L3"] if slug != "ciudadano-digital" else ["L1"]
         db.session.flush()
-        share = {"draft": 0.45, "submitted": 1.0, "published": 1.0}[target]
+        share = {"draft": 0.45, "submitted": 1.0, "approved": 1.0, "published": 1.0}[target]
         if slug == "ciudadano-digital":
             share = 0.0
-        fill(assessment, rng, language, share, reviewed=target == "published")
+        fill(assessment, rng, language, share, reviewed=target in ("approved", "published"))
         db.session.flush()
-        if target in ("submitted", "published"):
+        if target in ("submitted", "approved", "published"):
             assessment.state = AssessmentState.SUBMITTED
             assessment.submitted_at = utcnow()
+        if target == "approved":  # results final, not yet published: its roadmap is being drafted
+            assessment.state, assessment.approved_at = AssessmentState.APPROVED, utcnow()
         if target == "published":
             assessment.state = AssessmentState.PUBLISHED
             assessment.approved_at = assessment.published_at = utcnow()

@@ -33,6 +33,9 @@ from consortium.reference.systems import SystemKind, create_system
 from consortium.users import services as users
 from safeguards import framework as fw
 from safeguards import services as safeguards
+from safeguards.models import AssessmentState
+from safeguards.roadmap import actions, planning
+from safeguards.roadmap.models import Priority
 from tests.conftest import TEST_CONFIG
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.trainings.factories import make_training
@@ -92,6 +95,24 @@ def world(app):
         item for item in safeguards.items(assessment, fw.index(framework.id)) if item.in_scope
     ).process
 
+    # a second pilot with an approved assessment and a roadmap holding a proposed action
+    roadmap_pilot = safeguards.create_pilot(system, "CO", "Bre-B · Colombia (hoja de ruta)", lead=admin)
+    approved = safeguards.start_assessment(roadmap_pilot)
+    approved.authorities, approved.stages, approved.state = ["R2"], ["L1"], AssessmentState.APPROVED
+    with transaction.writing():
+        roadmap = planning.start(approved, by=admin)
+        priority = Priority(roadmap_id=roadmap.id, process_code=process.code, urgency=3, feasibility=2)
+        priority.is_selected, priority.rationale = True, "Urgente"
+        db.session.add(priority)
+        db.session.flush()
+        action = actions.create(
+            priority,
+            actions.ActionInput(
+                title={"es": "Publicar"}, description={}, authority="R2", owner_id=organisation.id
+            ),
+            by=admin,
+        )
+
     # a governance space under the organisation's slug, so "slug" meets a row on both paths that take one
     space = governance.create_space(
         by=admin,
@@ -134,6 +155,8 @@ def world(app):
             "slug": organisation.slug,
             "version": framework.version,
             "process": process.code,
+            "pilot_id": roadmap_pilot.id,
+            "action_id": action.id,
         },
     }
 

@@ -144,8 +144,14 @@ class DecisionForm(OnceForm):
     )
     contributions = MultiCheckboxField(_l("Contributions it answers"), coerce=int, validators=[Optional()])
     principles = MultiCheckboxField(_l("Framework principles it concerns"), validators=[Optional()])
+    validates = SelectField(
+        _l("A validation decision: it validates"),
+        description=_l("A document of this space's DPI system waiting for validation (a pilot's roadmap)."),
+        validate_choice=False,  # the service says in words when the document cannot be validated
+        validators=[Optional()],
+    )
 
-    def __init__(self, *args, seats=(), meetings=(), contributions=(), **kwargs):
+    def __init__(self, *args, seats=(), meetings=(), contributions=(), validatable=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
         self.meeting_id.choices = [SelectChoice(0, _l("No meeting (on its own)"))] + [
@@ -155,6 +161,9 @@ class DecisionForm(OnceForm):
             field.choices = [SelectChoice(s.id, _seat_label(s)) for s in seats]
         self.contributions.choices = [SelectChoice(c.id, f"#{c.id} · {c.body[:80]}") for c in contributions]
         self.principles.choices = principle_choices()
+        self.validates.choices = [SelectChoice("", _l("Nothing: not a validation decision"))] + [
+            SelectChoice(v.key, v.label) for v in validatable
+        ]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -19,6 +19,8 @@ from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.models import Organisation
 from consortium.signals import state_changed
+from safeguards import framework as fw
+from safeguards import services
 from safeguards.roadmap.models import (
     MAY_BE_DELAYED,
     TRANSITIONS,
@@ -26,6 +28,7 @@ from safeguards.roadmap.models import (
     ActionState,
     Milestone,
     Priority,
+    Roadmap,
 )
 from safeguards.roadmap.planning import lock_editable
 from safeguards.services import SafeguardsError
@@ -80,8 +83,31 @@ def _texts(values: dict[str, str]) -> dict[str, str]:
     return {lang: cleaned for lang in LANGUAGES if (cleaned := (values.get(lang) or "").strip())}
 
 
-def _check(data: ActionInput) -> dict[str, str]:
+def _check_codes(roadmap: Roadmap, data: ActionInput) -> dict[str, str]:
+    """The framework codes the form offers (the assessment's in-scope processes, the framework's principles,
+    risks and authorities), checked again here for callers without the form (the API)."""
+    idx = fw.index(roadmap.assessment.framework_id)
     errors = {}
+    if data.authority not in {a.code for a in idx.authorities}:
+        errors["authority"] = _l("Choose the responsible authority.")
+    in_scope = {i.process.code for i in services.items(roadmap.assessment, idx) if i.in_scope}
+    for name, known in (
+        ("processes", in_scope),
+        ("principles", set(idx.principle_codes)),
+        ("risks", set(idx.risk_codes)),
+    ):
+        if set(getattr(data, name)) - known:
+            errors[name] = _l("Choose from the framework's codes offered.")
+    co_owners = set(data.co_owner_ids)
+    if co_owners and len(
+        db.session.scalars(sa.select(Organisation.id).where(Organisation.id.in_(co_owners))).all()
+    ) != len(co_owners):
+        errors["co_owners"] = _l("Choose co-owners among the organisations listed.")
+    return errors
+
+
+def _check(data: ActionInput, roadmap: Roadmap) -> dict[str, str]:
+    errors = _check_codes(roadmap, data)
     if not _texts(data.title):
         errors["title_es"] = _l("Give the action a title in at least one language.")
     if data.starts_on and data.due_on and data.due_on < data.starts_on:
@@ -114,9 +140,9 @@ def _apply(action: Action, data: ActionInput) -> None:
 
 def create(priority: Priority, data: ActionInput, *, by=None) -> Action:
     """A proposed action under ``priority`` (which must be chosen), while the roadmap is editable."""
-    lock_editable(priority.roadmap_id)
+    roadmap = lock_editable(priority.roadmap_id)
     db.session.refresh(priority)
-    errors = _check(data)
+    errors = _check(data, roadmap)
     if not priority.is_selected:
         errors["priority"] = _l("Choose the item as a priority first.")
     if errors:
@@ -131,11 +157,11 @@ def create(priority: Priority, data: ActionInput, *, by=None) -> Action:
 
 def update(action: Action, data: ActionInput, *, expected_version: int, by=None) -> Action:
     """Change the action's plan; ``StaleAction`` when someone saved it after ``expected_version``."""
-    lock_editable(action.roadmap_id)
+    roadmap = lock_editable(action.roadmap_id)
     action = transaction.lock(Action, action.id)
     if action.version != expected_version:
         raise StaleAction(action)
-    errors = _check(data)
+    errors = _check(data, roadmap)
     if errors:
         raise InvalidAction(errors)
     _apply(action, data)

@@ -1,6 +1,8 @@
-"""Demo roadmap (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
-every state, owners' updates and independent reviewers' ratings, made through the services as a team,
-staff, owners and reviewers would."""
+"""Demo roadmaps (``flask demo load``): a validated roadmap on the published Pix assessment, actions in
+every state, owners' updates and independent reviewers' ratings; and a draft roadmap on the approved
+Pix Automático assessment, its priorities chosen and one action proposed (waiting for validation, by
+staff or by a decision of the Pix governance space). Made through the services as a team, staff, owners
+and reviewers would."""
 
 from __future__ import annotations
 
@@ -74,7 +76,68 @@ RATINGS = [
 DROP_REASON = "O Banco Central já publica esses dados no relatório de gestão; a ação duplicaria o esforço."
 
 
+DRAFT_PILOT = "Pix Automático · Brasil"
+DRAFT_ACTION = (
+    "Publicar as estatísticas de recusas de autorizações do Pix Automático",
+    "Publish Pix Automático's refused-authorisation statistics",
+)
+
+
 def load() -> int:
+    """The demo roadmaps, each once: returns how many were made now."""
+    return _load_validated() + _load_draft()
+
+
+def _load_draft() -> int:
+    """The Pix Automático roadmap, in draft: two priorities and one proposed action."""
+    assessment = db.session.scalar(
+        sa.select(Assessment)
+        .join(Pilot)
+        .where(Pilot.title == DRAFT_PILOT, Assessment.state == AssessmentState.APPROVED)
+    )
+    owner = demo_organisation("rede-dados-abertos-recife")
+    if assessment is None or owner is None:
+        return 0
+    if db.session.scalar(sa.select(Roadmap.id).where(Roadmap.assessment_id == assessment.id)):
+        return 0
+    lead = demo_user("mariana@dadosrecife.example")
+    today = utcnow().date()
+    with transaction.writing():
+        roadmap = planning.start(assessment, by=lead)
+        found = candidates.candidates(assessment, roadmap)[:2]
+        if not found:
+            return 1
+        planning.rate(
+            roadmap,
+            [
+                planning.Rating(
+                    c.code, 3, 2, True, "Quem paga com o Pix Automático precisa saber por que ele recusa."
+                )
+                for c in found
+            ],
+            by=lead,
+        )
+        priority = next(p for p in roadmap.priorities if p.is_selected)
+        pt, en = DRAFT_ACTION
+        actions.create(
+            priority,
+            actions.ActionInput(
+                title={"pt_BR": pt, "en": en},
+                description={"pt_BR": f"{pt}, a cada trimestre e em formato aberto."},
+                authority="R2",
+                owner_id=owner.id,
+                processes=[priority.process_code],
+                starts_on=today + timedelta(days=30),
+                due_on=today + timedelta(days=180),
+                measurable_outcome="Primeira publicação trimestral no portal de dados abertos.",
+                is_verifiable=True,
+            ),
+            by=lead,
+        )
+    return 1
+
+
+def _load_validated() -> int:
     """The Pix roadmap, once: returns 1 when it was made now."""
     assessment = db.session.scalar(
         sa.select(Assessment)
@@ -156,7 +219,7 @@ def _review(roadmap, made, lead) -> None:
     for email, slug in REVIEWERS:
         person, organisation = demo_user(email), demo_organisation(slug)
         if person is not None and organisation is not None:
-            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead))
+            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead, notify=False))
     for action, rating in zip(made, RATINGS, strict=True):
         for reviewer in named if rating else ():
             if action.state in reviews.RATEABLE and not reviews.is_own_action(reviewer, action):

@@ -216,8 +216,10 @@ def snapshot(roadmap: Roadmap) -> dict:
     }
 
 
-def validate(roadmap: Roadmap, *, by=None) -> RoadmapVersion:
-    """Staff validate the plan: its version is frozen and its proposed actions become validated."""
+def validate(roadmap: Roadmap, *, by=None, note: str = "") -> RoadmapVersion:
+    """Staff validate the plan: its version is frozen and its proposed actions become validated.
+
+    ``note`` goes into the audit row (the governance decision that validated it, if one did)."""
     roadmap = lock_editable(roadmap.id)
     db.session.refresh(roadmap, ["priorities"])
     if not any(p.is_selected for p in roadmap.priorities):
@@ -245,7 +247,11 @@ def validate(roadmap: Roadmap, *, by=None) -> RoadmapVersion:
     roadmap.changelog = ""
     db.session.flush()
     state_changed.send(
-        roadmap, action="safeguards.roadmap_validated", by=by, summary=f"version {version.number}"
+        roadmap,
+        action="safeguards.roadmap_validated",
+        by=by,
+        summary=f"version {version.number}",
+        **({"note": note} if note else {}),
     )
     return version
 

@@ -7,18 +7,21 @@
   its states (SAFEGUARDS_ROADMAP_TRACK);
 - the roadmap's independent reviewers see it and rate its actions, except those their organisation owns
   (SAFEGUARDS_ROADMAP_RATE); staff and the pilot's lead name them (``may_name_reviewers``);
-- everyone sees the public page once the assessment is published and a version was validated.
+- everyone sees the public page once the assessment is published and a version was validated;
+- the API's list of pilots follows the same rules as SQL (``visible_pilots``): a public roadmap, the
+  caller's team or review, or staff.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort
 
 from consortium.db import db
 from consortium.permissions import Permission, can, role_grants
-from safeguards.models import AssessmentState, TeamRole
+from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
 from safeguards.roadmap import reviews
-from safeguards.roadmap.models import Action, Roadmap
+from safeguards.roadmap.models import Action, Roadmap, RoadmapReviewer, RoadmapState
 
 
 def roadmap_policy(user, permission: Permission, roadmap: Roadmap) -> bool:
@@ -77,8 +80,13 @@ def action_or_404(action_id: int, user) -> Action:
     return action
 
 
+def is_planner(user, roadmap: Roadmap) -> bool:
+    """The pilot's team, who plan the roadmap whenever it is editable."""
+    return can(Permission.SAFEGUARDS_ASSESS, roadmap, user=user)
+
+
 def may_plan(user, roadmap: Roadmap) -> bool:
-    return roadmap.is_editable and can(Permission.SAFEGUARDS_ASSESS, roadmap, user=user)
+    return roadmap.is_editable and is_planner(user, roadmap)
 
 
 def may_validate(user, roadmap: Roadmap) -> bool:
@@ -109,3 +117,50 @@ def may_name_reviewers(user, roadmap: Roadmap) -> bool:
 def is_public(roadmap: Roadmap) -> bool:
     """The public tracker: the assessment is published and some version of the roadmap was validated."""
     return roadmap.assessment.state is AssessmentState.PUBLISHED and roadmap.has_validated_version
+
+
+def _public_roadmaps() -> sa.ColumnElement[bool]:
+    """``is_public`` as a WHERE clause on ``Roadmap`` (joined to its assessment)."""
+    return sa.and_(
+        Assessment.state == AssessmentState.PUBLISHED,
+        sa.or_(Roadmap.number > 1, Roadmap.state == RoadmapState.VALIDATED),
+    )
+
+
+def visible_pilots(user) -> sa.ColumnElement[bool]:
+    """The pilots ``user`` may list: staff all; others those with a public roadmap, and signed-in people
+    also the pilots whose team they are on or whose roadmap they review."""
+    if role_grants(user, Permission.SAFEGUARDS_MANAGE):
+        return sa.true()
+    public_roadmap = (
+        sa.select(Roadmap.id)
+        .join(Assessment, Assessment.id == Roadmap.assessment_id)
+        .where(Roadmap.pilot_id == Pilot.id, _public_roadmaps())
+        .exists()
+    )
+    if not getattr(user, "is_authenticated", False):
+        return public_roadmap
+    on_team = Pilot.id.in_(sa.select(PilotMember.pilot_id).where(PilotMember.user_id == user.id))
+    reviewing = Pilot.id.in_(
+        sa.select(Roadmap.pilot_id)
+        .join(RoadmapReviewer, RoadmapReviewer.roadmap_id == Roadmap.id)
+        .where(RoadmapReviewer.user_id == user.id)
+    )
+    return sa.or_(public_roadmap, on_team, reviewing)
+
+
+def pilot_roadmap_or_404(pilot_id: int, user) -> tuple[Roadmap, bool]:
+    """The pilot's latest roadmap ``user`` may read, and whether they read only its public version
+    (the last validated one); 404 when there is none for them."""
+    found = db.session.scalars(
+        sa.select(Roadmap)
+        .join(Assessment, Assessment.id == Roadmap.assessment_id)
+        .where(Roadmap.pilot_id == pilot_id)
+        .order_by(Assessment.cycle.desc(), Roadmap.id.desc())
+    ).all()
+    for roadmap in found:
+        if can(Permission.SAFEGUARDS_VIEW, roadmap, user=user):
+            return roadmap, False
+        if is_public(roadmap):
+            return roadmap, True
+    abort(404)

@@ -1,7 +1,8 @@
 """Independent reviewers of a roadmap (CSOs, academia) and their ratings of its actions.
 
 Staff or the pilot's lead name a reviewer for one of their organisations; that organisation is shown
-beside the ratings (never the e-mail) and its own actions are not theirs to rate. A reviewer holds one
+beside the ratings (never the e-mail) and its own actions are not theirs to rate. The person is told by
+e-mail, in their language, when named and when removed (sent once the action commits). A reviewer holds one
 current rating per action: rating again replaces it. Rating locks the action's row and looks for the
 reviewer's rating inside the lock, so two ratings sent at once (two tabs, a resent form) make one row.
 """
@@ -9,11 +10,14 @@ reviewer's rating inside the lock, so two ratings sent at once (two tabs, a rese
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from consortium import text, transaction
 from consortium.db import db, utcnow
 from consortium.i18n import lazy_gettext as _l
+from consortium.i18n import normalise_language
+from consortium.mail import public_url, queue_email
 from consortium.organisations.models import Membership, Organisation
 from consortium.signals import state_changed
 from consortium.users.models import User
@@ -33,6 +37,11 @@ from safeguards.roadmap.models import (
 MAX_JUSTIFICATION = 1000
 #: a proposed action has nothing to rate yet
 RATEABLE = frozenset(set(ActionState) - {ActionState.PROPOSED})
+#: the subject names no user text (mail headers never carry it)
+SUBJECTS = {
+    "named": _l("You were named an independent reviewer of a roadmap"),
+    "removed": _l("You no longer review a roadmap"),
+}
 
 
 def reviewer_of(roadmap_id: int, user) -> RoadmapReviewer | None:
@@ -69,8 +78,25 @@ def is_own_action(reviewer: RoadmapReviewer, action: Action) -> bool:
     return bool(owner_ids(action) & ({reviewer.organisation_id} | organisations_of(reviewer.user_id)))
 
 
-def name_reviewer(roadmap: Roadmap, email: str, organisation_id: int, *, by=None) -> RoadmapReviewer:
-    """Name the person with ``email`` an independent reviewer for ``organisation_id`` (one of theirs)."""
+def _tell(person: User, roadmap: Roadmap, kind: str) -> None:
+    queue_email(
+        person.email,
+        "safeguards_roadmap_reviewer",
+        SUBJECTS[kind],
+        to_name=person.name,
+        locale=normalise_language(person.locale) or current_app.config["BABEL_DEFAULT_LOCALE"],
+        kind=kind,
+        pilot=roadmap.assessment.pilot.title,
+        cycle=roadmap.assessment.cycle,
+        url=public_url("safeguards.roadmap", roadmap_id=roadmap.id),
+    )
+
+
+def name_reviewer(
+    roadmap: Roadmap, email: str, organisation_id: int, *, by=None, notify: bool = True
+) -> RoadmapReviewer:
+    """Name the person with ``email`` an independent reviewer for ``organisation_id`` (one of theirs), and
+    tell them by e-mail (``notify=False`` for the demo, whose people have no real address)."""
     person = find_user(email)
     if person is None or not person.is_active:
         raise InvalidAction({"email": _l("Nobody has an account with that e-mail address.")})
@@ -89,16 +115,19 @@ def name_reviewer(roadmap: Roadmap, email: str, organisation_id: int, *, by=None
     db.session.add(reviewer)
     db.session.flush()
     state_changed.send(roadmap, action="safeguards.roadmap_reviewer_named", by=by, summary=person.name)
+    if notify:
+        _tell(person, roadmap, "named")
     return reviewer
 
 
 def remove_reviewer(reviewer: RoadmapReviewer, *, by=None) -> None:
     """The person no longer reviews; their ratings stay, as what they said then."""
     roadmap = db.session.get(Roadmap, reviewer.roadmap_id)
-    name = db.session.get(User, reviewer.user_id).name
+    person = db.session.get(User, reviewer.user_id)
     db.session.delete(reviewer)
     db.session.flush()
-    state_changed.send(roadmap, action="safeguards.roadmap_reviewer_removed", by=by, summary=name)
+    state_changed.send(roadmap, action="safeguards.roadmap_reviewer_removed", by=by, summary=person.name)
+    _tell(person, roadmap, "removed")
 
 
 def _problems(completion: int | None, results: int | None, justification: str) -> dict[str, str]:

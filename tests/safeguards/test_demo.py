@@ -22,9 +22,14 @@ def test_demo_load_creates_pilots_in_each_state_and_is_idempotent(app, db, clien
         "llave-mx",
         "ciudadano-digital",
     }
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pilot)) == 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pilot)) == 5
     states = {a.state for a in db.session.scalars(sa.select(Assessment))}
-    assert {AssessmentState.DRAFT, AssessmentState.SUBMITTED, AssessmentState.PUBLISHED} <= states
+    assert {
+        AssessmentState.DRAFT,
+        AssessmentState.SUBMITTED,
+        AssessmentState.APPROVED,
+        AssessmentState.PUBLISHED,
+    } <= states
     published = db.session.scalar(sa.select(Assessment).where(Assessment.state == AssessmentState.PUBLISHED))
     assert client.get(f"/safeguards/assessments/{published.id}/results").status_code == 200
     assert "Pix" in client.get("/safeguards").get_data(as_text=True)
@@ -90,9 +95,9 @@ def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db
     db.session.commit()
     demo.load()  # once only
     db.session.commit()
-    roadmap = db.session.scalars(sa.select(Roadmap)).one()
-    assert roadmap.state is RoadmapState.VALIDATED and len(roadmap.versions) == 1
-    states = {a.state for a in db.session.scalars(sa.select(Action))}
+    roadmap = db.session.scalars(sa.select(Roadmap).where(Roadmap.state == RoadmapState.VALIDATED)).one()
+    assert len(roadmap.versions) == 1
+    states = {a.state for a in db.session.scalars(sa.select(Action).where(Action.roadmap_id == roadmap.id))}
     assert states >= {
         ActionState.VALIDATED,
         ActionState.IN_PROGRESS,
@@ -108,10 +113,54 @@ def test_demo_load_shows_a_validated_roadmap_with_actions_in_every_state(app, db
     from safeguards.roadmap.models import ActionRating, RoadmapReviewer
 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoadmapReviewer)) == 2
-    co_owned = {a.id for a in db.session.scalars(sa.select(Action)) if a.co_owners}
+    co_owned = {a.id for a in db.session.scalars(sa.select(Action)) if a.co_owners}  # Pix's only
     rated_by_co_owner = [
         r
         for r in db.session.scalars(sa.select(ActionRating))
         if r.action_id in co_owned and r.organisation.slug == "open-data-charter"
     ]
     assert co_owned and rated_by_co_owner == []  # a reviewer never rates their organisation's actions
+
+
+def test_demo_load_shows_a_second_pilot_with_a_draft_roadmap(app, db, client, login_as):
+    from safeguards.roadmap.models import Action, ActionState, Roadmap, RoadmapState
+
+    demo.load()
+    db.session.commit()
+    demo.load()  # once only
+    db.session.commit()
+    draft = db.session.scalars(sa.select(Roadmap).where(Roadmap.state == RoadmapState.DRAFT)).one()
+    assert draft.assessment.pilot.title == "Pix Automático · Brasil" and draft.versions == []
+    assert [p for p in draft.priorities if p.is_selected]
+    proposed = db.session.scalars(sa.select(Action).where(Action.roadmap_id == draft.id)).all()
+    assert [a.state for a in proposed] == [ActionState.PROPOSED]
+    assert client.get(f"/safeguards/roadmaps/{draft.id}/public").status_code == 404  # not public
+    lead = db.session.scalar(sa.select(seed.User).where(seed.User.email == "mariana@dadosrecife.example"))
+    login_as(lead)
+    assert "Publicar as estatísticas de recusas" in client.get(f"/safeguards/roadmaps/{draft.id}").get_data(
+        as_text=True
+    )
+
+
+def test_the_pix_convenor_validates_the_demo_draft_roadmap_by_a_decision(app, db, client, login_as, submit):
+    from consortium.governance.models import Space
+    from safeguards.roadmap.models import Roadmap, RoadmapState
+
+    demo.load()
+    db.session.commit()
+    draft = db.session.scalars(sa.select(Roadmap).where(Roadmap.state == RoadmapState.DRAFT)).one()
+    space = db.session.scalar(sa.select(Space).where(Space.slug == "pix-brasil"))
+    login_as(db.session.scalar(sa.select(seed.User).where(seed.User.email == "andre@privacidade.example")))
+    decided = submit(
+        f"/governance/spaces/{space.id}/decisions/new",
+        {
+            "text": "Validar o roteiro do Pix Automático.",
+            "rationale": "O espaço revisou as prioridades.",
+            "language": "pt_BR",
+            "meeting_id": "0",
+            "validates": f"safeguards.roadmap:{draft.id}",
+        },
+    )
+    assert decided.status_code == 302
+    db.session.refresh(draft)
+    assert draft.state is RoadmapState.VALIDATED

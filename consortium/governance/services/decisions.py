@@ -1,11 +1,13 @@
 """Decisions of a space: a validation, resolution, recommendation or priority ranking, reached by consensus
 or by vote, recorded at one of its meetings or on their own, with each seat's position, the dissent, the
-consultation contributions they answer and the framework codes they concern; followers are told."""
+consultation contributions they answer and the framework codes they concern; followers are told.
+A validation decision also validates a document of the space's system (``consortium.validations``)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from consortium import validations
 from consortium.db import db
 from consortium.governance.activity import EventKind
 from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
@@ -38,6 +40,7 @@ def record_decision(
     kind: DecisionKind = DecisionKind.RESOLUTION,
     method: DecisionMethod = DecisionMethod.CONSENSUS,
     dissent: str = "",
+    validates: str = "",
 ) -> SpaceDecision:
     positions = positions or {}
     _check_method(method, positions)
@@ -89,6 +92,13 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     state_changed.send(decision, action="governance.decision_recorded", by=by, summary=space.slug)
+    if validates:
+        if kind is not DecisionKind.VALIDATION:
+            raise GovernanceError(_l("Only a validation decision validates a document: choose Validation."))
+        try:
+            validations.decide(decision, validates, system_id=space.system_id, by=by)
+        except validations.ValidationRefused as refused:
+            raise GovernanceError(refused.message) from None
     following.record_event(space, EventKind.DECISION_PUBLISHED, decision, decision.text)
     return decision
 

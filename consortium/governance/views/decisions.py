@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from consortium import pagination, transaction
+from consortium import pagination, transaction, validations
 from consortium.csvexport import csv_response
 from consortium.dates import iso
 from consortium.db import db
@@ -123,7 +123,8 @@ def _choices(space: Space) -> dict:
         .order_by(Contribution.id.desc())
         .limit(200)
     ).all()
-    return {"seats": seats, "meetings": meetings, "contributions": contributions}
+    validatable = validations.validatable_for(space.system_id)
+    return {"seats": seats, "meetings": meetings, "contributions": contributions, "validatable": validatable}
 
 
 @bp.route("/governance/spaces/<int:space_id>/decisions/new", methods=["GET", "POST"])
@@ -159,6 +160,7 @@ def new_decision(space_id: int):
                     kind=DecisionKind(form.kind.data),
                     method=DecisionMethod(form.method.data),
                     dissent=form.dissent.data or "",
+                    validates=form.validates.data or "",
                 )
         except services.GovernanceError as error:
             flash(str(error.message), "error")  # shown above what was typed

@@ -89,7 +89,10 @@ def test_each_follower_gets_one_digest_a_day_in_their_language(
     assert "você segue:\n\nEspaço do Pix\n- Consulta aberta" in mail.body_text
     assert "- Espaço do Pix: http://localhost/governance/unfollow/" in mail.body_text
     assert "Deixar de seguir Espaço do Pix</a>" in mail.body_html
-    assert "Consulta encerrada; suas respostas oficiais estão sendo preparadas: Consulta sobre Pix" in mail.body_text
+    assert (
+        "Consulta encerrada; suas respostas oficiais estão sendo preparadas: Consulta sobre Pix"
+        in mail.body_text
+    )
     # the consultation's follower followed it after it opened, and nothing else
     assert by_person[only_it.email].locale == "en"
     text = by_person[only_it.email].body_text

@@ -55,7 +55,7 @@ def named(validated, rater, cso):
 
 
 def test_the_lead_names_a_reviewer_for_one_of_their_organisations(
-    client, login_as, lead, validated, rater, cso
+    client, login_as, lead, validated, rater, cso, mail_outbox
 ):
     roadmap, _action = validated
     login_as(lead)
@@ -69,6 +69,33 @@ def test_the_lead_names_a_reviewer_for_one_of_their_organisations(
     assert (reviewer.user_id, reviewer.organisation_id) == (rater.id, cso.id)
     again = _name(client, roadmap, "rita@observatorio.example", cso)
     assert again.status_code == 422 and db.session.query(RoadmapReviewer).count() == 1
+
+
+def test_a_named_reviewer_is_told_by_mail_in_their_language_and_told_again_when_removed(
+    client, login_as, staff, validated, rater, cso, smtp
+):
+    from consortium.mail import deliver_pending
+
+    roadmap, _action = validated
+    rater.locale = "pt_BR"
+    db.session.commit()
+    login_as(staff)
+    refused = _name(client, roadmap, "nadie@example.org", cso)
+    assert refused.status_code == 422
+    deliver_pending()
+    assert smtp == []  # nothing was named, nothing is sent
+    assert _name(client, roadmap, rater.email, cso).status_code == 302
+    deliver_pending()
+    assert len(smtp) == 1 and rater.email in smtp[0]["To"]
+    assert smtp[0]["Subject"] == "Você foi indicado como avaliador independente de um roteiro"
+    body = smtp[0].get_body(("plain",)).get_content()
+    assert "Bre-B · Colombia" in body and f"/safeguards/roadmaps/{roadmap.id}" in body
+    reviewer = db.session.query(RoadmapReviewer).one()
+    page = f"/safeguards/roadmaps/{roadmap.id}/reviewers"
+    assert _post(client, page, f"/safeguards/roadmap-reviewers/{reviewer.id}/remove").status_code == 302
+    deliver_pending()
+    assert len(smtp) == 2 and rater.email in smtp[1]["To"]
+    assert smtp[1]["Subject"] == "Você não avalia mais um roteiro"
 
 
 def test_only_staff_and_the_lead_name_reviewers(client, login_as, owner, validated, rater, cso, csrf_token):
