@@ -158,6 +158,8 @@ def test_the_pix_convenor_validates_the_demo_draft_roadmap_by_a_decision(app, db
             "rationale": "O espaço revisou as prioridades.",
             "language": "pt_BR",
             "meeting_id": "0",
+            "kind": "validation",
+            "method": "consensus",
             "validates": f"safeguards.roadmap:{draft.id}",
         },
     )

@@ -39,6 +39,8 @@ def _decide(submit, space, key, **extra):
         "rationale": "El espacio revisó las prioridades y las acciones.",
         "language": "es",
         "meeting_id": "0",
+        "kind": "validation",
+        "method": "consensus",
         "validates": key,
         **extra,
     }
@@ -88,5 +90,16 @@ def test_a_decision_on_a_roadmap_not_eligible_is_refused_with_a_translated_error
         assert "Validar la hoja de ruta del piloto." in html  # what was typed is kept
     assert _decide(submit, own, "safeguards.roadmap:999999").status_code == 200
     assert db.session.scalars(sa.select(SpaceDecision)).all() == []
+    db.session.refresh(roadmap)
+    assert roadmap.state is RoadmapState.DRAFT
+
+
+def test_only_a_decision_of_kind_validation_validates(client, login_as, staff, planned, make_space, submit):
+    roadmap, _action = planned
+    space = make_space(db.session.get(Pilot, roadmap.pilot_id).system_id)
+    login_as(staff)
+    refused = _decide(submit, space, f"safeguards.roadmap:{roadmap.id}", kind="resolution")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Solo una decisión de validación valida un documento" in html
     db.session.refresh(roadmap)
     assert roadmap.state is RoadmapState.DRAFT
