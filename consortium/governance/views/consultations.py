@@ -86,7 +86,7 @@ def _page(found: Consultation, typed: ContributionForm | None = None, section_id
         space=found.space,
         by_section=by_section,
         responses=responses,
-        waiting=sum(not (r := responses.get(c.id)) or not r.is_approved for c in contributions),
+        waiting=sum(not getattr(responses.get(c.id), "is_approved", False) for c in contributions),
         debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
         may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
