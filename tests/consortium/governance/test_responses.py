@@ -339,6 +339,8 @@ def test_the_api_drafts_a_response_as_the_focal_point(client, space, seat_in, fo
     assert answer.status_code == 403 and "responden por el espacio" in answer.get_json()["message"]
     assert client.post(url, json={"disposition": "referred"}, headers=_token(focal)).status_code == 422
     assert client.post(url, json={"disposition": "nada"}, headers=_token(focal)).status_code == 422
+    elsewhere = client.post(url, json={**body, "also": [first.id + 100]}, headers=_token(focal))
+    assert elsewhere.status_code == 422 and "no pertenecen a esta consulta" in elsewhere.get_json()["message"]
     answer = client.post(url, json=body, headers=_token(focal))
     assert answer.status_code == 201, answer.get_json()
     created = answer.get_json()
