@@ -1,5 +1,6 @@
 """Governance fixtures: ``make_space`` builds a space through the services, ``seat_in`` gives someone a
-seat for a verified organisation they belong to, ``open_consultation`` an open one with two sections."""
+seat for a verified organisation they belong to, ``make_consultation`` an open one with two sections,
+``written`` a published contribution in an open public consultation."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import pytest
 from consortium import transaction
 from consortium.db import db as _db
 from consortium.governance import services
-from consortium.governance.models import LifecycleStage, Seat, SeatRole, Sector, SpaceState
+from consortium.governance.models import (
+    Contribution,
+    Eligibility,
+    LifecycleStage,
+    Seat,
+    SeatRole,
+    Sector,
+    SpaceState,
+)
 from consortium.reference.systems import ensure_reference_systems
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -90,3 +99,21 @@ def make_consultation(db):
         return consultation
 
     return make
+
+
+@pytest.fixture
+def written(space, seat_in, make_consultation, db):
+    """An open public consultation with one published contribution for the author's organisation."""
+    consultation = make_consultation(space, eligibility=Eligibility.PUBLIC)
+    author = seat_in(space, user=UserFactory(locale="en"))
+    contribution = Contribution(
+        consultation_id=consultation.id,
+        section_id=consultation.sections[0].id,
+        author_id=author.id,
+        organisation_id=author.memberships[0].organisation_id,
+        body="Publicar estadísticas del MED.",
+        revision=1,
+    )
+    db.session.add(contribution)
+    db.session.commit()
+    return contribution

@@ -9,7 +9,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from consortium.audit.models import AuditEvent
 from consortium.governance.models import (
     Consultation,
     ConsultationState,
@@ -19,47 +18,15 @@ from consortium.governance.models import (
     Moderation,
     SeatRole,
     Support,
-    Visibility,
 )
 from tests.conftest import field_error, hidden_fields
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-
-
-def _page(consultation) -> str:
-    return f"/governance/consultations/{consultation.id}"
-
-
-def _contribute(client, consultation, section=None, **fields):
-    section = section or consultation.sections[0]
-    action = f"/governance/sections/{section.id}/contributions"
-    html = client.get(_page(consultation)).get_data(as_text=True)
-    data = {"body": "Propongo mostrar solo el primer nombre.", **fields}
-    return client.post(
-        action, data={**hidden_fields(html, action), **{f"s{section.id}-{k}": v for k, v in data.items()}}
-    )
-
-
-def _post(client, consultation, action, **data):
-    html = client.get(_page(consultation)).get_data(as_text=True)
-    return client.post(action, data={**hidden_fields(html, action), **data})
-
-
-def _person(*, verified_org=None, locale="en", **fields):
-    person = UserFactory(locale=locale, **fields)
-    if verified_org is not None:
-        organisation = OrganisationFactory(verified_at=None) if verified_org is False else verified_org
-        MembershipFactory(user=person, organisation=organisation)
-    return person
-
-
-def _rows(db, model) -> list:
-    db.session.expire_all()
-    return db.session.scalars(sa.select(model).order_by(model.id)).all()
-
-
-def _audited(db, action: str) -> list[AuditEvent]:
-    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
-
+from tests.consortium.governance.contributing import contribute as _contribute
+from tests.consortium.governance.contributing import logout_form as _logout_form
+from tests.consortium.governance.contributing import page as _page
+from tests.consortium.governance.contributing import person as _person
+from tests.consortium.governance.contributing import post as _post
+from tests.consortium.governance.contributing import rows as _rows
+from tests.factories import OrganisationFactory
 
 # Who can take part --------------------------------------------------------------------------------
 
@@ -115,12 +82,6 @@ def test_each_eligibility_lets_in_whom_it_names_and_tells_the_others_why(
         data={**token, f"s{consultation.sections[0].id}-body": "Hola"},
     )
     assert response.status_code == 403 and _rows(db, Contribution) == []
-
-
-def _logout_form(html: str) -> str:
-    """A form posting to "x" carrying the page's CSRF token (for a request the page does not offer)."""
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    return f'<form method="post" action="x"><input type="hidden" name="csrf_token" value="{token}"></form>'
 
 
 def test_a_signed_out_visitor_sees_a_sign_in_link(client, space, make_consultation):
@@ -211,24 +172,6 @@ def test_a_person_acts_only_for_an_organisation_they_belong_to(
 # Supports and co-signatures -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def written(space, seat_in, make_consultation, db):
-    """An open public consultation with one published contribution for the author's organisation."""
-    consultation = make_consultation(space, eligibility=Eligibility.PUBLIC)
-    author = seat_in(space, user=_person())
-    contribution = Contribution(
-        consultation_id=consultation.id,
-        section_id=consultation.sections[0].id,
-        author_id=author.id,
-        organisation_id=author.memberships[0].organisation_id,
-        body="Publicar estadísticas del MED.",
-        revision=1,
-    )
-    db.session.add(contribution)
-    db.session.commit()
-    return contribution
-
-
 def test_a_person_supports_once_sees_the_count_and_withdraws(client, login_as, written, db):
     login_as(_person())
     db.session.commit()
@@ -302,73 +245,6 @@ def test_nobody_cosigns_for_an_organisation_they_are_not_in(client, login_as, wr
     assert _rows(db, Cosignature) == []
 
 
-# Moderation ---------------------------------------------------------------------------------------
-
-
-def test_before_publication_a_contribution_waits_hidden_for_a_moderator(
-    app, client, login_as, space, seat_in, convenor, make_consultation, db
-):
-    consultation = make_consultation(space, moderation=Moderation.PRE)
-    author = seat_in(space, user=_person())
-    login_as(author)
-    assert _contribute(client, consultation, body="Texto por moderar").status_code == 302
-    (contribution,) = _rows(db, Contribution)
-    assert contribution.visibility is Visibility.PENDING and not contribution.is_published
-    html = client.get(_page(consultation)).get_data(as_text=True)
-    assert "Texto por moderar" in html and "Waiting for moderation" in html  # the author sees it
-    visitor = app.test_client()
-    assert "Texto por moderar" not in visitor.get(_page(consultation)).get_data(as_text=True)
-    # it is not waiting for a response: closing is not held up by it
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(Contribution).where(Contribution.published_clause())
-        )
-        == 0
-    )
-    moderator = seat_in(space, SeatRole.MODERATOR)
-    login_as(moderator)
-    publish = f"/governance/contributions/{contribution.id}/publish"
-    assert _post(client, consultation, publish).status_code == 302
-    assert _rows(db, Contribution)[0].is_published
-    assert "Texto por moderar" in visitor.get(_page(consultation)).get_data(as_text=True)
-    (event,) = _audited(db, "governance.contribution_published")
-    assert (event.object_id, event.actor_id) == (str(contribution.id), moderator.id)
-
-
-def test_after_publication_a_moderator_hides_with_a_reason_the_author_reads(
-    app, client, login_as, staff, space, seat_in, convenor, make_consultation, db
-):
-    consultation = make_consultation(space)
-    author = seat_in(space, user=_person())
-    login_as(author)
-    _contribute(client, consultation, body="Un insulto")
-    (contribution,) = _rows(db, Contribution)
-    assert contribution.is_published
-    hide = f"/governance/contributions/{contribution.id}/hide"
-    # a member who does not moderate cannot
-    login_as(seat_in(space))
-    html = client.get(_page(consultation)).get_data(as_text=True)
-    assert hide not in html
-    assert client.post(hide, data=hidden_fields(_logout_form(html), "x")).status_code == 403
-    # without a reason nothing changes
-    login_as(convenor)
-    _post(client, consultation, hide, **{f"m{contribution.id}-reason": ""})
-    assert _rows(db, Contribution)[0].is_published
-    _post(client, consultation, hide, **{f"m{contribution.id}-reason": "Falta de respeto."})
-    hidden = _rows(db, Contribution)[0]
-    assert (hidden.visibility, hidden.moderation_reason) == (Visibility.HIDDEN, "Falta de respeto.")
-    assert "Un insulto" not in app.test_client().get(_page(consultation)).get_data(as_text=True)
-    login_as(author)
-    html = client.get(_page(consultation)).get_data(as_text=True)
-    assert "Un insulto" in html and "Falta de respeto." in html
-    (event,) = _audited(db, "governance.contribution_hidden")
-    assert event.object_id == str(contribution.id) and "Falta de respeto." in event.summary
-    # staff moderate too: publishing it again
-    login_as(staff)
-    _post(client, consultation, f"/governance/contributions/{contribution.id}/publish")
-    assert _rows(db, Contribution)[0].is_published
-
-
 def test_a_closed_consultation_takes_no_support(client, login_as, written, db):
     login_as(_person())
     db.session.commit()
@@ -379,22 +255,6 @@ def test_a_closed_consultation_takes_no_support(client, login_as, written, db):
     db.session.commit()
     assert client.post(action, data=token).status_code == 403
     assert _rows(db, Support) == []
-
-
-def test_hiding_twice_at_once_makes_one_move_and_one_audit_record(
-    post_at_once, client, login_as, written, convenor, db
-):
-    login_as(convenor)
-    page = _page(written.consultation)
-    action = f"/governance/contributions/{written.id}/hide"
-    data = {
-        **hidden_fields(client.get(page).get_data(as_text=True), action),
-        f"m{written.id}-reason": "Spam.",
-    }
-    answers = post_at_once(client, action, data, page=page)
-    assert {status for status, _ in answers} == {302}, answers
-    assert _rows(db, Contribution)[0].visibility is Visibility.HIDDEN
-    assert len(_audited(db, "governance.contribution_hidden")) == 1
 
 
 def test_cosigning_twice_at_once_makes_one_row(post_at_once, client, login_as, written, db):
