@@ -118,10 +118,7 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
         supported=shown.supported,
         cosigning=listing.cosigning_choices(viewer, shown),
         responses=responses,
-        waiting=sum(
-            c.is_published and not getattr(responses.get(c.id), "is_approved", False)
-            for c in shown.contributions
-        ),
+        waiting=sum(c.is_published and not _approved(responses.get(c.id)) for c in shown.contributions),
         debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
         may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
         refusal=policies.eligibility_refusal(viewer, found),
