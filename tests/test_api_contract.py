@@ -26,7 +26,8 @@ from consortium import transaction
 from consortium.app import create_app
 from consortium.db import db, utcnow
 from consortium.governance import services as governance
-from consortium.governance.models import Disposition, LifecycleStage, SpaceState
+from consortium.governance.contribution_models import Disposition
+from consortium.governance.models import LifecycleStage, SpaceState
 from consortium.library import services as library
 from consortium.library.models import ResourceKind, VersionStatus
 from consortium.reference.systems import SystemKind, create_system

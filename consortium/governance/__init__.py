@@ -12,7 +12,8 @@ from consortium.governance import audit_labels, demo, policies, privacy, provide
 from consortium.governance.activity import SpaceEvent  # noqa: F401  (known before migrations run)
 from consortium.governance.api import blp as api_blp
 from consortium.governance.cli import governance_cli
-from consortium.governance.models import Consultation, Contribution, Response, Space
+from consortium.governance.contribution_models import Contribution, Response
+from consortium.governance.models import Consultation, Space
 from consortium.governance.records import Meeting  # noqa: F401  (the tables are known before migrations run)
 from consortium.governance.views import bp
 from consortium.permissions import register_policy

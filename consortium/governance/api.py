@@ -17,17 +17,8 @@ from consortium import pagination, transaction
 from consortium.db import db
 from consortium.forms import REQUIRED
 from consortium.governance import listing, policies, reporting, services
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    ContributionKind,
-    Disposition,
-    Response,
-    Seat,
-    Section,
-    Space,
-)
+from consortium.governance.contribution_models import Contribution, ContributionKind, Disposition, Response
+from consortium.governance.models import Consultation, ConsultationState, Seat, Section, Space
 from consortium.governance.schemas import (
     ConsultationDetailSchema,
     ContributionInputSchema,

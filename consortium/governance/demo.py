@@ -13,24 +13,26 @@ import sqlalchemy as sa
 
 from consortium.db import db, utcnow
 from consortium.demo import demo_organisation, demo_user
-from consortium.governance.demo_records import load_records
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
+from consortium.governance.contribution_models import (
     Contribution,
     ContributionKind,
     Cosignature,
     Disposition,
+    Response,
+    Support,
+)
+from consortium.governance.demo_records import load_records
+from consortium.governance.models import (
+    Consultation,
+    ConsultationState,
     Eligibility,
     LifecycleStage,
-    Response,
     Seat,
     SeatRole,
     Section,
     Sector,
     Space,
     SpaceState,
-    Support,
 )
 from consortium.reference.systems import ensure_reference_systems
 

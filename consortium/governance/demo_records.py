@@ -8,15 +8,13 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from consortium.db import db
-from consortium.governance.models import (
-    Consultation,
+from consortium.governance.contribution_models import (
     Contribution,
     Disposition,
     Response,
-    Seat,
-    Space,
     response_contributions,
 )
+from consortium.governance.models import Consultation, Seat, Space
 from consortium.governance.records import (
     DecisionKind,
     DecisionMethod,

@@ -21,17 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, PostForm, SingleLine
+from consortium.governance.contribution_models import ContributionKind, Disposition
 from consortium.governance.meeting_forms import IN_SPACE_ZONE
-from consortium.governance.models import (
-    ContributionKind,
-    Disposition,
-    Eligibility,
-    LifecycleStage,
-    Moderation,
-    SeatRole,
-    Sector,
-    SpaceScope,
-)
+from consortium.governance.models import Eligibility, LifecycleStage, Moderation, SeatRole, Sector, SpaceScope
 from consortium.governance.records import DigestFrequency
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES, language_choices

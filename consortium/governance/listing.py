@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consortium.db import db
 from consortium.governance import policies
-from consortium.governance.models import Consultation, Contribution
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Consultation
 from consortium.governance.services.contributions import supported_by, supports_count
 from consortium.permissions import Permission, can
 

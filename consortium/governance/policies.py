@@ -26,14 +26,13 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from consortium.db import db
+from consortium.governance.contribution_models import Contribution, Response
 from consortium.governance.models import (
     ANSWERING_STATES,
     CONTRIBUTING_ROLES,
     Consultation,
     ConsultationState,
-    Contribution,
     Eligibility,
-    Response,
     Seat,
     SeatRole,
     Sector,

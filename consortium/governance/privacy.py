@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from consortium.db import db
 from consortium.governance.activity import DigestClaim
-from consortium.governance.models import Contribution, Cosignature, Seat, Support
+from consortium.governance.contribution_models import Contribution, Cosignature, Support
+from consortium.governance.models import Seat
 from consortium.governance.records import ConsultationFollow, SpaceFollow
 from consortium.governance.services.responses import response_for
 from consortium.personal_data import Keeper

@@ -12,16 +12,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context, url_for
 
 from consortium.db import db
-from consortium.governance.models import (
-    ANSWERING_STATES,
-    CONTRIBUTING_ROLES,
-    Consultation,
-    Contribution,
-    Response,
-    Seat,
-    Space,
-    response_contributions,
-)
+from consortium.governance.contribution_models import Contribution, Response, response_contributions
+from consortium.governance.models import ANSWERING_STATES, CONTRIBUTING_ROLES, Consultation, Seat, Space
 from consortium.governance.policies import ANSWERING_ROLES, ANSWERING_SECTORS
 from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 from consortium.i18n import fast_gettext as _

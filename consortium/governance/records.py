@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from consortium.db import Timestamped, Versioned, db, enum_column, utcnow
-from consortium.governance.models import Contribution, Seat, Sector, Space
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Seat, Sector, Space
 from consortium.i18n import LabelledEnum, current_language
 from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.models import Organisation

@@ -11,16 +11,14 @@ from sqlalchemy.orm import joinedload
 
 from consortium.db import db, utcnow
 from consortium.governance import policies
+from consortium.governance.contribution_models import Contribution, Response, response_contributions
 from consortium.governance.models import (
     CONTRIBUTING_ROLES,
     Consultation,
     ConsultationState,
-    Contribution,
-    Response,
     Seat,
     SeatRole,
     Section,
-    response_contributions,
 )
 from consortium.governance.services.responses import response_for
 from consortium.organisations.models import Organisation

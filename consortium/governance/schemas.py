@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from consortium.forms import REQUIRED
-from consortium.governance.models import ContributionKind, Disposition
+from consortium.governance.contribution_models import ContributionKind, Disposition
 from consortium.governance.services.errors import RationaleRequired
 from consortium.i18n import LANGUAGES
 from consortium.i18n import lazy_gettext as _l

@@ -14,7 +14,8 @@ from axe_playwright_python.sync_playwright import Axe
 from consortium import transaction
 from consortium.db import db
 from consortium.governance import services
-from consortium.governance.models import Contribution, LifecycleStage, Seat, SeatRole, Sector, SpaceState
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import LifecycleStage, Seat, SeatRole, Sector, SpaceState
 from consortium.reference.systems import ensure_reference_systems
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -12,18 +12,16 @@ import sqlalchemy as sa
 
 from consortium import consultables, transaction
 from consortium.db import db
+from consortium.governance.contribution_models import Contribution, ContributionKind, Visibility
 from consortium.governance.models import (
     EDITABLE_STATES,
     Consultation,
     ConsultationState,
-    Contribution,
-    ContributionKind,
     Eligibility,
     Moderation,
     Section,
     Space,
     SpaceState,
-    Visibility,
 )
 from consortium.governance.services.errors import ConsultationLocked, GovernanceError
 from consortium.i18n import LANGUAGES

@@ -15,13 +15,8 @@ import sqlalchemy as sa
 
 from consortium import transaction
 from consortium.db import db, utcnow
-from consortium.governance.models import (
-    ConsultationState,
-    Contribution,
-    Cosignature,
-    Support,
-    Visibility,
-)
+from consortium.governance.contribution_models import Contribution, Cosignature, Support, Visibility
+from consortium.governance.models import ConsultationState
 from consortium.governance.services.errors import ConsultationLocked, ModerationRefused, ReasonMissing
 from consortium.signals import state_changed
 

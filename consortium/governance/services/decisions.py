@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from consortium import validations
 from consortium.db import db
 from consortium.governance.activity import EventKind
-from consortium.governance.models import Consultation, Contribution, Seat, Space, SpaceState
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Consultation, Seat, Space, SpaceState
 from consortium.governance.records import (
     DecisionKind,
     DecisionMethod,

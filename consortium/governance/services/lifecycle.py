@@ -15,15 +15,13 @@ from sqlalchemy.orm import selectinload
 from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.governance.activity import EventKind
+from consortium.governance.contribution_models import Contribution, Response, response_contributions
 from consortium.governance.models import (
     CONSULTATION_TRANSITIONS,
     Consultation,
     ConsultationState,
-    Contribution,
-    Response,
     Space,
     SpaceState,
-    response_contributions,
 )
 from consortium.governance.services import following
 from consortium.governance.services.errors import (

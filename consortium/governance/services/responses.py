@@ -16,15 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from consortium import transaction
 from consortium.db import db, utcnow
-from consortium.governance.models import (
-    ANSWERING_STATES,
-    Consultation,
-    ConsultationState,
+from consortium.governance.contribution_models import (
     Contribution,
     Disposition,
     Response,
     response_contributions,
 )
+from consortium.governance.models import ANSWERING_STATES, Consultation, ConsultationState
 from consortium.governance.services import lifecycle
 from consortium.governance.services.errors import (
     AlreadyAnswered,

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import Blueprint
 
+from consortium.governance.contribution_models import Visibility
 from consortium.governance.forms import FollowForm
-from consortium.governance.models import ConsultationState, SpaceState, Visibility
+from consortium.governance.models import ConsultationState, SpaceState
 from consortium.governance.services.following import follow_of
 from consortium.markdown import render_markdown
 

@@ -21,13 +21,7 @@ from consortium.governance.forms import (
     ScheduleForm,
     SectionForm,
 )
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Eligibility,
-    Moderation,
-    Section,
-)
+from consortium.governance.models import Consultation, ConsultationState, Eligibility, Moderation, Section
 from consortium.governance.services.responses import response_for
 from consortium.governance.views import bp
 from consortium.i18n import LANGUAGES, current_language

@@ -11,15 +11,9 @@ from consortium import transaction
 from consortium.db import db
 from consortium.forms import PostForm, first_submission
 from consortium.governance import policies, services
+from consortium.governance.contribution_models import Contribution, ContributionKind, Visibility
 from consortium.governance.forms import CosignForm, ModerationForm
-from consortium.governance.models import (
-    Consultation,
-    Contribution,
-    ContributionKind,
-    Moderation,
-    Section,
-    Visibility,
-)
+from consortium.governance.models import Consultation, Moderation, Section
 from consortium.governance.views import bp
 from consortium.governance.views.consultations import contribution_form, page
 from consortium.permissions import Permission, can, require, visible_or_404
@@ -74,7 +68,7 @@ def contribute(section_id: int):
         flash(
             _("Thank you: your contribution waits for a moderator, who will publish it.")
             if consultation.moderation is Moderation.PRE
-            else _("Thank you: your contribution was added. The convenor will answer it."),
+            else _("Thank you: your contribution was added. It gets its official response after the close."),
             "success",
         )
     return redirect(

@@ -15,8 +15,9 @@ from consortium.dates import iso
 from consortium.db import db
 from consortium.forms import first_submission
 from consortium.governance import balance, policies, services
+from consortium.governance.contribution_models import Contribution
 from consortium.governance.meeting_forms import DecisionForm
-from consortium.governance.models import Consultation, ConsultationState, Contribution, Seat, Space
+from consortium.governance.models import Consultation, ConsultationState, Seat, Space
 from consortium.governance.records import (
     DecisionKind,
     DecisionMethod,

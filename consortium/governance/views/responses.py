@@ -13,8 +13,9 @@ from consortium.csvexport import csv_response
 from consortium.db import db
 from consortium.forms import edit_conflict, first_submission, save_edit
 from consortium.governance import policies, reporting, services
+from consortium.governance.contribution_models import Contribution, Disposition, Response
 from consortium.governance.forms import ApproveForm, ResponseForm
-from consortium.governance.models import Consultation, Contribution, Disposition, Response
+from consortium.governance.models import Consultation
 from consortium.governance.services.responses import answered_ids
 from consortium.governance.views import bp
 from consortium.i18n import current_language

@@ -11,15 +11,8 @@ import pytest
 from consortium import transaction
 from consortium.db import db as _db
 from consortium.governance import services
-from consortium.governance.models import (
-    Contribution,
-    Eligibility,
-    LifecycleStage,
-    Seat,
-    SeatRole,
-    Sector,
-    SpaceState,
-)
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Eligibility, LifecycleStage, Seat, SeatRole, Sector, SpaceState
 from consortium.reference.systems import ensure_reference_systems
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from consortium import transaction
 from consortium.db import db as _db
 from consortium.governance import services
-from consortium.governance.models import Disposition, SeatRole, SpaceState
+from consortium.governance.contribution_models import Disposition
+from consortium.governance.models import SeatRole, SpaceState
 
 
 def test_spaces_are_listed_with_their_slug_in_the_requested_language(client, make_space):

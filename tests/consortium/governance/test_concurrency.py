@@ -7,15 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    Response,
-    SeatRole,
-    Space,
-    SpaceState,
-)
+from consortium.governance.contribution_models import Contribution, Response
+from consortium.governance.models import Consultation, ConsultationState, SeatRole, Space, SpaceState
 from tests.conftest import hidden_fields
 from tests.parallel import _send_same_request
 

@@ -8,15 +8,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    SeatRole,
-    Section,
-    Space,
-    SpaceState,
-)
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Consultation, ConsultationState, SeatRole, Section, Space, SpaceState
 from tests.conftest import field_error, hidden_fields
 
 

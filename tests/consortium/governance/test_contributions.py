@@ -9,16 +9,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    Cosignature,
-    Eligibility,
-    Moderation,
-    SeatRole,
-    Support,
-)
+from consortium.governance.contribution_models import Contribution, Cosignature, Support
+from consortium.governance.models import Consultation, ConsultationState, Eligibility, Moderation, SeatRole
 from tests.conftest import field_error, hidden_fields
 from tests.consortium.governance.contributing import contribute as _contribute
 from tests.consortium.governance.contributing import logout_form as _logout_form

@@ -8,16 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from consortium.db import db as _db
-from consortium.governance.models import (
-    ConsultationState,
-    Contribution,
-    Cosignature,
-    Eligibility,
-    Moderation,
-    SeatRole,
-    Support,
-    Visibility,
-)
+from consortium.governance.contribution_models import Contribution, Cosignature, Support, Visibility
+from consortium.governance.models import ConsultationState, Eligibility, Moderation, SeatRole
 from consortium.users import services as user_services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -9,7 +9,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from consortium.governance.models import Contribution, Seat, SeatRole
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import Position, SpaceDecision
 from tests.factories import UserFactory
 

@@ -6,16 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import demo
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    Cosignature,
-    Response,
-    Seat,
-    Space,
-    Support,
-)
+from consortium.governance.contribution_models import Contribution, Cosignature, Response, Support
+from consortium.governance.models import Consultation, ConsultationState, Seat, Space
 
 
 def test_demo_spaces_load_once_with_seats_consultations_and_a_response_debt(client, db):

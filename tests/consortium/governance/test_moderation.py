@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consortium.governance.models import Contribution, Moderation, SeatRole, Visibility
+from consortium.governance.contribution_models import Contribution, Visibility
+from consortium.governance.models import Moderation, SeatRole
 from tests.conftest import hidden_fields
 from tests.consortium.governance.contributing import audited as _audited
 from tests.consortium.governance.contributing import contribute as _contribute

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from consortium.governance.models import Contribution, SeatRole
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import SeatRole
 
 MAX_QUERIES = 4
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import personal_data
-from consortium.governance.models import Contribution, Seat, SeatRole
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Seat, SeatRole
 from tests.factories import PASSWORD
 
 

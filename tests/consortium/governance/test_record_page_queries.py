@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from consortium.governance.models import Contribution, Seat, SeatRole
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import (
     DecisionVote,
     Meeting,

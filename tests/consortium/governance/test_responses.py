@@ -15,16 +15,8 @@ from consortium import transaction, worklist
 from consortium.db import db as _db
 from consortium.db import utcnow
 from consortium.governance import reporting, services
-from consortium.governance.models import (
-    Consultation,
-    ConsultationState,
-    Contribution,
-    Disposition,
-    Response,
-    Seat,
-    SeatRole,
-    Sector,
-)
+from consortium.governance.contribution_models import Contribution, Disposition, Response
+from consortium.governance.models import Consultation, ConsultationState, Seat, SeatRole, Sector
 from tests.conftest import field_error, hidden_fields
 
 
