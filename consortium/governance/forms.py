@@ -329,8 +329,8 @@ class ApproveForm(FlaskForm):
 class FollowForm(FlaskForm):
     """Follow (or change how often the digest comes); a POST from an old page without the choice is daily."""
 
-    frequency = SelectField(
-        _l("By e-mail"),
-        choices=[SelectChoice(f.value, f.label) for f in DigestFrequency],
-        default=DigestFrequency.DAILY.value,
-    )
+    frequency = SelectField(_l("By e-mail"), default=DigestFrequency.DAILY.value)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frequency.choices = DigestFrequency.choices()  # built per request: in the reader's language

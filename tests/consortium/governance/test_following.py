@@ -112,3 +112,11 @@ def test_my_home_lists_what_i_follow_and_how_often(client, login_as, space, memb
     assert "Lo que sigue" in html
     assert "Espacio de Pix" in html and "Resumen semanal" in html
     assert "Consulta sobre Pix" in html and "Resumen diario" in html
+
+
+def test_the_digest_choices_read_in_the_visitors_language(client, login_as, space, member, db):
+    member.locale = "pt_BR"
+    db.session.commit()
+    login_as(member)
+    html = client.get(f"/governance/spaces/{space.id}").get_data(as_text=True)
+    assert "Resumo diário" in html and "Resumo semanal" in html and "Daily digest" not in html
