@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import format_date
 
 from consortium.consultables import Document, Section
 from consortium.db import db
 from consortium.i18n import current_language, localised
 from consortium.i18n import lazy_gettext as _l
+from consortium.mail import public_url
 from consortium.templating import number
 from safeguards import framework as fw
 from safeguards import scoring, services
@@ -48,7 +48,7 @@ def _results(assessment: Assessment) -> Document:
         key=f"safeguards.assessment:{assessment.id}",
         title=str(title),
         language=current_language(),
-        url=url_for("safeguards.results", assessment_id=assessment.id, _external=True),
+        url=public_url("safeguards.results", assessment_id=assessment.id),
         sections=lambda: _principle_sections(assessment),
     )
 
@@ -91,7 +91,7 @@ def _roadmap(roadmap: Roadmap) -> Document:
         key=f"safeguards.roadmap:{roadmap.id}",
         title=str(_l("%(pilot)s, cycle %(n)s: roadmap", pilot=assessment.pilot.title, n=assessment.cycle)),
         language=current_language(),
-        url=url_for("safeguards.public_roadmap", roadmap_id=roadmap.id, _external=True),
+        url=public_url("safeguards.public_roadmap", roadmap_id=roadmap.id),
         sections=lambda: _priority_sections(roadmap),
     )
 
