@@ -151,6 +151,14 @@ def _insert(connection, name: str, **values) -> None:
     connection.execute(table.insert().values(**row))
 
 
+def _a_space(connection) -> None:
+    """A person, an organisation, a DPI system and an active governance space, all with id 1 (system 99)."""
+    _insert(connection, "users", id=1, email="ana@example.org")
+    _insert(connection, "organisations", id=1, slug="org")
+    _insert(connection, "dpi_systems", id=99, slug="sistema-de-prueba")
+    _insert(connection, "governance_spaces", id=1, slug="pix", system_id=99, stage="L4", state="active")
+
+
 def test_answers_stored_on_contributions_become_approved_published_responses(empty_database_url):
     fresh = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url})
     answered = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -158,12 +166,7 @@ def test_answers_stored_on_contributions_become_approved_published_responses(emp
         engine = fresh.extensions["sqlalchemy"].engine
         flask_migrate.upgrade(revision="roadmap2_0001")
         with engine.begin() as connection:
-            _insert(connection, "users", id=1, email="ana@example.org")
-            _insert(connection, "organisations", id=1, slug="org")
-            _insert(connection, "dpi_systems", id=99, slug="sistema-de-prueba")
-            _insert(
-                connection, "governance_spaces", id=1, slug="pix", system_id=99, stage="L4", state="active"
-            )
+            _a_space(connection)
             _insert(
                 connection,
                 "governance_seats",
@@ -246,12 +249,7 @@ def test_contribution_kinds_keep_the_links_to_contributions_both_ways(empty_data
         engine = fresh.extensions["sqlalchemy"].engine
         flask_migrate.upgrade(revision="consult_0001")
         with engine.begin() as connection:
-            _insert(connection, "users", id=1, email="ana@example.org")
-            _insert(connection, "organisations", id=1, slug="org")
-            _insert(connection, "dpi_systems", id=99, slug="sistema-de-prueba")
-            _insert(
-                connection, "governance_spaces", id=1, slug="pix", system_id=99, stage="L4", state="active"
-            )
+            _a_space(connection)
             _insert(
                 connection, "governance_consultations", id=1, space_id=1, state="responding", language="es"
             )

@@ -42,10 +42,18 @@ class MeetingForm(OnceForm):
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300), SingleLine()])
 
-    def moments(self, zone: str) -> tuple[datetime, datetime]:
-        """The typed local times as aware moments in the space's zone."""
+    def details(self, zone: str) -> dict:
+        """What was typed, as ``schedule_meeting`` and ``update_meeting`` take it: the local times as
+        aware moments in the space's zone."""
         tz = ZoneInfo(zone)
-        return self.starts_at.data.replace(tzinfo=tz), self.ends_at.data.replace(tzinfo=tz)
+        return {
+            "title": self.title.data,
+            "agenda": self.agenda.data or "",
+            "starts_at": self.starts_at.data.replace(tzinfo=tz),
+            "ends_at": self.ends_at.data.replace(tzinfo=tz),
+            "online_url": self.online_url.data or "",
+            "place": self.place.data or "",
+        }
 
     def fill(self, meeting, zone: str) -> None:
         """The meeting as saved, its times in the space's zone (as they were typed)."""

@@ -59,19 +59,11 @@ def new_meeting(space_id: int):
     convened_or_403(space)
     form = MeetingForm()
     if form.validate_on_submit():
-        starts_at, ends_at = form.moments(space.timezone)
         try:
             with transaction.action():
                 earlier = first_submission(form)
                 created = earlier or services.schedule_meeting(
-                    space,
-                    by=current_person(),
-                    title=form.title.data,
-                    agenda=form.agenda.data or "",
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    online_url=form.online_url.data or "",
-                    place=form.place.data or "",
+                    space, by=current_person(), **form.details(space.timezone)
                 )
         except services.GovernanceError as error:
             flash(str(error.message), "error")  # shown above what was typed
@@ -191,20 +183,10 @@ def edit_meeting(meeting_id: int):
     if request.method == "GET":
         form.fill(found, found.space.timezone)
     if form.validate_on_submit():
-        starts_at, ends_at = form.moments(found.space.timezone)
         try:
             with transaction.action():
                 if first_submission(form) is None:
-                    services.update_meeting(
-                        found,
-                        by=current_person(),
-                        title=form.title.data,
-                        agenda=form.agenda.data or "",
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        online_url=form.online_url.data or "",
-                        place=form.place.data or "",
-                    )
+                    services.update_meeting(found, by=current_person(), **form.details(found.space.timezone))
         except services.GovernanceError as error:
             flash(str(error.message), "error")  # shown above what was typed
         else:

@@ -4,7 +4,7 @@ seat for a verified organisation they belong to, ``make_consultation`` an open o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -110,3 +110,16 @@ def written(space, seat_in, make_consultation, db):
     db.session.add(contribution)
     db.session.commit()
     return contribution
+
+
+def meeting_in(space, *, days: int):
+    """A meeting of ``space`` starting ``days`` from now (negative: already held), in Brasília."""
+    start = datetime.now(UTC) + timedelta(days=days)
+    _db.session.commit()
+    with transaction.writing():
+        meeting = services.schedule_meeting(
+            space, by=None, title="Plenária", agenda="Pauta", starts_at=start,
+            ends_at=start + timedelta(hours=2), place="Brasília",
+        )  # fmt: skip
+        _db.session.commit()
+    return meeting

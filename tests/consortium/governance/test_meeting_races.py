@@ -3,35 +3,23 @@ cancelled, approving the minutes twice. Each step locks the meeting's row and ch
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from consortium import transaction
-from consortium.governance import services
 from consortium.governance.activity import EventKind, SpaceEvent
 from consortium.governance.models import SeatRole
 from consortium.governance.records import Meeting
 from consortium.governance.services import minutes
+from tests.consortium.governance.conftest import meeting_in
 from tests.consortium.governance.test_concurrency import _at_once, _job
 
 
 @pytest.fixture
 def workers(_workers):
     return _workers
-
-
-def _meeting(space, db, *, days: int) -> Meeting:
-    start = datetime.now(UTC) + timedelta(days=days)
-    db.session.commit()
-    with transaction.writing():
-        meeting = services.schedule_meeting(
-            space, by=None, title="Plenária", agenda="Pauta", starts_at=start,
-            ends_at=start + timedelta(hours=2), place="Brasília",
-        )  # fmt: skip
-        db.session.commit()
-    return meeting
 
 
 def _kinds(db) -> list[EventKind]:
@@ -48,7 +36,7 @@ def two_convenors(app, login_as, space, convenor, seat_in):
 
 
 def test_cancelling_twice_at_once_cancels_once(workers, space, two_convenors, db):
-    meeting = _meeting(space, db, days=2)
+    meeting = meeting_in(space, days=2)
     page = f"/governance/meetings/{meeting.id}/cancel"
     jobs = [_job(c, page, page, {"reason": f"Motivo {n}"}) for n, c in enumerate(two_convenors)]
     answers = _at_once(workers, db, jobs)
@@ -61,7 +49,7 @@ def test_cancelling_twice_at_once_cancels_once(workers, space, two_convenors, db
 def test_a_change_sent_as_the_meeting_is_cancelled_never_follows_the_cancellation(
     workers, space, two_convenors, db
 ):
-    meeting = _meeting(space, db, days=2)
+    meeting = meeting_in(space, days=2)
     local = (meeting.starts_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     change = {
         "title": "Plenária",
@@ -82,7 +70,7 @@ def test_a_change_sent_as_the_meeting_is_cancelled_never_follows_the_cancellatio
 
 
 def test_approving_the_minutes_twice_at_once_publishes_them_once(workers, app, space, two_convenors, db):
-    meeting = _meeting(space, db, days=-3)
+    meeting = meeting_in(space, days=-3)
     with app.test_request_context(), transaction.writing():
         minutes.post_draft(
             meeting,

@@ -11,12 +11,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from consortium import transaction
-from consortium.governance import services
 from consortium.governance.activity import EventKind, SpaceEvent
 from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import Meeting, MeetingAttendance, MinutesComment
 from tests.conftest import hidden_fields
+from tests.consortium.governance.conftest import meeting_in
 
 ZONE = "America/Sao_Paulo"
 
@@ -24,18 +23,6 @@ ZONE = "America/Sao_Paulo"
 @pytest.fixture
 def space(make_space):
     return make_space(timezone=ZONE)
-
-
-def _meeting(space, db, *, past=True) -> Meeting:
-    start = datetime.now(UTC) + (timedelta(days=-2) if past else timedelta(days=2))
-    db.session.commit()
-    with transaction.writing():
-        meeting = services.schedule_meeting(
-            space, by=None, title="Plenária", agenda="Pauta", starts_at=start,
-            ends_at=start + timedelta(hours=2), place="Brasília",
-        )  # fmt: skip
-        db.session.commit()
-    return meeting
 
 
 def _present(meeting, user, db) -> Seat:
@@ -71,7 +58,7 @@ def _approve(client, meeting):
 def test_attendees_review_the_draft_and_the_convenor_then_publishes_it(
     app, client, login_as, space, convenor, seat_in, submit, mail_outbox, db
 ):
-    meeting = _meeting(space, db)
+    meeting = meeting_in(space, days=-2)
     attendee = seat_in(space, SeatRole.MEMBER, sector="government")
     _present(meeting, attendee, db)
     _present(meeting, convenor, db)
@@ -133,7 +120,7 @@ def test_attendees_review_the_draft_and_the_convenor_then_publishes_it(
 def test_a_seat_holder_who_was_not_present_cannot_comment(
     app, login_as, space, convenor, seat_in, submit, db
 ):
-    meeting = _meeting(space, db)
+    meeting = meeting_in(space, days=-2)
     absent = seat_in(space, SeatRole.MEMBER)
     login_as(convenor)
     assert _draft(submit, meeting).status_code == 302
@@ -152,10 +139,10 @@ def test_a_seat_holder_who_was_not_present_cannot_comment(
 def test_the_draft_waits_for_the_end_of_the_meeting_and_a_future_review_date(
     login_as, space, convenor, submit, db
 ):
-    upcoming = _meeting(space, db, past=False)
+    upcoming = meeting_in(space, days=2)
     login_as(convenor)
     assert _draft(submit, upcoming).status_code == 200
-    past = _meeting(space, db)
+    past = meeting_in(space, days=-2)
     response = _draft(submit, past, hours=-1)
     assert response.status_code == 200 and "Ata provisória." in response.get_data(as_text=True)
     db.session.expire_all()
@@ -167,6 +154,6 @@ def test_the_draft_waits_for_the_end_of_the_meeting_and_a_future_review_date(
 def test_only_convenors_draft_and_approve_minutes(client, login_as, space, seat_in, db, role):
     from tests.factories import UserFactory
 
-    meeting = _meeting(space, db)
+    meeting = meeting_in(space, days=-2)
     login_as(seat_in(space, role) if role else UserFactory())
     assert client.get(f"/governance/meetings/{meeting.id}/minutes").status_code == 403
