@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
-from consortium.governance.records import DecisionKind, DecisionMethod
+from consortium.governance.records import DecisionKind, DecisionMethod, MeetingKind
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.reference.principles import principle_choices
@@ -23,6 +23,9 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 class MeetingForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300), SingleLine()])
+    kind = SelectField(
+        _l("Kind of meeting"), validators=[DataRequired(REQUIRED)], default=MeetingKind.PLENARY.value
+    )
     agenda = TextAreaField(
         _l("Agenda"),
         validators=[Optional(), Length(max=20_000), PlainText()],
@@ -48,6 +51,7 @@ class MeetingForm(OnceForm):
         tz = ZoneInfo(zone)
         return {
             "title": self.title.data,
+            "kind": MeetingKind(self.kind.data),
             "agenda": self.agenda.data or "",
             "starts_at": self.starts_at.data.replace(tzinfo=tz),
             "ends_at": self.ends_at.data.replace(tzinfo=tz),
@@ -55,9 +59,14 @@ class MeetingForm(OnceForm):
             "place": self.place.data or "",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = MeetingKind.choices()
+
     def fill(self, meeting, zone: str) -> None:
         """The meeting as saved, its times in the space's zone (as they were typed)."""
         tz = ZoneInfo(zone)
+        self.kind.data = meeting.kind.value
         for name in ("title", "agenda", "online_url", "place"):
             getattr(self, name).data = getattr(meeting, name)
         self.starts_at.data = meeting.starts_at.astimezone(tz).replace(tzinfo=None)

@@ -17,6 +17,28 @@ from consortium.i18n import lazy_gettext as _l
 from consortium.organisations.models import Organisation
 
 
+class MeetingKind(LabelledEnum):
+    PLENARY = "plenary"
+    WORKING_GROUP = "working_group"
+    PUBLIC_HEARING = "public_hearing"
+    VALIDATION_WORKSHOP = "validation_workshop"
+
+    __labels__ = {
+        "plenary": _l("Plenary"),
+        "working_group": _l("Working group"),
+        "public_hearing": _l("Public hearing"),
+        "validation_workshop": _l("Validation workshop"),
+    }
+
+
+class MeetingFormat(LabelledEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+    __labels__ = {"online": _l("Online"), "in_person": _l("In person"), "hybrid": _l("Hybrid")}
+
+
 class Meeting(Timestamped, Versioned, db.Model):
     __tablename__ = "governance_meetings"
 
@@ -25,6 +47,9 @@ class Meeting(Timestamped, Versioned, db.Model):
         sa.ForeignKey("governance_spaces.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[MeetingKind] = mapped_column(
+        enum_column(MeetingKind), default=MeetingKind.PLENARY, server_default="plenary"
+    )
     agenda: Mapped[str] = mapped_column(sa.Text, default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -55,6 +80,13 @@ class Meeting(Timestamped, Versioned, db.Model):
 
     def has_ended(self, now: datetime) -> bool:
         return self.ends_at <= now
+
+    @property
+    def format(self) -> MeetingFormat:
+        """Where people take part, from what the meeting gives: a link, a place, or both."""
+        if self.online_url and self.place:
+            return MeetingFormat.HYBRID
+        return MeetingFormat.ONLINE if self.online_url else MeetingFormat.IN_PERSON
 
     @property
     def is_cancelled(self) -> bool:

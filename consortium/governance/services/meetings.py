@@ -15,7 +15,7 @@ from consortium import transaction
 from consortium.db import db, utcnow
 from consortium.governance.activity import EventKind
 from consortium.governance.models import Seat, Space, SpaceState
-from consortium.governance.records import Meeting, MeetingAttendance
+from consortium.governance.records import Meeting, MeetingAttendance, MeetingKind
 from consortium.governance.services import following
 from consortium.governance.services.errors import GovernanceError
 from consortium.i18n import lazy_gettext as _l
@@ -41,11 +41,13 @@ def schedule_meeting(
     ends_at: datetime,
     online_url: str = "",
     place: str = "",
+    kind: MeetingKind = MeetingKind.PLENARY,
 ) -> Meeting:
     _checked(space, starts_at=starts_at, ends_at=ends_at, online_url=online_url, place=place)
     meeting = Meeting(
         space_id=space.id,
         title=title.strip(),
+        kind=kind,
         agenda=agenda.strip(),
         starts_at=starts_at,
         ends_at=ends_at,
@@ -70,6 +72,7 @@ def update_meeting(
     ends_at: datetime,
     online_url: str = "",
     place: str = "",
+    kind: MeetingKind = MeetingKind.PLENARY,
 ) -> Meeting:
     """Change the meeting; a change of anything but the title is news for the followers and calendars."""
     meeting = transaction.lock(Meeting, meeting.id)
@@ -77,6 +80,7 @@ def update_meeting(
         raise GovernanceError(_l("The meeting was cancelled."))
     _checked(meeting.space, starts_at=starts_at, ends_at=ends_at, online_url=online_url, place=place)
     new = {
+        "kind": kind,
         "agenda": agenda.strip(),
         "starts_at": starts_at,
         "ends_at": ends_at,

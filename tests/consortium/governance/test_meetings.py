@@ -14,6 +14,7 @@ from consortium.governance import services
 from consortium.governance.activity import EventKind, SpaceEvent
 from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import Meeting, MeetingAttendance
+from tests.conftest import field_error
 from tests.factories import UserFactory
 
 
@@ -226,3 +227,22 @@ def test_the_meeting_page_checks_the_balance_of_sectors_present(
     )
     html = reader.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
     assert "No civil society seat present" in html and "No government seat present" not in html
+
+
+def test_a_meeting_has_a_kind_and_a_format(client, login_as, space, convenor, submit, db):
+    login_as(convenor)
+    data = _meeting_data(kind="public_hearing", place="Brasília")
+    assert submit(f"/governance/spaces/{space.id}/meetings/new", data).status_code == 302
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert meeting.kind.value == "public_hearing"
+    html = client.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Audiencia pública · Híbrida" in html  # a link and a place
+    listing = client.get(f"/governance/spaces/{space.id}/meetings").get_data(as_text=True)
+    assert "Audiencia pública" in listing
+
+
+def test_an_unknown_kind_of_meeting_is_refused_under_its_field(login_as, space, convenor, submit, db):
+    login_as(convenor)
+    response = submit(f"/governance/spaces/{space.id}/meetings/new", _meeting_data(kind="fiesta"))
+    assert response.status_code in (200, 422) and field_error(response.get_data(as_text=True), "kind")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
