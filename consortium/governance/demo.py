@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 
+from consortium import consultables
 from consortium.db import db, utcnow
 from consortium.demo import demo_organisation, demo_user
 from consortium.governance.contribution_models import (
@@ -102,6 +105,8 @@ SPACES = [
         "consultations": [
             {
                 "title": "Salvaguardas de proteção de dados no Pix",
+                # its sections discuss the published Pix assessment, which it names as its source
+                "source": "safeguards.assessment:",
                 "state": ConsultationState.PUBLISHED,
                 "days": (-60, -30, -15),
                 "sections": [
@@ -309,6 +314,7 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
         responses_due_at=due,
         responses_published_at=due if state is ConsultationState.PUBLISHED else None,
     )
+    _name_source(consultation, space, planned.get("source"))
     db.session.add(consultation)
     for position, (heading, body) in enumerate(planned["sections"], 1):
         consultation.sections.append(Section(position=position, heading=heading, body=body))
@@ -364,3 +370,20 @@ def _consultation(space: Space, people: dict, planned: dict) -> None:
                 )
             )
     db.session.flush()
+
+
+def _name_source(consultation: Consultation, space: Space, prefix: str | None) -> None:
+    """The first document of the space's system whose key starts with ``prefix``, named as the source."""
+    if not prefix:
+        return
+    # the document's address is built as in a request to the public site (the demo loads from the CLI)
+    with (
+        current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]),
+        force_locale(space.main_language),
+    ):
+        found = next(
+            (d for d in consultables.documents_for(space.system_id) if d.key.startswith(prefix)), None
+        )
+    if found is not None:
+        consultation.source_key, consultation.source_title = found.key, found.title
+        consultation.source_url = found.url

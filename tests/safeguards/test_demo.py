@@ -166,3 +166,17 @@ def test_the_pix_convenor_validates_the_demo_draft_roadmap_by_a_decision(app, db
     assert decided.status_code == 302
     db.session.refresh(draft)
     assert draft.state is RoadmapState.VALIDATED
+
+
+def test_the_pix_consultation_names_the_published_pix_results_as_its_source(app, db, client):
+    from consortium.governance.models import Consultation
+
+    demo.load()
+    db.session.commit()
+    consultation = db.session.scalar(
+        sa.select(Consultation).where(Consultation.title == "Salvaguardas de proteção de dados no Pix")
+    )
+    assert consultation.source_key.startswith("safeguards.assessment:")
+    assert consultation.source_title.endswith("ciclo 1: resultados")  # in the space's language
+    html = client.get(f"/governance/consultations/{consultation.id}").get_data(as_text=True)
+    assert consultation.source_url in html and consultation.source_url.endswith("/results")
