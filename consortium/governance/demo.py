@@ -103,75 +103,89 @@ SPACES = [
 
 def load() -> int:
     systems, created = ensure_reference_systems()
-    convenor_answer = "Aceito: a próxima versão do aplicativo mostrará apenas o primeiro nome."
     for fields in SPACES:
         if db.session.scalar(sa.select(Space.id).where(Space.slug == fields["slug"])):
             continue
-        space = Space(
-            slug=fields["slug"],
-            title=fields["title"],
-            charter=fields["charter"],
-            system_id=systems[fields["system"]].id,
-            countries=fields["countries"],
-            languages=fields["languages"],
-            stage=fields["stage"],
-            state=SpaceState.ACTIVE,
-            state_changed_at=utcnow(),
-            is_public=True,
-            timezone=fields["timezone"],
+        people = {
+            email: (demo_user(email), demo_organisation(slug))
+            for email, slug, _sector, _role in fields["seats"]
+        }
+        build(
+            fields,
+            systems,
+            {email: pair for email, pair in people.items() if None not in pair},
             created_by_id=getattr(demo_user("ana@ilda.example"), "id", None),
         )
-        db.session.add(space)
-        db.session.flush()
-        people = {}
-        for email, organisation_slug, sector, role in fields["seats"]:
-            person, organisation = demo_user(email), demo_organisation(organisation_slug)
-            if person is None or organisation is None:
-                continue
-            people[email] = (person, organisation)
-            db.session.add(
-                Seat(
-                    space_id=space.id,
-                    user_id=person.id,
-                    organisation_id=organisation.id,
-                    sector=sector,
-                    role=role,
-                    term_starts_on=date(2026, 1, 1),
-                    term_ends_on=date(2027, 12, 31),
-                    interests="Nenhum declarado." if space.main_language == "pt_BR" else "Ninguno declarado.",
-                )
-            )
-        title, sections, contributions = fields["consultation"]
-        consultation = Consultation(
-            space_id=space.id,
-            title=title,
-            language=space.main_language,
-            state=ConsultationState.OPEN,
-            opened_at=utcnow(),
-        )
-        db.session.add(consultation)
-        for position, (heading, body) in enumerate(sections, 1):
-            consultation.sections.append(Section(position=position, heading=heading, body=body))
-        db.session.flush()
-        convenor = next((p for p, _o in people.values()), None)
-        for email, section_index, body, answered in contributions:
-            if email not in people:
-                continue
-            person, organisation = people[email]
-            db.session.add(
-                Contribution(
-                    consultation_id=consultation.id,
-                    section_id=consultation.sections[section_index].id,
-                    author_id=person.id,
-                    organisation_id=organisation.id,
-                    body=body,
-                    revision=consultation.revision,
-                    disposition=Disposition.ACCEPTED if answered else None,
-                    reason=convenor_answer if answered else "",
-                    answered_at=utcnow() if answered else None,
-                    answered_by_id=convenor.id if answered and convenor else None,
-                )
-            )
-        db.session.flush()
         created += 1
     return created + load_records()
+
+
+def build(fields: dict, systems: dict, people: dict, *, created_by_id: int | None) -> Space:
+    """A public, active space from ``fields`` (shaped as ``SPACES``), with a seat for each of ``people``
+    ({e-mail: (person, organisation)}) and its open consultation; also the benchmark's (``seed``)."""
+    convenor_answer = "Aceito: a próxima versão do aplicativo mostrará apenas o primeiro nome."
+    space = Space(
+        slug=fields["slug"],
+        title=fields["title"],
+        charter=fields["charter"],
+        system_id=systems[fields["system"]].id,
+        countries=fields["countries"],
+        languages=fields["languages"],
+        stage=fields["stage"],
+        state=SpaceState.ACTIVE,
+        state_changed_at=utcnow(),
+        is_public=True,
+        timezone=fields["timezone"],
+        created_by_id=created_by_id,
+    )
+    db.session.add(space)
+    db.session.flush()
+    for email, _organisation_slug, sector, role in fields["seats"]:
+        if email not in people:
+            continue
+        person, organisation = people[email]
+        db.session.add(
+            Seat(
+                space_id=space.id,
+                user_id=person.id,
+                organisation_id=organisation.id,
+                sector=sector,
+                role=role,
+                term_starts_on=date(2026, 1, 1),
+                term_ends_on=date(2027, 12, 31),
+                interests="Nenhum declarado." if space.main_language == "pt_BR" else "Ninguno declarado.",
+            )
+        )
+    title, sections, contributions = fields["consultation"]
+    consultation = Consultation(
+        space_id=space.id,
+        title=title,
+        language=space.main_language,
+        state=ConsultationState.OPEN,
+        opened_at=utcnow(),
+    )
+    db.session.add(consultation)
+    for position, (heading, body) in enumerate(sections, 1):
+        consultation.sections.append(Section(position=position, heading=heading, body=body))
+    db.session.flush()
+    convenor = next((p for p, _o in people.values()), None)
+    for email, section_index, body, answered in contributions:
+        if email not in people:
+            continue
+        person, organisation = people[email]
+        db.session.add(
+            Contribution(
+                consultation_id=consultation.id,
+                section_id=consultation.sections[section_index].id,
+                author_id=person.id,
+                organisation_id=organisation.id,
+                body=body,
+                revision=consultation.revision,
+                disposition=Disposition.ACCEPTED if answered else None,
+                reason=convenor_answer if answered else "",
+                answered_at=utcnow() if answered else None,
+                answered_by_id=convenor.id if answered and convenor else None,
+            )
+        )
+    db.session.flush()
+    return space
