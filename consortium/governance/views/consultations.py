@@ -76,21 +76,24 @@ def _page(found: Consultation, typed: ContributionForm | None = None, section_id
     for contribution in contributions:
         by_section.setdefault(contribution.section_id, []).append(contribution)
     viewer = current_person()
+    may_contribute = can(Permission.GOVERNANCE_CONTRIBUTE, found)
     return render_template(
         "governance/consultation.html",
         consultation=found,
         space=found.space,
         by_section=by_section,
         waiting=sum(not c.is_answered for c in contributions),
-        may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
+        may_contribute=may_contribute,
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
         may_respond=bool(contributions) and can(Permission.GOVERNANCE_RESPOND, contributions[0]),
         shows_response=lambda c: policies.response_is_visible(viewer, c),
+        # only for people who may write: a form makes a CSRF token, and so a session for every reader
         contribution_forms={
             s.id: typed if s.id == section_id else _contribution_form(s.id, formdata=None)
             for s in found.sections
-        },
-        post_form=PostForm(),
+        }
+        if may_contribute
+        else {},
     )
 
 

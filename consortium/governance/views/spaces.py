@@ -80,7 +80,6 @@ def space(space_id: int):
         meetings=meetings,
         following=services.is_following(current_user, found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
-        post_form=PostForm(),
     )
 
 
