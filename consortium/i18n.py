@@ -107,6 +107,11 @@ def fast_gettext(message: str) -> str:
     )
 
 
+def page_catalogue():
+    """The reader's catalogue, looked up once per rendered template (``consortium.templating``)."""
+    return _catalogue(str(get_locale()), current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
 def fast_ngettext(singular: str, plural: str, number: int) -> str:
     catalogue = _catalogue(str(get_locale()), current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
     return catalogue.ungettext(singular, plural, number)

@@ -8,6 +8,8 @@ from datetime import datetime
 from babel import numbers
 from flask import Flask, g, request
 from flask_babel import format_date, format_percent, get_locale
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from consortium import dates
 from consortium.i18n import (
@@ -19,6 +21,7 @@ from consortium.i18n import (
     language_label,
     language_name,
     localised,
+    page_catalogue,
 )
 from consortium.mail import public_url
 from consortium.markdown import render_markdown
@@ -62,10 +65,31 @@ def zone_named(now: bool = False) -> bool:
     return g.get("zone_named", False)
 
 
+# A render happens in one language: the context processor below puts the reader's catalogue in the
+# template's context once, and `_()` reads it there. Jinja's own newstyle `_()` goes through three
+# nested context calls and asks Flask-Babel for the locale every time: a wizard step calls it ~250
+# times. Macros imported without context, and templates rendered outside render_template, fall back
+# to fast_gettext. tests/consortium/test_i18n.py pins it against Jinja's newstyle gettext.
+CATALOGUE = "_page_catalogue"
+
+
+@pass_context
+def template_gettext(context, message: str, **variables) -> str:
+    """Jinja's newstyle gettext in one call: translated, marked safe under autoescape, then formatted as
+    Jinja does, always, so "%%" means the same with and without variables (a text without "%" is
+    already what formatting it with no variables gives)."""
+    catalogue = context.get(CATALOGUE)
+    text = fast_gettext(message) if catalogue is None else catalogue.ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalogue, as Jinja trusts it
+    return text % variables if variables or "%" in text else text
+
+
 def init_app(app: Flask) -> None:
     # Templates call gettext dozens of times per page: a cached catalogue per language halves the
     # cost of rendering a page (measured with make bench). Formatting stays Jinja's (newstyle).
     app.jinja_env.install_gettext_callables(gettext=fast_gettext, ngettext=fast_ngettext, newstyle=True)
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
     app.jinja_env.globals.update(
         can=can,
         Permission=Permission,
@@ -97,6 +121,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.tests["safe_link"] = is_link
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def catalogue():
+        return {CATALOGUE: page_catalogue()}
 
     @app.context_processor
     def current_path():

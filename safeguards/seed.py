@@ -1,4 +1,5 @@
-"""Benchmark volume for the safeguards feature (``flask bench seed``): pilots with complete assessments."""
+"""Benchmark volume for the safeguards feature (``flask bench seed``): pilots with complete assessments,
+and validated roadmaps on some of the published ones."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import random
 import sqlalchemy as sa
 
 from consortium.db import db, utcnow
+from consortium.organisations.models import Membership
 from consortium.reference.systems import ensure_reference_systems
-from consortium.seed import BENCH_MEMBER
+from consortium.seed import BENCH_MEMBER, BENCH_STAFF
 from consortium.users.models import User
 from safeguards import demo, services
 from safeguards import framework as fw
-from safeguards.models import AssessmentState, Pilot, PilotMember, TeamRole
+from safeguards.models import Assessment, AssessmentState, Pilot, PilotMember, TeamRole
+from safeguards.roadmap import demo as roadmap_demo
+
+ROADMAP_EVERY = 10  # one published pilot in ten has a validated roadmap; "Bench pilot 1" always does
 
 
 def seed(scale: int, rng: random.Random) -> int:
@@ -28,8 +33,12 @@ def seed(scale: int, rng: random.Random) -> int:
     for n in range(30 * scale):
         system = systems[slugs[n % len(slugs)]]
         pilot = services.create_pilot(system, system.countries[0], f"Bench pilot {n}")
-        if n == 0 and member is not None:
-            db.session.add(PilotMember(pilot=pilot, user_id=member.id, role=TeamRole.LEAD))
+        if n in (0, 1) and member is not None:  # the member leads the draft and works on pilot 1's roadmap
+            db.session.add(
+                PilotMember(
+                    pilot=pilot, user_id=member.id, role=TeamRole.LEAD if n == 0 else TeamRole.CONTRIBUTOR
+                )
+            )
         assessment = services.start_assessment(pilot)
         assessment.authorities = ["R1", "R2", "R3", "R4", "R5"]
         assessment.stages = ["L1", "L2", "L3", "L4", "L5"]
@@ -43,4 +52,28 @@ def seed(scale: int, rng: random.Random) -> int:
             assessment.published_at = utcnow()
         db.session.flush()
         created += 1 + len(assessment.answers)
+        if n % ROADMAP_EVERY == 1:
+            created += _roadmap(assessment, member)
     return created
+
+
+def _roadmap(assessment: Assessment, lead: User | None) -> int:
+    """The demo's roadmap (six actions in every state, updates, two reviewers' ratings) on ``assessment``,
+    owned by bench organisations 1 and 2 and reviewed by the people of organisations 5 and 6."""
+    staff = db.session.scalar(sa.select(User).where(User.email == BENCH_STAFF))
+    people = dict(
+        db.session.execute(
+            sa.select(User.email, Membership.organisation_id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.email.in_([f"bench-{n}@example.org" for n in (1, 2, 5, 6)]))
+        ).all()
+    )
+    roadmap_demo.build(
+        assessment,
+        lead=lead,
+        staff=staff,
+        owner_id=people["bench-1@example.org"],
+        co_owner_id=people["bench-2@example.org"],
+        reviewers=[(email, people[email]) for email in ("bench-5@example.org", "bench-6@example.org")],
+    )
+    return 1

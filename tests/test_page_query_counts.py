@@ -3,7 +3,9 @@
 Each page is requested once on a small database and once after more of everything was added
 (organisations and members, trainings with registrations, library guides that match the search).
 The catalogue, the wizard step and the team's results have their own guards next to their views
-(tests/trainings/views/test_catalogue.py, tests/safeguards/views/test_wizard.py, test_results.py).
+(tests/trainings/views/test_catalogue.py, tests/safeguards/views/test_wizard.py, test_results.py), the
+roadmap pages theirs in tests/safeguards/roadmap/test_page_queries.py and the governance space and
+consultation theirs in tests/consortium/governance/test_page_queries.py.
 """
 
 from __future__ import annotations

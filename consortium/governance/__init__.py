@@ -7,8 +7,9 @@ from flask import Flask
 
 from consortium import demo as kernel_demo
 from consortium import extensions, personal_data, worklist
+from consortium import seed as kernel_seed
 from consortium.audit.labels import register as register_audit_labels
-from consortium.governance import audit_labels, demo, policies, privacy, providers
+from consortium.governance import audit_labels, demo, policies, privacy, providers, seed
 from consortium.governance.activity import SpaceEvent  # noqa: F401  (known before migrations run)
 from consortium.governance.api import blp as api_blp
 from consortium.governance.cli import governance_cli
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(governance_cli)
     extensions.api.register_blueprint(api_blp)
     kernel_demo.register(demo.load)
+    kernel_seed.register(seed.seed)
     personal_data.register("governance", privacy.keeper)
     worklist.register("governance", providers.responses_waiting)
     worklist.register_section("governance", providers.my_responses_to_give)

@@ -151,75 +151,87 @@ def _load_validated() -> int:
         return 0
     lead, staff = demo_user("joao@dadosrecife.example"), demo_user("ana@ilda.example")
     co_owner = demo_organisation("open-data-charter")
-    today = utcnow().date()
+    named = [(demo_user(email), demo_organisation(slug)) for email, slug in REVIEWERS]
     with transaction.writing():  # the services lock rows, as in a request
-        roadmap = planning.start(assessment, by=lead)
-        found = candidates.candidates(assessment, roadmap)[:3]
-        planning.rate(
-            roadmap,
-            [
-                planning.Rating(
-                    c.code, 3 - n % 2, 2 + n % 2, True, "Afeta diretamente quem usa o Pix todos os dias."
-                )
-                for n, c in enumerate(found)
-            ],
-            by=lead,
+        build(
+            assessment,
+            lead=lead,
+            staff=staff,
+            owner_id=owner.id,
+            co_owner_id=co_owner and co_owner.id,
+            reviewers=[(p.email, o.id) for p, o in named if p is not None and o is not None],
         )
-        priorities = [p for p in roadmap.priorities if p.is_selected]
-        made = []
-        for n, ((pt, en), authority, days, milestones, _moves) in enumerate(ACTIONS):
-            priority = priorities[n % len(priorities)]
-            action = actions.create(
-                priority,
-                actions.ActionInput(
-                    title={"pt_BR": pt, "en": en},
-                    description={"pt_BR": f"{pt}, com participação da sociedade civil."},
-                    authority=authority,
-                    owner_id=owner.id,
-                    co_owner_ids=[co_owner.id] if co_owner and n % 2 else [],
-                    processes=[priority.process_code],
-                    starts_on=today - timedelta(days=60),
-                    due_on=today + timedelta(days=days),
-                    measurable_outcome="Documento publicado no site do BCB." if n % 3 else "",
-                    is_verifiable=bool(n % 3),
-                ),
-                by=lead,
-            )
-            db.session.add_all(
-                Milestone(action_id=action.id, title=t, is_done=done) for t, done in milestones
-            )
-            made.append(action)
-        db.session.flush()
-        planning.validate(roadmap, by=staff)
-        for action, (*_rest, moves) in zip(made, ACTIONS, strict=True):
-            for to in moves:
-                actions.change_state(
-                    action,
-                    ActionState(to),
-                    expected=action.state,
-                    reason=DROP_REASON if to == "dropped" else "",
-                    by=lead,
-                )
-        actions.mark_delayed(today)  # the audit due 20 days ago, with its report still open
-        for action, narrative in zip(made, UPDATES, strict=False):
-            if narrative and action.state in tracking.OPEN:
-                tracking.post_update(
-                    action,
-                    narrative,
-                    links="https://www.bcb.gov.br/estabilidadefinanceira/pix",
-                    expected=action.state,
-                    by=lead,
-                )
-        _review(roadmap, made, lead)
     return 1
 
 
-def _review(roadmap, made, lead) -> None:
-    named = []
-    for email, slug in REVIEWERS:
-        person, organisation = demo_user(email), demo_organisation(slug)
-        if person is not None and organisation is not None:
-            named.append(reviews.name_reviewer(roadmap, email, organisation.id, by=lead, notify=False))
+def build(assessment, *, lead, staff, owner_id: int, co_owner_id: int | None, reviewers) -> Roadmap:
+    """A validated roadmap on ``assessment`` with the actions above in their states, owners' updates and
+    the ``reviewers`` (e-mail, organisation id) ratings; also the benchmark's (``safeguards.seed``)."""
+    today = utcnow().date()
+    roadmap = planning.start(assessment, by=lead)
+    found = candidates.candidates(assessment, roadmap)[:3]
+    planning.rate(
+        roadmap,
+        [
+            planning.Rating(
+                c.code, 3 - n % 2, 2 + n % 2, True, "Afeta diretamente quem usa o Pix todos os dias."
+            )
+            for n, c in enumerate(found)
+        ],
+        by=lead,
+    )
+    priorities = [p for p in roadmap.priorities if p.is_selected]
+    made = []
+    for n, ((pt, en), authority, days, milestones, _moves) in enumerate(ACTIONS):
+        priority = priorities[n % len(priorities)]
+        action = actions.create(
+            priority,
+            actions.ActionInput(
+                title={"pt_BR": pt, "en": en},
+                description={"pt_BR": f"{pt}, com participação da sociedade civil."},
+                authority=authority,
+                owner_id=owner_id,
+                co_owner_ids=[co_owner_id] if co_owner_id and n % 2 else [],
+                processes=[priority.process_code],
+                starts_on=today - timedelta(days=60),
+                due_on=today + timedelta(days=days),
+                measurable_outcome="Documento publicado no site do BCB." if n % 3 else "",
+                is_verifiable=bool(n % 3),
+            ),
+            by=lead,
+        )
+        db.session.add_all(Milestone(action_id=action.id, title=t, is_done=done) for t, done in milestones)
+        made.append(action)
+    db.session.flush()
+    planning.validate(roadmap, by=staff)
+    for action, (*_rest, moves) in zip(made, ACTIONS, strict=True):
+        for to in moves:
+            actions.change_state(
+                action,
+                ActionState(to),
+                expected=action.state,
+                reason=DROP_REASON if to == "dropped" else "",
+                by=lead,
+            )
+    actions.mark_delayed(today)  # the audit due 20 days ago, with its report still open
+    for action, narrative in zip(made, UPDATES, strict=False):
+        if narrative and action.state in tracking.OPEN:
+            tracking.post_update(
+                action,
+                narrative,
+                links="https://www.bcb.gov.br/estabilidadefinanceira/pix",
+                expected=action.state,
+                by=lead,
+            )
+    _review(roadmap, made, lead, reviewers)
+    return roadmap
+
+
+def _review(roadmap, made, lead, reviewers) -> None:
+    named = [
+        reviews.name_reviewer(roadmap, email, organisation_id, by=lead, notify=False)
+        for email, organisation_id in reviewers
+    ]
     for action, rating in zip(made, RATINGS, strict=True):
         for reviewer in named if rating else ():
             if action.state in reviews.RATEABLE and not reviews.is_own_action(reviewer, action):

@@ -161,6 +161,8 @@ class Action(Timestamped, Versioned, db.Model):
     quiet_reminder_at: Mapped[datetime | None]
 
     priority: Mapped[Priority] = relationship(back_populates="actions")
+    #: read-only: the action's pages and policies reach the roadmap through it, so it stays loaded
+    roadmap: Mapped[Roadmap] = relationship(viewonly=True)
     owner: Mapped[Organisation] = relationship()
     co_owners: Mapped[list[Organisation]] = relationship(
         secondary=action_co_owners, order_by="Organisation.name"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from consortium.db import db
 from consortium.permissions import Permission, can, role_grants
@@ -42,7 +43,7 @@ def _owner_ids(action: Action) -> set[int]:
 
 
 def action_policy(user, permission: Permission, action: Action) -> bool:
-    roadmap = db.session.get(Roadmap, action.roadmap_id)
+    roadmap = action.roadmap
     if permission is Permission.SAFEGUARDS_ROADMAP_TRACK:
         if not getattr(user, "is_authenticated", False):
             return False
@@ -55,8 +56,14 @@ def action_policy(user, permission: Permission, action: Action) -> bool:
     return roadmap_policy(user, permission, roadmap)
 
 
+def _with_pilot(loader=joinedload):
+    """Loader options for a roadmap, or through ``loader`` for what leads to it, with its assessment,
+    pilot and system in the same query: every roadmap page and policy reads them."""
+    return (loader(Roadmap.assessment).joinedload(Assessment.pilot).joinedload(Pilot.system),)
+
+
 def roadmap_or_404(roadmap_id: int, user) -> Roadmap:
-    roadmap = db.session.get(Roadmap, roadmap_id)
+    roadmap = db.session.get(Roadmap, roadmap_id, options=_with_pilot())
     if roadmap is None or not can(Permission.SAFEGUARDS_VIEW, roadmap, user=user):
         abort(404)
     return roadmap
@@ -64,14 +71,14 @@ def roadmap_or_404(roadmap_id: int, user) -> Roadmap:
 
 def public_roadmap_or_404(roadmap_id: int) -> Roadmap:
     """The roadmap for the public tracker and its open data, or 404 until it is public."""
-    roadmap = db.session.get(Roadmap, roadmap_id)
+    roadmap = db.session.get(Roadmap, roadmap_id, options=_with_pilot())
     if roadmap is None or not is_public(roadmap):
         abort(404)
     return roadmap
 
 
 def action_or_404(action_id: int, user) -> Action:
-    action = db.session.get(Action, action_id)
+    action = db.session.get(Action, action_id, options=_with_pilot(joinedload(Action.roadmap).joinedload))
     if action is None or not (
         can(Permission.SAFEGUARDS_VIEW, action, user=user)
         or can(Permission.SAFEGUARDS_ROADMAP_TRACK, action, user=user)

@@ -3,6 +3,7 @@ cycle, the weakest items and the chart."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +17,7 @@ from safeguards import framework as fw
 from safeguards.models import AnswerStatus, Assessment, AssessmentState
 
 FEW_ITEMS = 3
+_URL_SAFE = re.compile(r"[A-Za-z0-9._-]+")  # a framework code that url_for would leave as it is
 #: States reached through a reviewers' decision: from then on the reviewed figures mean something.
 DECIDED = frozenset(
     {
@@ -36,6 +38,7 @@ class Wizard:
         self.items = services.items(assessment, self.idx, with_users=with_users)
         self.in_scope = [item for item in self.items if item.in_scope]
         self._steps: list[dict] | None = None
+        self._item_urls: dict[str, str] = {}
 
     @cached_property
     def _item_records(self) -> tuple[dict, dict]:
@@ -96,6 +99,16 @@ class Wizard:
 
     def items_of(self, code: str) -> list[services.Item]:
         return [item for item in self.in_scope if item.process.principle == code]
+
+    def item_url(self, process: str, back: str) -> str:
+        """An item's page: one url_for per page and ``back``, as the items' links differ only in the code."""
+        if not _URL_SAFE.fullmatch(process):
+            return url_for("safeguards.item", assessment_id=self.assessment.id, process=process, back=back)
+        if back not in self._item_urls:
+            self._item_urls[back] = url_for(
+                "safeguards.item", assessment_id=self.assessment.id, process="--process--", back=back
+            )
+        return self._item_urls[back].replace("--process--", process, 1)
 
     @cached_property
     def may_discuss(self) -> bool:

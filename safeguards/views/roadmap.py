@@ -198,16 +198,11 @@ def public_roadmap(roadmap_id: int):
     """The last validated version, with each action's current state: no private data, no JavaScript."""
     roadmap = roadmap_policies.public_roadmap_or_404(roadmap_id)
     version = planning.latest_version(roadmap)
-    states = dict(
-        db.session.execute(sa.select(Action.id, Action.state).where(Action.roadmap_id == roadmap.id)).all()
-    )
-    reasons = dict(
-        db.session.execute(
-            sa.select(Action.id, Action.drop_reason).where(
-                Action.roadmap_id == roadmap.id, Action.drop_reason != ""
-            )
-        ).all()
-    )
+    rows = db.session.execute(
+        sa.select(Action.id, Action.state, Action.drop_reason).where(Action.roadmap_id == roadmap.id)
+    ).all()
+    states = {action_id: state for action_id, state, _reason in rows}
+    reasons = {action_id: reason for action_id, _state, reason in rows if reason != ""}
     idx = fw.index(roadmap.assessment.framework_id)
     later = tracker.next_cycle(roadmap)
     return render_template(

@@ -112,7 +112,7 @@ def _rating_form(action: Action, ratings) -> RatingForm:
 def action_page(
     action: Action, *, state_form=None, milestone_form=None, update_form=None, rating_form=None, status=200
 ):
-    roadmap = db.session.get(Roadmap, action.roadmap_id)
+    roadmap = action.roadmap
     may_track = roadmap_policies.may_track(current_user, action)
     choices = sorted(TRANSITIONS[action.state], key=list(ActionState).index)
     ratings = reviews.ratings_of([action.id]).get(action.id, [])

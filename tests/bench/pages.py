@@ -72,6 +72,14 @@ def pages(t: dict) -> list[Page]:
         Page("staff review queue", "/safeguards/review", "staff"),
         Page("staff item conversations", "/safeguards/threads", "staff"),
         Page("governance spaces", "/governance"),
+        Page("roadmap tracker (public)", f"/safeguards/roadmaps/{t['roadmap']}/public"),
+        Page("roadmap tracker (public, signed in)", f"/safeguards/roadmaps/{t['roadmap']}/public", "member"),
+        Page("roadmap (team)", f"/safeguards/roadmaps/{t['roadmap']}", "member"),
+        Page("roadmap action (team)", f"/safeguards/roadmap-actions/{t['action']}", "member"),
+        Page("governance space", f"/governance/spaces/{t['space']}"),
+        Page("governance space (seat holder)", f"/governance/spaces/{t['space']}", "member"),
+        Page("consultation", f"/governance/consultations/{t['consultation']}"),
+        Page("consultation (seat holder)", f"/governance/consultations/{t['consultation']}", "member"),
     ]
 
 
@@ -81,11 +89,13 @@ def targets(app) -> dict:
 
     from consortium import transaction
     from consortium.db import db
+    from consortium.governance.models import Consultation, Space
     from consortium.library.models import ResourceVersion
     from consortium.seed import BENCH_MEMBER
     from consortium.users.models import User
     from consortium.users.services import create_api_token
     from safeguards.models import Assessment, Pilot
+    from safeguards.roadmap.models import Action, Roadmap
     from trainings.models import Registration, Training
 
     found: dict = {}
@@ -110,6 +120,17 @@ def targets(app) -> dict:
         )
         found["draft"] = assessments[pilots["Bench pilot 0"]]
         found["published"] = assessments[pilots["Bench pilot 1"]]
+        found["roadmap"] = db.session.scalar(
+            sa.select(Roadmap.id).where(Roadmap.assessment_id == found["published"])
+        )
+        found["action"] = db.session.scalar(
+            sa.select(Action.id).where(Action.roadmap_id == found["roadmap"]).order_by(Action.id).limit(1)
+        )
+        found["space"], found["consultation"] = db.session.execute(
+            sa.select(Space.id, Consultation.id)
+            .join(Consultation, Consultation.space_id == Space.id)
+            .where(Space.slug == "bench-space-0")
+        ).one()
         # Only people the seed did not register already: every measured POST registers someone new.
         registered = sa.select(Registration.user_id).where(Registration.training_id == found["training"])
         people = db.session.scalars(

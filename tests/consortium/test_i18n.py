@@ -130,3 +130,27 @@ def test_fast_gettext_follows_a_changed_locale(app):
         with flask_babel.force_locale("en"):
             assert fast_gettext("Trainings") == "Trainings"
         assert str(label) == "Capacitaciones"
+
+
+# Templates' `_()` (consortium.templating.template_gettext) reads the catalogue the render put in its
+# context, in one call: it must give what Jinja's newstyle gettext gives, escaping and "%" included.
+_TEMPLATE = (
+    '{{ _("Trainings") }}|{{ _("Page %(n)s", n="<b>2</b>") }}|{{ _("100%% sure") }}'
+    '|{% set t = _("Log out") %}{{ t }}|{{ _("Language")|upper }}'
+    '|{% from "macros/ui.html" import badge %}{{ badge(_("Open thread"), "warn") }}'
+)
+
+
+@pytest.mark.parametrize("header", ["es", "pt-BR", "en"])
+def test_templates_translate_as_jinjas_newstyle_gettext_does(app, header):
+    import flask_babel
+    from flask import render_template_string
+    from jinja2 import Environment
+
+    stock = Environment(loader=app.jinja_env.loader, extensions=["jinja2.ext.i18n"], autoescape=True)
+    stock.install_gettext_callables(flask_babel.gettext, flask_babel.ngettext, newstyle=True)
+    with app.test_request_context(headers={"Accept-Language": header}):
+        assert render_template_string(_TEMPLATE) == stock.from_string(_TEMPLATE).render()
+        with flask_babel.force_locale("en"):  # a mail in its reader's language, rendered mid-request
+            assert render_template_string(_TEMPLATE) == stock.from_string(_TEMPLATE).render()
+        assert app.jinja_env.from_string(_TEMPLATE).render() == stock.from_string(_TEMPLATE).render()

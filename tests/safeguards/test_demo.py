@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consortium import demo, seed
+from consortium import demo, seed, transaction
 from consortium.reference.systems import DpiSystem
 from safeguards.item_models import ItemThread, MessageKind, Side
 from safeguards.models import Assessment, AssessmentState, Pilot
@@ -54,7 +54,8 @@ def test_demo_load_shows_a_conversation_on_the_assessment_in_review(app, db):
 
 
 def test_bench_seed_gives_the_bench_member_a_draft(app, db, client, login_as):
-    seed.seed(1)
+    with transaction.writing():  # as `flask bench seed` runs it: roadmap services lock rows
+        seed.seed(1)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) == 30
     first = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
@@ -70,7 +71,8 @@ def test_bench_autosave_body_is_the_saved_item_even_when_never_answered(app, db)
     from safeguards.models import Answer, AnswerStatus
     from tests.bench.pages import saved_answer
 
-    seed.seed(1)
+    with transaction.writing():  # as `flask bench seed` runs it: roadmap services lock rows
+        seed.seed(1)
     db.session.commit()
     draft = db.session.scalar(sa.select(Assessment).order_by(Assessment.id))
     answer = next(a for a in draft.answers if a.process.code == "O3.1")
@@ -180,3 +182,22 @@ def test_the_pix_consultation_names_the_published_pix_results_as_its_source(app,
     assert consultation.source_title.endswith("ciclo 1: resultados")  # in the space's language
     html = client.get(f"/governance/consultations/{consultation.id}").get_data(as_text=True)
     assert consultation.source_url in html and consultation.source_url.endswith("/results")
+
+
+def test_bench_seed_gives_pilot_1_a_public_roadmap_its_team_member_works_on(app, db, client, login_as):
+    from safeguards.models import Pilot
+    from safeguards.roadmap.models import Action, Roadmap, RoadmapState
+
+    with transaction.writing():  # as `flask bench seed` runs it: roadmap services lock rows
+        seed.seed(1)
+    db.session.commit()
+    roadmap = db.session.scalar(
+        sa.select(Roadmap).join(Assessment).join(Pilot).where(Pilot.title == "Bench pilot 1")
+    )
+    assert roadmap.state is RoadmapState.VALIDATED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Roadmap)) == 3  # one pilot in ten
+    assert client.get(f"/safeguards/roadmaps/{roadmap.id}/public").status_code == 200
+    action = db.session.scalar(sa.select(Action).where(Action.roadmap_id == roadmap.id).order_by(Action.id))
+    login_as(db.session.scalar(sa.select(seed.User).where(seed.User.email == seed.BENCH_MEMBER)))
+    assert client.get(f"/safeguards/roadmaps/{roadmap.id}").status_code == 200
+    assert client.get(f"/safeguards/roadmap-actions/{action.id}").status_code == 200

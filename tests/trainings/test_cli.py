@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consortium import demo, seed
+from consortium import demo, seed, transaction
 from consortium.mail import OutboxMessage
 from tests.trainings.factories import make_member, make_training
 from trainings.models import DisseminationReport, Registration, RegistrationState, Training
@@ -42,7 +42,8 @@ def test_demo_data_loads_twice_without_duplicates(app, db, mail_outbox):
 
 
 def test_benchmark_seed_adds_hundreds_of_trainings(app, db):
-    seed.seed(scale=1, rng_seed=1)
+    with transaction.writing():  # as `flask bench seed` runs it: roadmap services lock rows
+        seed.seed(scale=1, rng_seed=1)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Training)) >= 300
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) >= 3000

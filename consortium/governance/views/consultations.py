@@ -103,6 +103,7 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
     responses = response_for(c.id for c in shown.contributions)
     drafts = policies.sees_drafts(viewer, found)
     first = next((c for c in shown.contributions if c.is_published), None)  # answering is asked once
+    may_contribute = can(Permission.GOVERNANCE_CONTRIBUTE, found)
     return render_template(
         "governance/consultation.html",
         consultation=found,
@@ -114,7 +115,7 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
         responses=responses,
         waiting=sum(c.is_published and not _approved(responses.get(c.id)) for c in shown.contributions),
         debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
-        may_contribute=can(Permission.GOVERNANCE_CONTRIBUTE, found),
+        may_contribute=may_contribute,
         refusal=policies.eligibility_refusal(viewer, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),
         may_moderate=can(Permission.GOVERNANCE_MODERATE, found),
@@ -124,10 +125,13 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
         ),
         may_approve=lambda r: policies.may_approve(viewer, r),
         steps=_STEPS,
+        # forms only for people who use them: a form makes a CSRF token, and so a session for every reader
         contribution_forms={
             s.id: typed if s.id == section_id else contribution_form(s, formdata=None) for s in found.sections
-        },
-        post_form=PostForm(),
+        }
+        if may_contribute
+        else {},
+        post_form=PostForm() if viewer.is_authenticated else None,  # approving a response (signed in)
         moderation_form=lambda c: ModerationForm(prefix=f"m{c.id}", formdata=None),
         cosign_form=lambda c, organisations: CosignForm(
             prefix=f"k{c.id}", organisations=organisations, formdata=None

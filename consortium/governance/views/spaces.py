@@ -80,7 +80,6 @@ def space(space_id: int):
         meetings=meetings,
         debt=reporting.response_debt(space_id=found.id),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
-        post_form=PostForm(),
     )
 
 

@@ -47,3 +47,15 @@ def test_written_out_fields_match_the_generic_macro(app, language):
             generic = render_template_string(GENERIC, form=form)
             written = render_template_string(WRITTEN_OUT, form=form, texts=answer_texts())
             assert written == generic
+
+
+def test_written_out_version_matches_the_widget(app):
+    with app.test_request_context():
+        for form in _forms():
+            for version in (None, 7, '3"<&'):
+                form.version.data = version
+                written = render_template_string(
+                    '{% from "safeguards/_answer_fields.html" import version_field %}{{ version_field(f) }}',
+                    f=form.version,
+                )
+                assert written == str(form.version())
