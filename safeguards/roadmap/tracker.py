@@ -1,6 +1,7 @@
 """The public tracker's figures: actions by state, milestone progress, overdue actions per owner
 organisation, and, once the pilot's next cycle is published, each principle's score change beside the
-actions completed for it. A fixed number of queries whatever the roadmap's size."""
+actions completed for it. Two queries whatever the roadmap's size (its actions, the next cycle), and
+that cycle's scores when there is one."""
 
 from __future__ import annotations
 
@@ -43,38 +44,54 @@ class PrincipleChange:
         return round(self.after - self.before, 1)
 
 
+def action_rows(roadmap_id: int) -> list[sa.Row]:
+    """Each action's id, state, drop reason, due date, owner's name and milestones (done, in all), in one
+    query: the tracker's states, progress bars and overdue counts all read these rows."""
+    done = (
+        sa.select(sa.func.count())
+        .where(Milestone.action_id == Action.id, Milestone.is_done.is_(True))
+        .scalar_subquery()
+    )
+    total = sa.select(sa.func.count()).where(Milestone.action_id == Action.id).scalar_subquery()
+    return db.session.execute(
+        sa.select(
+            Action.id,
+            Action.state,
+            Action.drop_reason,
+            Action.due_on,
+            Organisation.name.label("owner"),
+            done.label("done"),
+            total.label("milestones"),
+        )
+        .join(Organisation, Organisation.id == Action.owner_id)
+        .where(Action.roadmap_id == roadmap_id)
+        .order_by(Action.id)
+    ).all()
+
+
 def state_counts(states: dict[int, ActionState]) -> list[tuple[ActionState, int]]:
-    """How many actions are in each state (from the page's own state map), in the states' order."""
+    """How many actions are in each state, in the states' order, empty states left out."""
     counts = Counter(states.values())
     return [(state, counts[state]) for state in ActionState if counts[state]]
 
 
-def milestone_progress(roadmap_id: int) -> dict[int, tuple[int, int]]:
+def milestone_progress(rows) -> dict[int, tuple[int, int]]:
     """Each action's (milestones done, milestones in all), by action id; actions without any are absent."""
-    rows = db.session.execute(
-        sa.select(
-            Milestone.action_id,
-            sa.func.count(sa.case((Milestone.is_done.is_(True), 1))),
-            sa.func.count(),
-        )
-        .join(Action, Action.id == Milestone.action_id)
-        .where(Action.roadmap_id == roadmap_id)
-        .group_by(Milestone.action_id)
-    ).all()
-    return {action_id: (done, total) for action_id, done, total in rows}
+    return {row.id: (row.done, row.milestones) for row in rows if row.milestones}
 
 
-def overdue_by_owner(roadmap_id: int, today: date) -> list[OwnerDelays]:
-    """Per owner organisation: its overdue actions (past due, not finished) beside all it owns."""
-    overdue = sa.and_(Action.due_on < today, Action.state.not_in(FINISHED))
-    rows = db.session.execute(
-        sa.select(Organisation.name, sa.func.count(sa.case((overdue, 1))), sa.func.count())
-        .join(Action, Action.owner_id == Organisation.id)
-        .where(Action.roadmap_id == roadmap_id)
-        .group_by(Organisation.id, Organisation.name)
-        .order_by(sa.func.count(sa.case((overdue, 1))).desc(), Organisation.name)
-    ).all()
-    return [OwnerDelays(name, late, total) for name, late, total in rows]
+def overdue_by_owner(rows, today: date) -> list[OwnerDelays]:
+    """Per owner organisation: its overdue actions (past due, not finished) beside all it owns, the most
+    overdue first."""
+    owned, late = Counter(), Counter()
+    for row in rows:
+        owned[row.owner] += 1
+        if row.due_on is not None and row.due_on < today and row.state not in FINISHED:
+            late[row.owner] += 1
+    return sorted(
+        (OwnerDelays(name, late[name], total) for name, total in owned.items()),
+        key=lambda delays: (-delays.overdue, delays.organisation),
+    )
 
 
 def next_cycle(roadmap: Roadmap) -> Assessment | None:

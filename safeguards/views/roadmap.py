@@ -198,11 +198,9 @@ def public_roadmap(roadmap_id: int):
     """The last validated version, with each action's current state: no private data, no JavaScript."""
     roadmap = roadmap_policies.public_roadmap_or_404(roadmap_id)
     version = planning.latest_version(roadmap)
-    rows = db.session.execute(
-        sa.select(Action.id, Action.state, Action.drop_reason).where(Action.roadmap_id == roadmap.id)
-    ).all()
-    states = {action_id: state for action_id, state, _reason in rows}
-    reasons = {action_id: reason for action_id, _state, reason in rows if reason != ""}
+    rows = tracker.action_rows(roadmap.id)
+    states = {row.id: row.state for row in rows}
+    reasons = {row.id: row.drop_reason for row in rows if row.drop_reason != ""}
     idx = fw.index(roadmap.assessment.framework_id)
     later = tracker.next_cycle(roadmap)
     return render_template(
@@ -216,8 +214,8 @@ def public_roadmap(roadmap_id: int):
         updates=tracking.latest_by_action(roadmap.id),
         ratings=reviews.ratings_of(states),
         counts=tracker.state_counts(states),
-        progress=tracker.milestone_progress(roadmap.id),
-        owners=tracker.overdue_by_owner(roadmap.id, utcnow().date()),
+        progress=tracker.milestone_progress(rows),
+        owners=tracker.overdue_by_owner(rows, utcnow().date()),
         later=later,
         changes=tracker.principle_changes(roadmap, later, version.snapshot, states) if later else [],
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consortium import seed, transaction
-from consortium.governance.models import Consultation, Contribution, Space
+from consortium.governance.contribution_models import Contribution
+from consortium.governance.models import Consultation, Space
 
 
 def test_bench_seed_makes_spaces_with_consultations_and_seats_the_member(app, db, client, login_as):
