@@ -19,6 +19,7 @@ from consortium.forms import REQUIRED
 from consortium.governance import listing, policies, reporting, services
 from consortium.governance.contribution_models import Contribution, ContributionKind, Disposition, Response
 from consortium.governance.models import Consultation, ConsultationState, Seat, Section, Space
+from consortium.governance.records import Meeting, SpaceDecision
 from consortium.governance.schemas import (
     ConsultationDetailSchema,
     ContributionInputSchema,
@@ -104,10 +105,43 @@ def get_space(args, slug: str):
     consultations = db.session.scalars(
         sa.select(Consultation).where(Consultation.space_id == space.id).order_by(Consultation.id.desc())
     ).all()
+    meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.space_id == space.id).order_by(Meeting.starts_at.desc())
+    ).all()
+    decisions = db.session.scalars(
+        sa.select(SpaceDecision).where(SpaceDecision.space_id == space.id).order_by(SpaceDecision.id.desc())
+    ).all()
     charter, _shown = space.text_in("charter", language)
     return {
         **_space_item(space, language),
         "charter": charter,
+        "meetings": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "kind": m.kind.value,
+                "format": m.format.value,
+                "starts_at": m.starts_at,
+                "ends_at": m.ends_at,
+                "cancelled_at": m.cancelled_at,
+                "minutes_published_at": m.minutes_published_at,
+                "url": public_url("governance.meeting", meeting_id=m.id),
+            }
+            for m in meetings
+        ],
+        "decisions": [
+            {
+                "id": d.id,
+                "kind": d.kind.value,
+                "method": d.method.value,
+                "text": d.text,
+                "language": d.language,
+                "decided_at": d.decided_at,
+                "meeting_id": d.meeting_id,
+                "url": public_url("governance.decision", decision_id=d.id),
+            }
+            for d in decisions
+        ],
         "seats": [
             {
                 "name": seat.user.name,

@@ -64,10 +64,37 @@ class SpaceItemSchema(Schema):
     url = fields.Str()
 
 
+class MeetingItemSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    kind = fields.Str(
+        metadata={"description": "plenary, working_group, public_hearing or validation_workshop"}
+    )
+    format = fields.Str(metadata={"description": "online, in_person or hybrid"})
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    cancelled_at = fields.DateTime(allow_none=True)
+    minutes_published_at = fields.DateTime(allow_none=True)
+    url = fields.Str()
+
+
+class DecisionItemSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str(metadata={"description": "validation, resolution, recommendation or priority_ranking"})
+    method = fields.Str(metadata={"description": "consensus or vote"})
+    text = fields.Str()
+    language = fields.Str()
+    decided_at = fields.DateTime()
+    meeting_id = fields.Int(allow_none=True)
+    url = fields.Str()
+
+
 class SpaceDetailSchema(SpaceItemSchema):
     charter = fields.Str()
     seats = fields.List(fields.Nested(SeatSchema))
     consultations = fields.List(fields.Nested(ConsultationItemSchema))
+    meetings = fields.List(fields.Nested(MeetingItemSchema))
+    decisions = fields.List(fields.Nested(DecisionItemSchema))
 
 
 class SpacePageSchema(Schema):

@@ -9,6 +9,7 @@
 - ``contributions``  writing a contribution, supporting and co-signing it, moderating it
 - ``meetings``       meetings, their calendar file, changes, cancellation and attendance
 - ``minutes``        the draft minutes, the attendees' review and the convenor's approval
+- ``opendata``       the roster and the meetings as CSV
 - ``decisions``      decisions per space (page, CSV) and the convenor's form
 - ``following``      following and unfollowing a space or a consultation, the digest's unfollow link
 """
@@ -58,6 +59,7 @@ from consortium.governance.views import (  # noqa: E402
     following,
     meetings,
     minutes,
+    opendata,
     responses,
     seats,
     spaces,
@@ -71,6 +73,7 @@ __all__ = [
     "following",
     "meetings",
     "minutes",
+    "opendata",
     "responses",
     "seats",
     "spaces",
