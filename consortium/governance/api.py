@@ -10,7 +10,6 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import UnprocessableEntity
 
 from consortium import pagination, transaction
@@ -18,7 +17,7 @@ from consortium.db import db
 from consortium.forms import REQUIRED
 from consortium.governance import listing, policies, reporting, services
 from consortium.governance.contribution_models import Contribution, ContributionKind, Disposition, Response
-from consortium.governance.models import Consultation, ConsultationState, Seat, Section, Space
+from consortium.governance.models import Consultation, ConsultationState, Section, Space
 from consortium.governance.records import Meeting, SpaceDecision
 from consortium.governance.schemas import (
     ConsultationDetailSchema,
@@ -96,12 +95,7 @@ def get_space(args, slug: str):
         abort(404)
     space = policies.space_or_404(current_user, found_id)
     language = args["lang"] or current_language()
-    seats = db.session.scalars(
-        sa.select(Seat)
-        .where(Seat.space_id == space.id)
-        .options(joinedload(Seat.user), joinedload(Seat.organisation))
-        .order_by(Seat.role, Seat.id)
-    ).all()
+    seats = listing.seats_of(space)
     consultations = db.session.scalars(
         sa.select(Consultation).where(Consultation.space_id == space.id).order_by(Consultation.id.desc())
     ).all()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 
 from consortium import consultables
@@ -173,11 +172,7 @@ def _name_source(consultation: Consultation, space: Space, prefix: str | None) -
     """The first document of the space's system whose key starts with ``prefix``, named as the source."""
     if not prefix:
         return
-    # the document's address is built as in a request to the public site (the demo loads from the CLI)
-    with (
-        current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]),
-        force_locale(space.main_language),
-    ):
+    with force_locale(space.main_language):
         found = next(
             (d for d in consultables.documents_for(space.system_id) if d.key.startswith(prefix)), None
         )

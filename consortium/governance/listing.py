@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from consortium.db import db
 from consortium.governance import policies
 from consortium.governance.contribution_models import Contribution
-from consortium.governance.models import Consultation
+from consortium.governance.models import Consultation, Seat, Space
 from consortium.governance.services.contributions import supported_by, supports_count
 from consortium.permissions import Permission, can
 
@@ -62,3 +62,13 @@ def cosigning_choices(viewer, listing: Listing) -> dict[int, list]:
         if organisations:
             choices[contribution.id] = organisations
     return choices
+
+
+def seats_of(space: Space) -> list[Seat]:
+    """The whole roster with its people and organisations, convenors first (the API's and the CSV's)."""
+    return db.session.scalars(
+        sa.select(Seat)
+        .where(Seat.space_id == space.id)
+        .options(joinedload(Seat.user), joinedload(Seat.organisation))
+        .order_by(Seat.role, Seat.id)
+    ).all()

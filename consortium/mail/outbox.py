@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -97,8 +97,12 @@ def compose_email(
 
 
 def public_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails and documents that leave the site (``PUBLIC_URL`` + path)."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute link for e-mails and documents that leave the site (``PUBLIC_URL`` + path). Outside a
+    request (a CLI command, the demo) the path comes from the URL map itself: no host is needed for it."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _mail_domain() -> str:

@@ -127,16 +127,7 @@ def roadmap_data(roadmap: Roadmap, language: str, *, public_view: bool) -> dict:
         priorities = snapshot["priorities"]
     else:
         plans = [_planned(action) for action in live.values()]
-        priorities = [
-            {
-                "code": p.process_code,
-                "urgency": p.urgency,
-                "feasibility": p.feasibility,
-                "rationale": p.rationale,
-            }
-            for p in roadmap.priorities
-            if p.is_selected
-        ]
+        priorities = planning.selected_priorities(roadmap)
     return {
         "id": roadmap.id,
         "pilot": roadmap.pilot_id,

@@ -174,22 +174,22 @@ def rate(roadmap: Roadmap, ratings: list[Rating], *, by=None) -> int:
     return len(changes)
 
 
+def selected_priorities(roadmap: Roadmap) -> list[dict]:
+    """The chosen priorities as a frozen version keeps them (and the API shows them)."""
+    return [
+        {"code": p.process_code, "urgency": p.urgency, "feasibility": p.feasibility, "rationale": p.rationale}
+        for p in roadmap.priorities
+        if p.is_selected
+    ]
+
+
 def snapshot(roadmap: Roadmap) -> dict:
     """The plan as it stands: what a validation freezes (and what the public page shows)."""
     actions = db.session.scalars(
         sa.select(Action).where(Action.roadmap_id == roadmap.id).order_by(Action.id)
     ).all()
     return {
-        "priorities": [
-            {
-                "code": p.process_code,
-                "urgency": p.urgency,
-                "feasibility": p.feasibility,
-                "rationale": p.rationale,
-            }
-            for p in roadmap.priorities
-            if p.is_selected
-        ],
+        "priorities": selected_priorities(roadmap),
         "actions": [
             {
                 "id": a.id,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from consortium.csvexport import csv_response
 from consortium.dates import iso
 from consortium.db import db
-from consortium.governance import policies
-from consortium.governance.models import Seat
+from consortium.governance import listing, policies
 from consortium.governance.records import Meeting
 from consortium.governance.views import bp
 from consortium.permissions import public
@@ -21,12 +19,7 @@ from consortium.permissions import public
 @public
 def roster_csv(space_id: int):
     space = policies.space_or_404(current_user, space_id)
-    seats = db.session.scalars(
-        sa.select(Seat)
-        .where(Seat.space_id == space.id)
-        .options(joinedload(Seat.user), joinedload(Seat.organisation))
-        .order_by(Seat.role, Seat.id)
-    ).all()
+    seats = listing.seats_of(space)
     header = ["name", "organisation", "sector", "role", "term_starts_on", "term_ends_on", "interests"]
     rows = [
         [

@@ -97,3 +97,23 @@ def test_messages_say_their_language(app, db, smtp):
         db.session.commit()
     deliver_pending()
     assert smtp[0]["Content-Language"] == "pt-BR"
+
+
+def test_public_links_are_built_inside_and_outside_a_request(app):
+    """A CLI command (the demo, the digests) has no request: the link still takes PUBLIC_URL's host."""
+    import threading
+
+    from consortium.mail import public_url
+
+    built = {}
+
+    def in_a_command():  # a thread starts with no context at all, as a CLI command does
+        with app.app_context():
+            built["outside"] = public_url("governance.consultation", consultation_id=7)
+
+    worker = threading.Thread(target=in_a_command)
+    worker.start()
+    worker.join()
+    with app.test_request_context():
+        inside = public_url("governance.consultation", consultation_id=7)
+    assert built["outside"] == inside == "http://localhost/governance/consultations/7"
