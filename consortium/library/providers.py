@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -28,23 +29,7 @@ def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
     codes = [code for code in principle_codes if code in principles.CODES]
     if not codes:
         return []
-    language = current_language()
-    rows = db.session.execute(
-        sa.select(Resource, ResourceVersion)
-        .join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
-        .where(
-            ResourceVersion.id == search.display_version_id(language),
-            Resource.last_published_at.is_not(None),
-            sa.exists().where(
-                ResourceTag.resource_id == Resource.id,
-                ResourceTag.facet == FACET_PRINCIPLE,
-                ResourceTag.value.in_(codes),
-            ),
-        )
-        .order_by(Resource.last_published_at.desc())
-        .limit(limit)
-        .options(sa.orm.defer(ResourceVersion.body))
-    ).all()
+    rows = db.session.execute(_suggested(current_language()), {"codes": codes, "limit": limit}).all()
     return [
         Suggestion(
             kind="resource",
@@ -55,6 +40,35 @@ def suggest(principle_codes: Iterable[str], limit: int) -> list[Suggestion]:
         )
         for resource, version in rows
     ]
+
+
+@functools.cache
+def _suggested(language: str):
+    """The newest published resources tagged with any of ``codes``, at most ``limit``, each with the
+    version its reader sees. That version is looked up for the chosen few only: joined before the
+    limit, the lookup ran for every published resource (27 ms on the bench's 3,500)."""
+    chosen = (
+        sa.select(Resource)
+        .where(
+            Resource.last_published_at.is_not(None),
+            sa.exists().where(
+                ResourceTag.resource_id == Resource.id,
+                ResourceTag.facet == FACET_PRINCIPLE,
+                ResourceTag.value.in_(sa.bindparam("codes", expanding=True)),
+            ),
+        )
+        .order_by(Resource.last_published_at.desc(), Resource.id.desc())
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .subquery("chosen")
+    )
+    resource = sa.orm.aliased(Resource, chosen)
+    return (
+        sa.select(resource, ResourceVersion)
+        .join(ResourceVersion, ResourceVersion.resource_id == resource.id)
+        .where(ResourceVersion.id == search.display_version_id(language, resource))
+        .order_by(resource.last_published_at.desc(), resource.id.desc())
+        .options(sa.orm.defer(ResourceVersion.body))
+    )
 
 
 def translations_in_review(user) -> list[WorkItem]:

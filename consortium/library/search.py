@@ -90,8 +90,9 @@ def terms(text: str) -> list[str]:
 
 
 @functools.cache
-def display_version_id(language: str):
-    """The published version a reader of ``language`` sees: theirs, else the original, else any.
+def display_version_id(language: str, resource=Resource):
+    """The published version a reader of ``language`` sees of ``resource`` (the table, or an alias of
+    a chosen few): theirs, else the original, else any.
 
     Three correlated lookups on the (resource_id, language) unique index: SQLite cannot resolve an
     outer column inside a correlated subquery's ORDER BY, so no "ORDER BY preference LIMIT 1" here.
@@ -104,17 +105,17 @@ def display_version_id(language: str):
         return (
             sa.select(sa.func.min(candidate.id))
             .where(
-                candidate.resource_id == Resource.id,
+                candidate.resource_id == resource.id,
                 candidate.status == VersionStatus.PUBLISHED,
                 *[condition(candidate) for condition in conditions],
             )
-            .correlate(Resource)
+            .correlate(resource)
             .scalar_subquery()
         )
 
     return sa.func.coalesce(
         published(lambda v: v.language == language),
-        published(lambda v: v.language == Resource.original_language),
+        published(lambda v: v.language == resource.original_language),
         published(),
     )
 

@@ -98,18 +98,14 @@ def load(base_env: dict, page_list: list[Page], t: dict, workdir: Path) -> dict[
     }
 
 
-def measure_scale(
-    scale: int, workdir: Path, urls: list, *, weigh: bool
-) -> tuple[str, dict, list, dict, float]:
+def seeded_app(scale: int, workdir: Path, urls: list) -> tuple:
+    """A database seeded at ``scale``, an in-process app on it, its record ids, the seconds seeding took."""
     url = database.create(scale, workdir)
     urls.append(url)  # dropped at the end, whatever happens
-    env = environment(url)
-    seconds = database.seed(env, scale)
+    seconds = database.seed(environment(url), scale)
     print(f"{database.KIND} seeded at scale {scale} in {seconds:.0f} s", flush=True)
     app = in_process_app(url)
-    t = targets(app)
-    page_list = selected(pages(t))
-    return url, t, page_list, inprocess.measure(app, page_list, t, weigh=weigh), seconds
+    return app, targets(app), seconds
 
 
 def main() -> int:
@@ -133,14 +129,14 @@ def main() -> int:
 
 
 def _in_process(workdir: Path, urls: list[str]):
-    _url, t, page_list, figures, seeded = measure_scale(SCALE, workdir, urls, weigh=True)
-    large: dict = {}
+    app, t, seconds = seeded_app(SCALE, workdir, urls)
+    page_list = selected(pages(t))
+    large = seeded_app(LARGE_SCALE, workdir, urls)[:2] if LARGE_SCALE else None
+    figures, large_figures = inprocess.measure(app, page_list, t, large=large)
     if LARGE_SCALE:
-        large_url, _, _, large, _ = measure_scale(LARGE_SCALE, workdir, urls, weigh=False)
-        database.drop(large_url)  # before the load: the machine is small
-        urls.remove(large_url)
-        print(f"measured in-process at scale {LARGE_SCALE}", flush=True)
-    return figures, large, page_list, t, seeded
+        database.drop(urls.pop())  # before the load: the machine is small
+        print(f"measured in-process at scales {SCALE} and {LARGE_SCALE}", flush=True)
+    return figures, large_figures, page_list, t, seconds
 
 
 if __name__ == "__main__":

@@ -154,3 +154,14 @@ def test_postgresql_search_matches_through_the_gin_index(make_resource, db, word
     matching = [plan for plan in plans if "search_vector @@" in plan]
     assert matching, plans
     assert all(search.PG_VECTOR_INDEX in plan for plan in matching), matching
+
+
+def test_postgresql_search_index_keeps_no_pending_list(db):
+    """New versions go straight into the GIN tree: a pending list would be read in full by every search
+    until a vacuum merged it (511 pages after the bench seed, 5 ms per search instead of 0.8 ms)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the GIN index is PostgreSQL's")
+    options = db.session.scalar(
+        sa.text("SELECT reloptions FROM pg_class WHERE relname = :name"), {"name": search.PG_VECTOR_INDEX}
+    )
+    assert "fastupdate=off" in (options or [])
