@@ -14,11 +14,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import flash, render_template
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectMultipleField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from consortium import text, transaction
 from consortium.db import db, utcnow
@@ -78,6 +79,19 @@ class PostForm(FlaskForm):
     """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
 
 
+class QuickSelect(Select):
+    """WTForms' select, with each plain option written directly: ``html_params`` per option made a list
+    page's six filters (about 80 options) a third of its rendering time."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = " selected" if choice.selected else ""
+        label = choice.label or choice.value
+        return Markup(f'<option{selected} value="{escape(choice.value)}">{escape(label)}</option>')
+
+
 class ListFilterForm(FlaskForm):
     """The filters of a list page (GET, no CSRF token): a value that fails its checks is shown with its error
     and otherwise ignored, as if it had not been given, so no query ever sees it."""
@@ -85,12 +99,20 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+        def render_field(self, field, render_kw):
+            if type(field.widget) is Select and not field.widget.multiple:
+                field.widget = _QUICK_SELECT
+            return super().render_field(field, render_kw)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
             if field.errors:
                 field.data = None
         return valid
+
+
+_QUICK_SELECT = QuickSelect()
 
 
 class OnceForm(FlaskForm):
