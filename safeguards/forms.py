@@ -10,7 +10,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -26,6 +25,7 @@ from consortium.forms import (
     MultiCheckboxField,
     OnceForm,
     PlainText,
+    SelectField,
     SingleLine,
 )
 from consortium.i18n import fast_gettext
@@ -153,6 +153,38 @@ class AnswerForm(FlaskForm):
 
 
 TEXT_FIELDS = ("justification", "evidence", "links", "confidence")
+
+
+class _ShownField:
+    __slots__ = ("data", "errors", "id", "name")
+
+    def __init__(self, name: str, data):
+        self.id = self.name = name
+        self.data = data
+        self.errors = ()
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class ShownAnswer:
+    """A saved answer as a step shows it before anything is sent: what the step's templates read of an
+    ``AnswerForm`` (ids, names, values; no errors yet), without building one. A step's 24 forms of six
+    fields each were a tenth of its time; a sent step still builds real forms to check and keep input."""
+
+    def __init__(self, answer, prefix: str):
+        values = {"choice": answer.choice, "version": answer.version}
+        values |= {name: getattr(answer, name) for name in TEXT_FIELDS}
+        self._fields = {name: _ShownField(f"{prefix}-{name}", value) for name, value in values.items()}
+
+    def __getitem__(self, name: str) -> _ShownField:
+        return self._fields[name]
+
+    def __getattr__(self, name: str) -> _ShownField:
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def answer_texts() -> dict:

@@ -3,6 +3,7 @@ every permission checked somewhere, every text input validated."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -290,3 +291,16 @@ def test_writes_commit_only_when_their_action_ends():
 def test_the_current_person_is_read_in_one_place():
     """``consortium.users.current_person()`` unwraps Flask-Login's proxy; nobody else does."""
     assert _lines_matching(r"_get_current_object\(", allowed={"consortium/users/__init__.py"}) == []
+
+
+def test_every_select_is_the_kernels_quick_one():
+    """Selects come from ``consortium.forms.SelectField``: WTForms' own writes each option through
+    ``html_params``, half of the account page's rendering with its time zones."""
+    offenders = []
+    for package in SOURCE_DIRS:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                taken = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wtforms")
+                if taken and any(alias.name == "SelectField" for alias in node.names):
+                    offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

@@ -10,7 +10,6 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
     URLField,
@@ -25,6 +24,7 @@ from consortium.forms import (
     MultiCheckboxField,
     OnceForm,
     PlainText,
+    SelectField,
     SingleLine,
 )
 from consortium.i18n import LANGUAGES, language_choices

@@ -5,14 +5,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consortium.audit.changes import change_rows
 from consortium.audit.labels import action_label, known_actions, known_objects, object_label
 from consortium.audit.models import AuditEvent
-from consortium.forms import ListFilterForm, SingleLine
+from consortium.forms import ListFilterForm, SelectField, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from consortium.pagination import paginate
 from consortium.permissions import Permission, require

@@ -11,7 +11,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -20,7 +19,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, PostForm, SingleLine
+from consortium.forms import (
+    REQUIRED,
+    Link,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    PostForm,
+    SelectField,
+    SingleLine,
+)
 from consortium.governance.contribution_models import ContributionKind, Disposition
 from consortium.governance.meeting_forms import IN_SPACE_ZONE
 from consortium.governance.models import Eligibility, LifecycleStage, Moderation, SeatRole, Sector, SpaceScope

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SingleLine
+from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SelectField, SingleLine
 from consortium.governance.records import DecisionKind, DecisionMethod, MeetingKind
 from consortium.i18n import LANGUAGES, language_choices
 from consortium.i18n import lazy_gettext as _l

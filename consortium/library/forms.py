@@ -7,7 +7,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     SearchField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,6 +22,7 @@ from consortium.forms import (
     MultiCheckboxField,
     OnceForm,
     PlainText,
+    SelectField,
     SingleLine,
 )
 from consortium.i18n import LANGUAGES, language_choices

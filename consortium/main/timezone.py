@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 from wtforms.validators import Optional
 
-from consortium.forms import ListFilterForm
+from consortium.forms import ListFilterForm, SelectField
 from consortium.i18n import lazy_gettext as _l
 from consortium.main.views import bp
 from consortium.permissions import public

@@ -1,13 +1,6 @@
 from __future__ import annotations
 
-from wtforms import (
-    EmailField,
-    HiddenField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    URLField,
-)
+from wtforms import EmailField, HiddenField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -18,6 +11,7 @@ from consortium.forms import (
     MultiCheckboxField,
     OnceForm,
     PlainText,
+    SelectField,
     SingleLine,
 )
 from consortium.i18n import lazy_gettext as _l

@@ -98,7 +98,15 @@ class Wizard:
         return [item for item in group if (t := self.threads.get(item.answer.id)) is not None and t.is_open]
 
     def items_of(self, code: str) -> list[services.Item]:
-        return [item for item in self.in_scope if item.process.principle == code]
+        return self._in_scope_by_principle.get(code, [])
+
+    @cached_property
+    def _in_scope_by_principle(self) -> dict[str, list[services.Item]]:
+        # grouped once: the steps ask for every principle's items, and each asking scanned them all
+        grouped: dict[str, list[services.Item]] = {}
+        for item in self.in_scope:
+            grouped.setdefault(item.process.principle, []).append(item)
+        return grouped
 
     def item_url(self, process: str, back: str) -> str:
         """An item's page: one url_for per page and ``back``, as the items' links differ only in the code."""
@@ -132,6 +140,8 @@ class Wizard:
                 "count": None,
             }
         ]
+        # one url_for for every principle's step: the links differ only in the code
+        step_url = url_for("safeguards.step", assessment_id=self.assessment.id, code="--code--")
         for principle in self.idx.principles:
             group = self.items_of(principle.code)
             answered = sum(1 for item in group if scoring.is_answered(item.answer.status.value))
@@ -140,7 +150,9 @@ class Wizard:
                     "code": principle.code,
                     "label": f"{principle.code} · {principle.label}",
                     "name": principle.label,
-                    "url": url_for("safeguards.step", assessment_id=self.assessment.id, code=principle.code),
+                    "url": step_url.replace("--code--", principle.code, 1)
+                    if _URL_SAFE.fullmatch(principle.code)
+                    else url_for("safeguards.step", assessment_id=self.assessment.id, code=principle.code),
                     "complete": self.assessment.has_scope and bool(group) and answered == len(group),
                     "count": len(group),
                     "answered": answered,

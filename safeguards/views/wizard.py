@@ -16,7 +16,7 @@ from consortium.permissions import Permission, can, public, require
 from consortium.users import current_person
 from safeguards import answers, policies, services
 from safeguards import framework as fw
-from safeguards.forms import AnswerForm, ScopeForm, answer_texts
+from safeguards.forms import AnswerForm, ScopeForm, ShownAnswer, answer_texts
 from safeguards.models import Answer, Assessment, AssessmentState
 from safeguards.views import bp, presenter
 
@@ -125,17 +125,11 @@ def scope(assessment_id: int):
     )
 
 
-def _answer_forms(items: list[services.Item], formdata=None) -> list[tuple[services.Item, AnswerForm]]:
-    pairs = []
-    for item in items:
-        prefix = f"a{item.answer.id}"
-        if formdata is None:
-            form = AnswerForm(prefix=prefix, obj=item.answer, data={"choice": item.answer.choice})
-            form.version.data = item.answer.version
-        else:
-            form = AnswerForm(formdata, prefix=prefix)
-        pairs.append((item, form))
-    return pairs
+def _answer_forms(items: list[services.Item], formdata=None) -> list[tuple]:
+    """Each item with its form: the sent one to check, or, before anything is sent, the saved answer."""
+    if formdata is None:
+        return [(item, ShownAnswer(item.answer, f"a{item.answer.id}")) for item in items]
+    return [(item, AnswerForm(formdata, prefix=f"a{item.answer.id}")) for item in items]
 
 
 def _answer_input(form: AnswerForm) -> answers.AnswerInput:

@@ -45,13 +45,12 @@ def test_a_tampered_submission_key_still_saves_once(client, login_as, member, db
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 1
 
 
-def test_a_filter_select_renders_as_wtforms_would_only_faster(app):
+def test_a_select_renders_as_wtforms_would_only_faster(app):
     """The quick option writer gives WTForms' own markup, escaping included, for every kind of choice."""
-    from wtforms import SelectField
     from wtforms.fields.choices import SelectChoice
     from wtforms.widgets import Select
 
-    from consortium.forms import ListFilterForm, QuickSelect
+    from consortium.forms import ListFilterForm, QuickSelect, SelectField
 
     choices = [
         SelectChoice(*each) for each in [("", "Any"), ("a&b", 'Tom "&" <Jerry>'), ("2", "Two"), (3, "")]

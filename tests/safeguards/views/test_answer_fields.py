@@ -4,11 +4,13 @@ with values to escape and with errors."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from safeguards.forms import AnswerForm, answer_texts
+from safeguards.forms import AnswerForm, ShownAnswer, answer_texts
 
 GENERIC = """{% from "macros/forms.html" import field %}
     {{ field(form.choice) }}
@@ -59,3 +61,40 @@ def test_written_out_version_matches_the_widget(app):
                     f=form.version,
                 )
                 assert written == str(form.version())
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR", "en"])
+def test_a_saved_answer_shows_as_its_form_would(app, language):
+    """Before anything is sent, a step shows each saved answer without building its form: the same markup."""
+    saved = [
+        SimpleNamespace(choice="", justification="", evidence="", links="", confidence="", version=1),
+        SimpleNamespace(
+            choice="3",
+            justification="",
+            evidence='La ley <b>dice</b> "algo" & más',
+            links="https://example.org/a?b=1&c=2\nhttps://example.org/d",
+            confidence='Bastante <seguro> & "cierto"',
+            version=12,
+        ),
+        SimpleNamespace(
+            choice="not_applicable",
+            justification="No hay ley",
+            evidence="",
+            links="",
+            confidence="x",
+            version=3,
+        ),
+    ]
+    template = (
+        WRITTEN_OUT
+        + '{% from "safeguards/_answer_fields.html" import version_field %}{{ version_field(form.version) }}'
+    )
+    with app.test_request_context(), force_locale(language):
+        for number, answer in enumerate(saved, 1):
+            form = AnswerForm(prefix=f"a{number}", obj=answer, data={"choice": answer.choice})
+            form.version.data = answer.version
+            built = render_template_string(template, form=form, texts=answer_texts())
+            shown = render_template_string(
+                template, form=ShownAnswer(answer, f"a{number}"), texts=answer_texts()
+            )
+            assert shown == built
