@@ -67,23 +67,15 @@ def test_written_out_version_matches_the_widget(app):
 def test_a_saved_answer_shows_as_its_form_would(app, language):
     """Before anything is sent, a step shows each saved answer without building its form: the same markup."""
     saved = [
-        SimpleNamespace(choice="", justification="", evidence="", links="", confidence="", version=1),
-        SimpleNamespace(
-            choice="3",
-            justification="",
+        _saved("", 1),
+        _saved(
+            "3",
+            12,
             evidence='La ley <b>dice</b> "algo" & más',
             links="https://example.org/a?b=1&c=2\nhttps://example.org/d",
             confidence='Bastante <seguro> & "cierto"',
-            version=12,
         ),
-        SimpleNamespace(
-            choice="not_applicable",
-            justification="No hay ley",
-            evidence="",
-            links="",
-            confidence="x",
-            version=3,
-        ),
+        _saved("not_applicable", 3, justification="No hay ley", confidence="x"),
     ]
     template = (
         WRITTEN_OUT
@@ -98,3 +90,9 @@ def test_a_saved_answer_shows_as_its_form_would(app, language):
                 template, form=ShownAnswer(answer, f"a{number}"), texts=answer_texts()
             )
             assert shown == built
+
+
+def _saved(choice: str, version: int, **texts) -> SimpleNamespace:
+    """An answer as saved: every text empty unless given."""
+    empty = dict.fromkeys(("justification", "evidence", "links", "confidence"), "")
+    return SimpleNamespace(choice=choice, version=version, **(empty | texts))
