@@ -38,7 +38,7 @@ class Wizard:
         self.items = services.items(assessment, self.idx, with_users=with_users)
         self.in_scope = [item for item in self.items if item.in_scope]
         self._steps: list[dict] | None = None
-        self._item_urls: dict[str, str] = {}
+        self._code_urls: dict[tuple, str] = {}
 
     @cached_property
     def _item_records(self) -> tuple[dict, dict]:
@@ -109,14 +109,20 @@ class Wizard:
         return grouped
 
     def item_url(self, process: str, back: str) -> str:
-        """An item's page: one url_for per page and ``back``, as the items' links differ only in the code."""
-        if not _URL_SAFE.fullmatch(process):
-            return url_for("safeguards.item", assessment_id=self.assessment.id, process=process, back=back)
-        if back not in self._item_urls:
-            self._item_urls[back] = url_for(
-                "safeguards.item", assessment_id=self.assessment.id, process="--process--", back=back
+        """An item's page (the items' links differ only in the code)."""
+        return self._code_url("safeguards.item", "process", process, back=back)
+
+    def _code_url(self, endpoint: str, argument: str, code: str, **values) -> str:
+        """``endpoint``'s address for a framework ``code``: one url_for per page and endpoint, the code
+        put in afterwards, as a step's many links differ only in it."""
+        if not _URL_SAFE.fullmatch(code):
+            return url_for(endpoint, assessment_id=self.assessment.id, **{argument: code}, **values)
+        key = (endpoint, *values.items())
+        if key not in self._code_urls:
+            self._code_urls[key] = url_for(
+                endpoint, assessment_id=self.assessment.id, **{argument: "--code--"}, **values
             )
-        return self._item_urls[back].replace("--process--", process, 1)
+        return self._code_urls[key].replace("--code--", code, 1)
 
     @cached_property
     def may_discuss(self) -> bool:
@@ -140,8 +146,6 @@ class Wizard:
                 "count": None,
             }
         ]
-        # one url_for for every principle's step: the links differ only in the code
-        step_url = url_for("safeguards.step", assessment_id=self.assessment.id, code="--code--")
         for principle in self.idx.principles:
             group = self.items_of(principle.code)
             answered = sum(1 for item in group if scoring.is_answered(item.answer.status.value))
@@ -150,9 +154,7 @@ class Wizard:
                     "code": principle.code,
                     "label": f"{principle.code} · {principle.label}",
                     "name": principle.label,
-                    "url": step_url.replace("--code--", principle.code, 1)
-                    if _URL_SAFE.fullmatch(principle.code)
-                    else url_for("safeguards.step", assessment_id=self.assessment.id, code=principle.code),
+                    "url": self._code_url("safeguards.step", "code", principle.code),
                     "complete": self.assessment.has_scope and bool(group) and answered == len(group),
                     "count": len(group),
                     "answered": answered,

@@ -28,10 +28,10 @@ def measure(app, page_list: list[Page], t: dict, *, weigh: bool = True, large=No
         requests = [visitor.request_for(page) for visitor in visitors]
         for visitor, request, into in zip(visitors, requests, figures, strict=True):
             request().close()  # warm caches (templates, translations) before counting
-            statements = visitor.statements(request)
-            into[page.name] = {"status": statements[0], "queries": statements[1]}
+            status, queries, body = visitor.counted(request)
+            into[page.name] = {"status": status, "queries": queries}
             if weigh and not page.lua and visitor is visitors[0]:
-                into[page.name].update(_weight(visitor.client_for(page), statements[2]))
+                into[page.name].update(_weight(visitor.client_for(page), body))
         for into, cpu_ms in zip(figures, _cpu_ms(requests), strict=True):
             into[page.name]["cpu_ms"] = cpu_ms
     return figures[0], (figures[1] if large else {})
@@ -62,7 +62,7 @@ class _Visitor:
 
         return request
 
-    def statements(self, request) -> tuple[int, int, bytes]:
+    def counted(self, request) -> tuple[int, int, bytes]:
         """Status, number of statements and body of one request."""
         import sqlalchemy as sa
 
