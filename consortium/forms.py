@@ -6,19 +6,23 @@ for names, titles and other one-line values, ``PlainText`` for multi-line text, 
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+import flask_wtf
 import sqlalchemy as sa
 import wtforms
+from babel.support import Translations
 from flask import flash, render_template
-from flask_wtf import FlaskForm
+from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectMultipleField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
@@ -76,6 +80,21 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+@functools.lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Every form's base (``tests/test_architecture.py`` checks). WTForms' own messages ("Not a valid
+    choice") come from its catalogue, read once per worker and language: Flask-WTF reads and parses the
+    file again on every request that shows or checks a form."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _wtforms_catalogue(str(get_locale()))
+
+
 class PostForm(FlaskForm):
     """An empty form for POST-only buttons (verify, revoke, publish): it only carries the CSRF token."""
 
@@ -93,6 +112,12 @@ class QuickSelect(Select):
             return super().render_option(choice, **kwargs)
         selected = " selected" if choice.selected else ""
         return _OPTION % (selected, choice.value, choice.label or choice.value)  # % escapes each value
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        # WTForms 3.3 inspects render_option's signature on every select it renders, for overrides written
+        # before 3.3; ours takes the current one
+        return cls.render_option
 
 
 class SelectField(wtforms.SelectField):

@@ -3,7 +3,6 @@ from __future__ import annotations
 import functools
 
 from flask_babel import format_decimal, get_locale
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, 
 
 from consortium.forms import (
     REQUIRED,
+    FlaskForm,
     Link,
     ListFilterForm,
     MultiCheckboxField,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from consortium.forms import REQUIRED, PlainText, SingleLine
+from consortium.forms import REQUIRED, FlaskForm, PlainText, SingleLine
 from consortium.i18n import lazy_gettext as _l
 from safeguards.framework_files import MAX_BYTES
 from safeguards.framework_import import BAD_VERSION, LANGUAGES, MAX_TEXT, MAX_TITLE, VERSION

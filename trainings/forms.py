@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from consortium.forms import (
     REQUIRED,
+    FlaskForm,
     Link,
     ListFilterForm,
     MultiCheckboxField,

@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from consortium.forms import (
     REQUIRED,
+    FlaskForm,
     Link,
     MultiCheckboxField,
     OnceForm,

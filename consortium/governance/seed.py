@@ -27,7 +27,9 @@ SECTIONS = [
 
 
 def seed(scale: int, rng: random.Random) -> int:
-    """2 x scale spaces; each page of a space or consultation shows the same amount at every scale."""
+    """3 x scale spaces; each page of a space or consultation shows the same amount at every scale, and
+    so does the list of spaces from scale 10 (a full page of 30), so that the bench's growth comparison
+    between scales 10 and 30 compares pages of the same length."""
     if db.session.scalar(sa.select(Space.id).where(Space.slug == "bench-space-0")):
         return 0
     systems, _created = ensure_reference_systems()
@@ -42,7 +44,8 @@ def seed(scale: int, rng: random.Random) -> int:
     member = next(row for row in people if row[0].email == BENCH_MEMBER)
     others = [row for row in people if row is not member]
     sectors, kinds = list(Sector), list(ContributionKind)
-    for n in range(2 * scale):
+    count = 3 * scale
+    for n in range(count):
         # a convenor first (they answer), then members; the bench member is one in the first space
         seated = rng.sample(others, SEATS)
         if n == 0:
@@ -83,4 +86,4 @@ def seed(scale: int, rng: random.Random) -> int:
             ],
         }
         build(fields, systems, {p.email: (p, o) for p, o in seated}, created_by_id=None)
-    return 2 * scale
+    return count

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from consortium.forms import (
     REQUIRED,
+    FlaskForm,
     Link,
     ListFilterForm,
     MultiCheckboxField,

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from consortium.forms import REQUIRED, OnceForm, SelectField, SingleLine
+from consortium.forms import REQUIRED, FlaskForm, OnceForm, SelectField, SingleLine
 from consortium.i18n import language_choices
 from consortium.i18n import lazy_gettext as _l
 from consortium.timezones import select_timezone, timezone_choices

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g
+from sqlalchemy.orm import joinedload
 
 from consortium import signals, transaction
 from consortium.db import db, utcnow
@@ -60,10 +61,16 @@ def start_session(user: User, user_agent: str = "") -> str:
 
 @functools.cache
 def _session_query() -> sa.Select:
-    """Built once: it runs on every signed-in request, and building it cost as much as running it."""
+    """Built once: it runs on every signed-in request, and building it cost as much as running it.
+
+    The person's memberships (with their organisations) come in the same statement: every page's layout
+    needs the viewer's time zone, which falls back to their organisation's, and most pages check what the
+    viewer may do for their organisations; loaded lazily they were a second statement on every page.
+    """
     return (
         sa.select(User, UserSession.id, UserSession.last_seen_at)
         .join(UserSession, UserSession.user_id == User.id)
+        .options(joinedload(User.memberships))
         .where(
             UserSession.token_hash == sa.bindparam("token_hash"),
             UserSession.created_at > sa.bindparam("born_after"),
@@ -77,9 +84,14 @@ def load_session(token: str | None) -> User | None:
     if not token:
         return None
     now, born_before, idle_before = _cutoffs()
-    row = db.session.execute(
-        _session_query(), {"token_hash": digest(token), "born_after": born_before, "seen_after": idle_before}
-    ).one_or_none()
+    row = (
+        db.session.execute(
+            _session_query(),
+            {"token_hash": digest(token), "born_after": born_before, "seen_after": idle_before},
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         return None
     user, session_id, last_seen_at = row

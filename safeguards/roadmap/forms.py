@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from consortium.forms import REQUIRED, Link, MultiCheckboxField, OnceForm, PlainText, SelectField, SingleLine
+from consortium.forms import (
+    REQUIRED,
+    FlaskForm,
+    Link,
+    MultiCheckboxField,
+    OnceForm,
+    PlainText,
+    SelectField,
+    SingleLine,
+)
 from consortium.i18n import LANGUAGES, language_label
 from consortium.i18n import lazy_gettext as _l
 from safeguards.roadmap.actions import MAX_REASON, MAX_TEXT, MAX_TITLE, ActionInput

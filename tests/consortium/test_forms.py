@@ -67,3 +67,29 @@ def test_a_select_renders_as_wtforms_would_only_faster(app):
         assert type(form.kind.widget) is QuickSelect
         assert quick == str(Select()(form.kind))
     assert '<option selected value="a&amp;b">Tom &#34;&amp;&#34; &lt;Jerry&gt;</option>' in quick
+
+
+def test_wtforms_own_messages_speak_each_requests_language(app):
+    """WTForms' catalogue is read once per worker and language, and each request still gets its own."""
+    from flask_babel import refresh
+    from werkzeug.datastructures import MultiDict
+    from wtforms import IntegerField
+
+    from consortium.forms import ListFilterForm
+
+    class Numbers(ListFilterForm):
+        count = IntegerField()
+
+    seen = []
+    for language in ("es", "pt-BR", "en", "es"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()  # the test's app context is reused by the request: forget the last one's language
+            form = Numbers(MultiDict({"count": "many"}))
+            form.validate()
+            seen.append(form.count.errors)
+    assert seen == [
+        ["No es un valor entero válido."],
+        ["O valor inteiro não é válido."],
+        ["Not a valid integer value."],
+        ["No es un valor entero válido."],
+    ]

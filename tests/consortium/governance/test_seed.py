@@ -15,7 +15,7 @@ def test_bench_seed_makes_spaces_with_consultations_and_seats_the_member(app, db
         seed.seed(1)
     db.session.commit()
     spaces = db.session.scalars(sa.select(Space).where(Space.slug.like("bench-space-%"))).all()
-    assert len(spaces) == 2
+    assert len(spaces) == 3
     first = next(s for s in spaces if s.slug == "bench-space-0")
     consultation = db.session.scalar(sa.select(Consultation).where(Consultation.space_id == first.id))
     contributions = db.session.scalar(

@@ -212,3 +212,20 @@ def test_successful_log_ins_do_not_count_towards_the_limit(app, client, submit, 
     for _ in range(3):
         assert submit("/login", {"email": member.email, "password": PASSWORD}).status_code == 302
         submit("/account", {}, action="/logout")
+
+
+def test_a_signed_in_page_reads_the_person_and_their_organisations_in_one_statement(
+    client, login_as, db, count_queries
+):
+    """The layout shows times in the viewer's zone, their organisation's when they set none: the session,
+    the person and their memberships come in one statement, not one more on every page."""
+    from tests.factories import OrganisationFactory
+    from tests.trainings.factories import make_member
+
+    person = make_member(OrganisationFactory(timezone="America/Lima"), timezone=None)
+    db.session.commit()
+    login_as(person)
+    with count_queries() as statements:
+        html = client.get("/").get_data(as_text=True)
+    assert len(statements) == 1, statements
+    assert "Lima" in html or "Perú" in html or "Peru" in html  # the organisation's zone is named
