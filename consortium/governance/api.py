@@ -368,5 +368,5 @@ def support_contribution(contribution_id: int):
             created = services.support(contribution, current_person())
     except services.ConsultationLocked as error:
         abort(409, str(error.message))
-    count = services.supports_count([contribution.id]).get(contribution.id, 0)
+    count = services.supports(None, [contribution.id])[0].get(contribution.id, 0)
     return {"contribution_id": contribution.id, "supports": count}, 201 if created else 200

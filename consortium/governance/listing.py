@@ -15,7 +15,7 @@ from consortium.db import db
 from consortium.governance import policies
 from consortium.governance.contribution_models import Contribution
 from consortium.governance.models import Consultation, Seat, Space
-from consortium.governance.services.contributions import supported_by, supports_count
+from consortium.governance.services.contributions import supports
 from consortium.permissions import Permission, can
 
 
@@ -50,8 +50,7 @@ def contributions_for(viewer, consultation: Consultation, *, published_only: boo
         mine = Contribution.author_id == viewer.id if viewer and viewer.is_authenticated else sa.false()
         query = query.where(sa.or_(Contribution.published_clause(), mine))
     contributions = db.session.scalars(query).unique().all()
-    ids = [c.id for c in contributions]
-    return Listing(contributions, supports_count(ids), supported_by(viewer, ids))
+    return Listing(contributions, *supports(viewer, [c.id for c in contributions]))
 
 
 def cosigning_choices(viewer, listing: Listing) -> dict[int, list]:

@@ -24,8 +24,7 @@ from consortium.governance.services.contributions import (
     cosign,
     moderate,
     support,
-    supported_by,
-    supports_count,
+    supports,
     withdraw_support,
 )
 from consortium.governance.services.decisions import record_decision
@@ -105,8 +104,7 @@ __all__ = [
     "set_schedule",
     "start_responding",
     "support",
-    "supported_by",
-    "supports_count",
+    "supports",
     "unanswered_count",
     "unfollow",
     "unschedule",

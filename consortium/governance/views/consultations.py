@@ -16,7 +16,6 @@ from consortium.governance import listing, policies, reporting, services
 from consortium.governance.forms import (
     ConsultationForm,
     ContributionForm,
-    CosignForm,
     ModerationForm,
     ScheduleForm,
     SectionForm,
@@ -133,9 +132,6 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
         else {},
         post_form=PostForm() if viewer.is_authenticated else None,  # approving a response (signed in)
         moderation_form=lambda c: ModerationForm(prefix=f"m{c.id}", formdata=None),
-        cosign_form=lambda c, organisations: CosignForm(
-            prefix=f"k{c.id}", organisations=organisations, formdata=None
-        ),
     )
 
 

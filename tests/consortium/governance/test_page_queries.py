@@ -52,3 +52,24 @@ def test_governance_pages_run_a_fixed_number_of_queries(
     assert counts[0] == counts[1], counts
     if page in ("list", "roster"):
         assert counts[1] <= MAX_QUERIES, counts
+
+
+def test_a_consultation_counts_supports_and_the_viewers_own_in_one_statement(
+    client, login_as, space, seat_in, make_consultation, count_queries, db
+):
+    consultation = make_consultation(space)
+    author = seat_in(space, SeatRole.MEMBER)
+    db.session.add(
+        Contribution(
+            consultation_id=consultation.id,
+            section_id=consultation.sections[0].id,
+            author_id=author.id,
+            body="Idea",
+            revision=1,
+        )
+    )
+    db.session.commit()
+    login_as(seat_in(space, SeatRole.MEMBER))
+    with count_queries() as queries:
+        assert client.get(f"/governance/consultations/{consultation.id}").status_code == 200
+    assert len([q for q in queries if "FROM governance_supports" in q]) == 1, queries
