@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -44,6 +44,7 @@ class MeetingForm(OnceForm):
         description=_l("Or a place, or both."),
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300), SingleLine()])
+    version = HiddenField()  # the meeting as the page showed it: a change saved meanwhile is not overwritten
 
     def details(self, zone: str) -> dict:
         """What was typed, as ``schedule_meeting`` and ``update_meeting`` take it: the local times as
@@ -66,6 +67,7 @@ class MeetingForm(OnceForm):
     def fill(self, meeting, zone: str) -> None:
         """The meeting as saved, its times in the space's zone (as they were typed)."""
         tz = ZoneInfo(zone)
+        self.version.data = meeting.version
         self.kind.data = meeting.kind.value
         for name in ("title", "agenda", "online_url", "place"):
             getattr(self, name).data = getattr(meeting, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from consortium import transaction
 from consortium.db import db, utcnow
@@ -73,9 +74,16 @@ def update_meeting(
     online_url: str = "",
     place: str = "",
     kind: MeetingKind = MeetingKind.PLENARY,
+    expected_version: int | None = None,
 ) -> Meeting:
-    """Change the meeting; a change of anything but the title is news for the followers and calendars."""
+    """Change the meeting; a change of anything but the title is news for the followers and calendars.
+
+    With ``expected_version`` (the version the editor's page showed), a change saved since is refused
+    with ``StaleDataError`` once the row is locked, as the version counter refuses it at the flush.
+    """
     meeting = transaction.lock(Meeting, meeting.id)
+    if expected_version is not None and meeting.version != expected_version:
+        raise StaleDataError(f"meeting {meeting.id} is at version {meeting.version}, not {expected_version}")
     if meeting.is_cancelled:
         raise GovernanceError(_l("The meeting was cancelled."))
     _checked(meeting.space, starts_at=starts_at, ends_at=ends_at, online_url=online_url, place=place)

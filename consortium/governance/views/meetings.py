@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from consortium import pagination, transaction
 from consortium.calendar import CalendarEvent, ics
 from consortium.db import db, utcnow
-from consortium.forms import PostForm, first_submission
+from consortium.forms import PostForm, edit_conflict, first_submission, save_edit
 from consortium.governance import balance, policies, services
 from consortium.governance.meeting_forms import (
     AttendanceForm,
@@ -184,12 +184,31 @@ def edit_meeting(meeting_id: int):
         form.fill(found, found.space.timezone)
     if form.validate_on_submit():
         try:
-            with transaction.action():
-                if first_submission(form) is None:
-                    services.update_meeting(found, by=current_person(), **form.details(found.space.timezone))
+            saved = save_edit(
+                form,
+                found,
+                lambda: services.update_meeting(
+                    found,
+                    by=current_person(),
+                    expected_version=int(form.version.data),
+                    **form.details(found.space.timezone),
+                ),
+            )
         except services.GovernanceError as error:
             flash(str(error.message), "error")  # shown above what was typed
         else:
+            if saved is not None:
+                return edit_conflict(
+                    form,
+                    saved,
+                    _(
+                        "Someone else changed this meeting while you were editing. Your changes are below; "
+                        "check them against the saved meeting and save again."
+                    ),
+                    "governance/meeting_form.html",
+                    space=saved.space,
+                    meeting=saved,
+                )
             flash(_("The meeting was saved; its followers will read the change in their digest."), "success")
             return redirect(url_for("governance.meeting", meeting_id=found.id))
     return render_template("governance/meeting_form.html", space=found.space, form=form, meeting=found)

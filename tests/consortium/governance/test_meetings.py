@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from consortium import transaction
 from consortium.governance import services
 from consortium.governance.activity import EventKind, SpaceEvent
 from consortium.governance.models import Seat, SeatRole
 from consortium.governance.records import Meeting, MeetingAttendance
-from tests.conftest import field_error
+from tests.conftest import field_error, hidden_fields
 from tests.factories import UserFactory
 
 
@@ -246,3 +247,60 @@ def test_an_unknown_kind_of_meeting_is_refused_under_its_field(login_as, space, 
     response = submit(f"/governance/spaces/{space.id}/meetings/new", _meeting_data(kind="fiesta"))
     assert response.status_code in (200, 422) and field_error(response.get_data(as_text=True), "kind")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_a_change_on_an_outdated_page_is_shown_beside_the_saved_meeting(
+    client, login_as, space, convenor, db
+):
+    """Two convenors change one meeting: the second sees the first's version beside what they typed,
+    nothing is overwritten silently, and saving again overwrites it knowingly."""
+    meeting = _make_meeting(space, db, past=False)
+    login_as(convenor)
+    page = f"/governance/meetings/{meeting.id}/edit"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), "")
+    with transaction.writing():
+        services.update_meeting(
+            db.session.get(Meeting, meeting.id),
+            by=None,
+            title="Plenária movida por outra pessoa",
+            agenda="Pauta",
+            starts_at=meeting.starts_at + timedelta(days=1),
+            ends_at=meeting.ends_at + timedelta(days=1),
+            place="Recife",
+        )
+        db.session.commit()
+    mine = {
+        **fields,
+        **_meeting_data(title="Minha plenária", starts_at="2030-01-10T14:00", ends_at="2030-01-10T16:00"),
+    }
+    response = client.post(page, data=mine)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Plenária movida por outra pessoa" in html and "Recife" in html  # as saved by the other
+    assert 'value="Minha plenária"' in html  # what this person typed is kept
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Plenária movida por outra pessoa"
+    again = hidden_fields(html, "")
+    assert client.post(page, data={**mine, **again}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Minha plenária"
+
+
+def test_a_change_racing_another_after_the_page_was_checked_is_refused(space, db):
+    """The version is checked again once the meeting is locked, so a change saved in between is not lost."""
+    meeting = _make_meeting(space, db, past=False)
+    seen = meeting.version
+    fields = {
+        "by": None,
+        "agenda": "Pauta",
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": "Brasília",
+    }
+    with transaction.writing():
+        services.update_meeting(db.session.get(Meeting, meeting.id), title="Primeira", **fields)
+        db.session.commit()
+    with transaction.writing(), pytest.raises(StaleDataError):
+        services.update_meeting(meeting, title="Segunda", expected_version=seen, **fields)
+    db.session.rollback()
+    assert db.session.get(Meeting, meeting.id).title == "Primeira"
