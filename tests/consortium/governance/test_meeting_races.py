@@ -63,7 +63,8 @@ def test_a_change_sent_as_the_meeting_is_cancelled_never_follows_the_cancellatio
     first, second = two_convenors
     jobs = [_job(first, edit, edit, change), _job(second, cancel, cancel, {"reason": "Feriado."})]
     answers = _at_once(workers, db, jobs)
-    assert answers[1][0] == 302 and answers[0][0] in (200, 302), answers
+    # the change is refused (200: cancelled; 409: the page it was made on is outdated) or came first
+    assert answers[1][0] == 302 and answers[0][0] in (200, 302, 409), answers
     kinds = _kinds(db)
     assert kinds[-1] is EventKind.MEETING_CANCELLED, kinds  # a change, if any, came before
     assert db.session.get(Meeting, meeting.id).sequence == len(kinds) - 1  # one per change, after scheduling
