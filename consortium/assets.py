@@ -4,10 +4,10 @@
 their blueprint: ``asset('js/autosave.js', 'safeguards')`` serves from that blueprint's own static folder.
 
 The layout alone builds about fifteen links (navigation, footer, its stylesheet and scripts): through
-Flask's ``url_for`` and a ``stat`` per asset that was a quarter of a light page (measured with
-``make bench``). A link without values depends only on the endpoint and where the app is mounted, and a
-file's fingerprint only on the deployed files, so both are built once per worker; in debug mode an
-edited file still gets its new fingerprint at once.
+Flask's ``url_for`` and a ``stat`` per asset that was about 0.3 ms of every page, a tenth of a light one
+(measured in-process, request by request against the previous globals). A link without values depends
+only on the endpoint and where the app is mounted, and a file's fingerprint only on the deployed files,
+so both are built once per worker; in debug mode an edited file still gets its new fingerprint at once.
 """
 
 from __future__ import annotations
