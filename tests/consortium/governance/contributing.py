@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 
 from consortium.audit.models import AuditEvent
+from consortium.governance.contribution_models import Contribution
 from tests.conftest import hidden_fields
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -28,6 +29,20 @@ def contribute(client, consultation, section=None, **fields):
 def post(client, consultation, action, **data):
     html = client.get(page(consultation)).get_data(as_text=True)
     return client.post(action, data={**hidden_fields(html, action), **data})
+
+
+def written(db, consultation, author, body: str = "Idea", **fields) -> Contribution:
+    """A contribution ``author`` wrote in the consultation's first section (added, not committed)."""
+    contribution = Contribution(
+        consultation_id=consultation.id,
+        section_id=consultation.sections[0].id,
+        author_id=author.id,
+        body=body,
+        revision=1,
+        **fields,
+    )
+    db.session.add(contribution)
+    return contribution
 
 
 def person(*, verified_org=None, locale="en", **fields):

@@ -10,6 +10,7 @@ from consortium.audit.models import AuditEvent
 from consortium.governance.contribution_models import Contribution, Response
 from consortium.governance.models import Consultation, ConsultationState, SeatRole, Space, SpaceState
 from tests.conftest import hidden_fields
+from tests.consortium.governance.contributing import written
 from tests.parallel import _send_same_request
 
 
@@ -86,15 +87,7 @@ def test_two_people_drafting_at_once_give_one_response(
 ):
     consultation = make_consultation(space)
     author = seat_in(space)
-    db.session.add(
-        Contribution(
-            consultation_id=consultation.id,
-            section_id=consultation.sections[0].id,
-            author_id=author.id,
-            body="Idea",
-            revision=1,
-        )
-    )
+    written(db, consultation, author)
     consultation.state = ConsultationState.CLOSED
     db.session.commit()
     contribution = db.session.scalars(sa.select(Contribution)).one()

@@ -6,6 +6,7 @@ import pytest
 
 from consortium.governance.contribution_models import Contribution
 from consortium.governance.models import SeatRole
+from tests.consortium.governance.contributing import written
 
 MAX_QUERIES = 4
 
@@ -58,16 +59,7 @@ def test_a_consultation_counts_supports_and_the_viewers_own_in_one_statement(
     client, login_as, space, seat_in, make_consultation, count_queries, db
 ):
     consultation = make_consultation(space)
-    author = seat_in(space, SeatRole.MEMBER)
-    db.session.add(
-        Contribution(
-            consultation_id=consultation.id,
-            section_id=consultation.sections[0].id,
-            author_id=author.id,
-            body="Idea",
-            revision=1,
-        )
-    )
+    written(db, consultation, seat_in(space, SeatRole.MEMBER))
     db.session.commit()
     login_as(seat_in(space, SeatRole.MEMBER))
     with count_queries() as queries:

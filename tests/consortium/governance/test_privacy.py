@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from consortium import personal_data
 from consortium.governance.contribution_models import Contribution
 from consortium.governance.models import Seat, SeatRole
+from tests.consortium.governance.contributing import written
 from tests.factories import PASSWORD
 
 
@@ -16,15 +17,7 @@ def test_seats_and_contributions_are_exported_then_erased(
 ):
     consultation = make_consultation(space)
     person = seat_in(space, SeatRole.MEMBER)
-    db.session.add(
-        Contribution(
-            consultation_id=consultation.id,
-            section_id=consultation.sections[0].id,
-            author_id=person.id,
-            body="Mi idea",
-            revision=1,
-        )
-    )
+    written(db, consultation, person, "Mi idea")
     db.session.commit()
     data = personal_data.export(person)["governance"]
     assert [s["role"] for s in data["seats"]] == ["member"]
