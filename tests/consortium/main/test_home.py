@@ -214,3 +214,12 @@ def test_registrants_csv_says_its_times_are_utc(client, login_as, staff, db):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     column = next(i for i, name in enumerate(rows[0]) if "UTC" in name)
     assert rows[1][column].endswith("+00:00")
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_sites_icon(client):
+    """Browsers ask /favicon.ico for what has no page of its own (the library's Atom feed, a calendar
+    file, the API's JSON): the site's icon, not a 404 in the console."""
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml" and response.data.startswith(b"<svg")
+        assert response.cache_control.max_age >= 86400
