@@ -43,7 +43,11 @@ from trainings.models import (
 )
 from trainings.schedule import ScheduleError, refuse_overlaps, refuse_past, session_line
 
-SESSION_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\s*$")
+# "2026-12-01 14:00-16:00", or with the end's own date for a session past midnight
+# ("2026-12-01 23:00-2026-12-02 01:00")
+SESSION_LINE = re.compile(
+    r"^\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}:\d{2})\s*$"
+)
 
 
 def _optional_int(value):
@@ -75,10 +79,10 @@ def parse_sessions(text: str, zone: str) -> list[tuple[datetime, datetime]]:
             raise ScheduleError(
                 _l("Write each session as 2026-12-01 14:00-16:00 (this line is not: %(line)s)", line=line)
             )
-        day, start, end = match.groups()
+        day, start, end_day, end = match.groups()
         try:
             starts = datetime.fromisoformat(f"{day} {start:0>5}").replace(tzinfo=tz)
-            ends = datetime.fromisoformat(f"{day} {end:0>5}").replace(tzinfo=tz)
+            ends = datetime.fromisoformat(f"{end_day or day} {end:0>5}").replace(tzinfo=tz)
         except ValueError:
             raise ScheduleError(_l("This date or time does not exist: %(line)s", line=line)) from None
         if ends <= starts:
@@ -133,7 +137,10 @@ class TrainingForm(OnceForm):
     sessions = TextAreaField(
         _l("Sessions"),
         validators=[DataRequired(REQUIRED), PlainText()],
-        description=_l("One session per line, in the training's time zone, e.g. 2026-12-01 14:00-16:00"),
+        description=_l(
+            "One session per line, in the training's time zone, e.g. 2026-12-01 14:00-16:00;"
+            " past midnight, 2026-12-01 23:00-2026-12-02 01:00"
+        ),
     )
     instruction_language = SelectField(_l("Language of instruction"))
     capacity = IntegerField(

@@ -22,8 +22,10 @@ class ScheduleError(ValueError):
 
 
 def session_line(start: datetime, end: datetime) -> str:
-    """``2026-12-01 14:00-16:00``: how the form writes a session (in the zone of ``start``)."""
-    return f"{start.date().isoformat()} {start:%H:%M}-{end:%H:%M}"
+    """``2026-12-01 14:00-16:00``: how the form writes a session (in the zone of ``start``); one that ends
+    on another day names that day too (``2026-12-01 23:00-2026-12-02 01:00``)."""
+    end_day = f"{end.date().isoformat()} " if end.date() != start.date() else ""
+    return f"{start.date().isoformat()} {start:%H:%M}-{end_day}{end:%H:%M}"
 
 
 def refuse_overlaps(sessions: Iterable[tuple[datetime, datetime, str]]) -> None:

@@ -13,6 +13,7 @@ from trainings.models import (
     Training,
     TrainingState,
 )
+from trainings.schedule import session_line
 
 
 def test_raising_capacity_promotes_waiting_people(client, db, register, login_as, staff, submit, mail_outbox):
@@ -48,7 +49,7 @@ def _form_data(training, **overrides) -> dict:
         "topics": ["dpi_basics"],
         "modality": training.modality.value,
         "timezone": training.timezone,
-        "sessions": f"{local:%Y-%m-%d %H:%M}-{end:%H:%M}",
+        "sessions": session_line(local, end),
         "instruction_language": "es",
         "capacity": training.capacity,
         "approval": training.approval.value,

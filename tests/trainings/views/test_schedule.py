@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,6 +13,7 @@ from tests.factories import OrganisationFactory
 from tests.trainings.factories import make_training
 from tests.trainings.views.test_manage import _form_data
 from trainings.models import Training
+from trainings.schedule import session_line
 
 
 @pytest.fixture
@@ -100,10 +103,47 @@ def test_a_training_that_has_begun_keeps_its_past_sessions_when_edited(client, l
 
     zone = ZoneInfo(training.timezone)
     lines = "\n".join(
-        f"{s.starts_at.astimezone(zone):%Y-%m-%d %H:%M}-{s.ends_at.astimezone(zone):%H:%M}"
-        for s in training.sessions
+        session_line(s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)) for s in training.sessions
     )
     response = submit(f"/trainings/{training.id}/edit", _form_data(training, sessions=lines, capacity=12))
     assert response.status_code == 302, field_error(response.get_data(as_text=True), "sessions")
     db.session.expire_all()
     assert db.session.get(Training, training.id).capacity == 12
+
+
+def test_a_session_past_midnight_is_written_with_its_end_date_and_saves_again(
+    client, login_as, staff, submit
+):
+    # A late session (23:00-01:00 in Lima, for people in Europe or Asia) must survive the edit form:
+    # "2030-03-01 23:00-01:00" read as ending before it starts, so such a training could not be edited.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    lima = ZoneInfo("America/Lima")
+    training = make_training(timezone="America/Lima")
+    session = training.sessions[0]
+    session.starts_at = datetime(2030, 3, 1, 23, 0, tzinfo=lima)
+    session.ends_at = datetime(2030, 3, 2, 1, 0, tzinfo=lima)
+    training.starts_at, training.ends_at = session.starts_at, session.ends_at
+    db.session.commit()
+    login_as(staff)
+    page = client.get(f"/trainings/{training.id}/edit").get_data(as_text=True)
+    assert "2030-03-01 23:00-2030-03-02 01:00" in page
+    response = submit(f"/trainings/{training.id}/edit", _form_data(training, capacity=12))
+    assert response.status_code == 302, field_error(response.get_data(as_text=True), "sessions")
+    db.session.expire_all()
+    saved = db.session.get(Training, training.id)
+    assert saved.capacity == 12
+    assert [(s.starts_at.astimezone(lima).hour, s.ends_at.astimezone(lima).day) for s in saved.sessions] == [
+        (23, 2)
+    ]
+
+
+def test_a_new_session_may_end_the_next_day(client, db, login_as, staff, submit):
+    organiser = OrganisationFactory(is_consortium_member=True)
+    db.session.commit()
+    login_as(staff)
+    response = submit("/trainings/new", _new(organiser, sessions="2030-03-01 23:30 - 2030-03-02 00:45"))
+    assert response.status_code == 302, field_error(response.get_data(as_text=True), "sessions")
+    session = db.session.scalars(sa.select(Training)).one().sessions[0]
+    assert session.ends_at - session.starts_at == timedelta(minutes=75)
