@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -42,7 +44,14 @@ _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"a
 
 
 def render_markdown(text: str | None) -> Markup:
-    html = _renderer.render(text or "")
+    return Markup(_sanitised_html(text or ""))  # noqa: S704 - sanitised by nh3
+
+
+# A guide, a training's description or a consultation is shown far more often than it is edited, and
+# parsing it was a quarter of a guide's page. Keyed by the text itself, so an edit is never served stale.
+@functools.lru_cache(maxsize=256)
+def _sanitised_html(text: str) -> str:
+    html = _renderer.render(text)
     clean = nh3.clean(
         html,
         tags=_TAGS,
@@ -50,4 +59,4 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return clean
