@@ -48,10 +48,10 @@ class OrganisationForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
-        self.timezone.choices = {
-            str(_l("Default")): [SelectChoice("", _l("The country's main time zone"))],
-            **timezone_choices(self.country.data, current=self.timezone.data),
-        }
+        self.timezone.choices = [
+            SelectChoice("", _l("The country's main time zone"), optgroup=str(_l("Default"))),
+            *timezone_choices(self.country.data, current=self.timezone.data),
+        ]
         self.kind.choices = [SelectChoice("", _l("Choose a kind")), *OrganisationKind.choices()]
         self.focus_areas.choices = FocusArea.choices()
 
