@@ -203,6 +203,9 @@ class FrameworkIndex:
     authorities: list[Authority]
     stages: list[Stage]
     processes: list[ProcessInfo]
+    # Rendered fragments of this revision's texts ({key: Markup}), shared by every copy ``index`` hands out
+    # and dropped with the index when the texts change (see ``Wizard.intro``).
+    fragments: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_inferred_authorities(self) -> bool:

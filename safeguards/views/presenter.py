@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from flask import url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from consortium.i18n import current_language
 from consortium.mail import public_url
 from consortium.permissions import Permission, can
 from safeguards import evidence, history, scoring, services, threads
@@ -29,6 +31,9 @@ DECIDED = frozenset(
 )
 
 
+MAX_FRAGMENTS = 20_000
+
+
 class Wizard:
     """What every wizard page needs, in a fixed number of queries: steps, progress and items."""
 
@@ -39,6 +44,33 @@ class Wizard:
         self.in_scope = [item for item in self.items if item.in_scope]
         self._steps: list[dict] | None = None
         self._code_urls: dict[tuple, str] = {}
+
+    def intro(self, item: services.Item) -> Markup:
+        """What ``item`` says before its answer (``_item_intro.html``). A step shows 24 of them, the same
+        for every assessment with the same scope, so each is rendered once per worker, language and
+        framework revision (a fifth of the step's rendering)."""
+        reason = item.reason
+        key = (
+            "intro",
+            current_language(),
+            item.process.id,
+            reason
+            and (
+                tuple(reason.authorities),
+                tuple(reason.inferred),
+                tuple(reason.stages),
+                reason.no_authority,
+                reason.no_stage,
+            ),
+        )
+        fragments = self.idx.fragments
+        fragment = fragments.get(key)
+        if fragment is None:
+            if len(fragments) > MAX_FRAGMENTS:  # scopes are few; this only bounds the worst case
+                fragments.clear()
+            html = render_template("safeguards/_item_intro.html", process=item.process, reason=reason)
+            fragment = fragments[key] = Markup(html)  # noqa: S704 - a template's autoescaped output
+        return fragment
 
     @cached_property
     def _item_records(self) -> tuple[dict, dict]:
