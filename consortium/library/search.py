@@ -10,7 +10,8 @@ Both ignore case and accents in the text and in the query ("informacion" finds "
   ``library_search_matches(query)`` returns the published matches with their rank: it matches through
   the index only (planned without sequential scans: reading the large vector row by row costs far more
   than the planner believes) and ranks ``search_rank_vector``, the title and summary alone, so no
-  match's whole-text vector is read (a guide matched only in its body ranks last).
+  match's whole-text vector is read (a guide matched only in its body ranks last). The body and the
+  whole-text vector live out of line (TOAST, migration ``speed_0002``): matched rows are narrow.
 
 The FTS objects are created by the library's migration and ignored by ``flask db check``
 (see ``migrations/env.py``). Listing and searching share the filters and the pagination, and run
