@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from markupsafe import escape
 
 from safeguards import services
 from safeguards.models import AnswerStatus, AssessmentState
@@ -244,3 +246,27 @@ def test_autosave_of_json_that_is_not_an_object_asks_for_the_version(
     headers = {"X-CSRFToken": csrf_token(page=step_url(assessment, code.split(".")[0]))}
     url = f"/safeguards/assessments/{assessment.id}/answers/{code}"
     assert client.post(url, json=body, headers=headers).status_code == 428
+
+
+def test_an_items_texts_follow_the_readers_language_and_a_text_edit(client, login_as, lead, assessment, db):
+    # the texts before each answer are rendered once per worker, language and framework revision
+    from safeguards.models import FrameworkVersion, Process
+
+    login_as(lead)
+    code = in_scope_codes(assessment)[0]
+    url = step_url(assessment, code.split(".")[0])
+    process = db.session.scalar(
+        sa.select(Process).where(Process.framework_id == assessment.framework_id, Process.code == code)
+    )
+    question = dict(process.question)
+    assert client.get(url).get_data(as_text=True).count(escape(question["es"])) == 1
+    lead.locale = "en"
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert escape(question.get("en", question["es"])) in page
+    # what framework_versions.save_texts does to a draft's text: the text, and the revision
+    process.question = {**question, "pt_BR": "Pergunta revista?"}
+    db.session.get(FrameworkVersion, assessment.framework_id).revision += 1
+    lead.locale = "pt_BR"
+    db.session.commit()
+    assert "Pergunta revista?" in client.get(url).get_data(as_text=True)
