@@ -65,13 +65,19 @@ def visitor_zone() -> str | None:
 def select_timezone() -> str:
     """The viewer's zone: their profile, their organisation's, then the browser's cookie, then UTC."""
     if "timezone" not in g:
-        chosen = None
-        if current_user and current_user.is_authenticated:
-            chosen = canonical_zone(current_user.timezone) or next(
-                (z for m in current_user.memberships if (z := canonical_zone(m.organisation.timezone))), None
-            )
-        g.timezone = chosen or visitor_zone() or "UTC"
+        signed_in = current_user and current_user.is_authenticated
+        g.timezone = (canonical_zone(current_user.timezone) if signed_in else None) or automatic_zone()
     return g.timezone
+
+
+def automatic_zone() -> str:
+    """The zone of a viewer who chose none: their organisation's, then the browser's cookie, then UTC."""
+    if current_user and current_user.is_authenticated:
+        memberships = current_user.memberships
+        chosen = next((z for m in memberships if (z := canonical_zone(m.organisation.timezone))), None)
+        if chosen:
+            return chosen
+    return visitor_zone() or "UTC"
 
 
 def country_zones(country: str | None) -> list[str]:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from consortium.forms import REQUIRED, FlaskForm, OnceForm, SelectField, SingleLine
 from consortium.i18n import language_choices
 from consortium.i18n import lazy_gettext as _l
-from consortium.timezones import select_timezone, timezone_choices
+from consortium.timezones import automatic_zone, select_timezone, timezone_choices, zone_name
 from consortium.users.passwords import password_problem
 
 
@@ -105,7 +106,13 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices(current=self.timezone.data)
+        # No zone saved means "follow my organisation (or browser)": that is a choice of its own, shown
+        # chosen, so saving the profile never pins the list's first zone.
+        automatic = _l("Automatic: %(zone)s", zone=zone_name(automatic_zone()))
+        self.timezone.choices = [
+            SelectChoice("", automatic, optgroup=str(_l("Default"))),
+            *timezone_choices(current=self.timezone.data),
+        ]
 
 
 class EnableTotpForm(FlaskForm):

@@ -229,3 +229,20 @@ def test_a_signed_in_page_reads_the_person_and_their_organisations_in_one_statem
         html = client.get("/").get_data(as_text=True)
     assert len(statements) == 1, statements
     assert "Lima" in html or "Perú" in html or "Peru" in html  # the organisation's zone is named
+
+
+def test_a_profile_without_a_zone_keeps_following_its_organisation(client, submit, login_as, db):
+    # With no zone saved, the select showed nothing chosen: the browser took its first option, and saving
+    # a new name set the person's zone to Antigua. "Automatic" is shown chosen, and saving keeps it.
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    person = UserFactory(timezone="", locale="es")
+    MembershipFactory(user=person, organisation=OrganisationFactory(country="PE", timezone="America/Lima"))
+    db.session.commit()
+    login_as(person)
+    page = client.get("/account").get_data(as_text=True)
+    select = re.search(r'<select id="timezone".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option selected[^>]*>([^<]*)", select) == ["Automática: hora de Perú"]
+    assert submit("/account", {"name": "Rita Renombrada"}).status_code == 302
+    db.session.expire_all()
+    assert (person.name, person.timezone) == ("Rita Renombrada", "")
