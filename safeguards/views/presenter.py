@@ -48,7 +48,7 @@ class Wizard:
     def intro(self, item: services.Item) -> Markup:
         """What ``item`` says before its answer (``_item_intro.html``). A step shows 24 of them, the same
         for every assessment with the same scope, so each is rendered once per worker, language and
-        framework revision (a fifth of the step's rendering)."""
+        framework revision (about a tenth of the step's time)."""
         reason = item.reason
         key = (
             "intro",
