@@ -228,20 +228,23 @@ def account():
     return _account_page(profile_form=form)
 
 
-def _account_page(**forms):
+def _account_page(**sent):
+    """The account page: the forms in ``sent`` as they came back (with their errors), the others new."""
     user = users.current_person()
     tokens = db.session.scalars(
         db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
+    new_forms = {
+        "profile_form": lambda: ProfileForm(obj=user),
+        "password_form": ChangePasswordForm,
+        "token_form": ApiTokenForm,
+        "post_form": PostForm,
+    }
     context = {
-        "profile_form": ProfileForm(obj=user),
-        "password_form": ChangePasswordForm(),
-        "token_form": ApiTokenForm(),
-        "post_form": PostForm(),
+        **{name: sent[name] if name in sent else build() for name, build in new_forms.items()},
         "tokens": tokens,
         "session_count": sessions.session_count(user),
         "recovery_left": services.recovery_codes_left(user) if user.has_totp else 0,
-        **forms,
     }
     return render_template("users/account.html", **context)
 
