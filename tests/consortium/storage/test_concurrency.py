@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import random
 
 import sqlalchemy as sa
 
 from consortium import storage, transaction
 from consortium.storage import CHUNK, StoredFile
+from tests.race import process_context
 
 ROUNDS = 6
 TIMEOUT = 120
@@ -51,7 +51,7 @@ def test_two_processes_save_and_read_different_files_at_once(app, db, backend, s
         key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_FOLDER", "STORAGE_BACKEND")
     }
     db.session.commit()
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     barrier, results = context.Barrier(2), context.Queue()
     processes = [
         context.Process(target=_work, args=(overrides, index, shared.id, barrier, results))
