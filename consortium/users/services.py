@@ -332,8 +332,16 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def user_for_api_token(secret: str) -> User | None:
-    token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
+    # The person and their memberships in the same statement, as for a signed-in browser (sessions.py):
+    # most API calls check what the caller may do for their organisations.
+    token = (
+        db.session.execute(
+            sa.select(ApiToken)
+            .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
+            .options(sa.orm.joinedload(ApiToken.user).joinedload(User.memberships))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if token is None or not token.user.is_active:
         return None

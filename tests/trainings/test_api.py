@@ -102,6 +102,25 @@ def test_register_then_cancel_through_the_api(client, db, mail_outbox):
     assert [r["state"] for r in mine] == ["confirmed"]
 
 
+@pytest.mark.parametrize("capacity", [1, 0])  # a seat left, or straight to the waiting list
+def test_a_registration_writes_its_row_once_and_reads_the_caller_in_one_statement(
+    client, db, count_queries, mail_outbox, capacity
+):
+    """Every registration for a training waits for the one before it (the training's row is locked), so
+    what runs under the lock bounds how many people a popular training can take per second (issue 14)."""
+    training = make_training(capacity=capacity)
+    headers = _auth(make_member())
+    with count_queries() as statements:
+        answer = client.post(f"/api/v1/trainings/{training.id}/registrations", json={}, headers=headers)
+    assert answer.status_code == 201
+    kinds = [" ".join(statement.split()[:3]) for statement in statements]
+    assert kinds.count("INSERT INTO registrations") == 1
+    assert not [kind for kind in kinds if kind.startswith("UPDATE registrations")], kinds
+    token_query = next(statement for statement in statements if "FROM api_tokens" in statement)
+    assert "JOIN users" in token_query and "memberships" in token_query
+    assert not [s for s in statements if s.lstrip().startswith("SELECT") and "FROM memberships" in s[:400]]
+
+
 def test_registration_outside_the_window_is_refused(client, db, mail_outbox):
     training = make_training(days_ahead=-1)
     headers = _auth(make_member())

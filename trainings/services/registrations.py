@@ -182,11 +182,14 @@ def register(
         registration = Registration(training_id=training.id, user_id=person.id, **answers)
         db.session.add(registration)
     registration.training, registration.user = training, person
-    db.session.flush()
     if training.approval is ApprovalMode.AUTOMATIC:
-        state = seat_or_waitlist(registration)
+        # The seat is decided before the row is written: one INSERT instead of INSERT then UPDATE, inside
+        # the training's lock, which every registration for it waits on.
+        with db.session.no_autoflush:
+            state = seat_or_waitlist(registration)
         notify(registration, "confirmed" if state is RegistrationState.CONFIRMED else "waitlisted")
     else:
+        db.session.flush()
         notify(registration, "received")
     signals.state_changed.send(registration, action="trainings.registered", by=by)
     return registration
