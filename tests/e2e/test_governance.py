@@ -158,3 +158,31 @@ def test_a_member_writes_a_contribution_by_keyboard_on_a_phone(app, browser, liv
     assert page.get_by_label("Motivo para ocultarla").is_visible()
     _fits(page, 360)
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_you_said_we_did_report_reads_without_sideways_scrolling(app, browser, live_server, width):
+    """Six columns of long texts: on a phone each contribution becomes a card of labelled lines, instead of
+    a table the reader pans sideways through, a column at a time."""
+    from consortium import demo
+    from consortium.governance.models import Consultation, ConsultationState
+
+    with transaction.writing():
+        demo.load()
+        db.session.commit()
+    published = db.session.scalar(
+        sa.select(Consultation.id).where(Consultation.state == ConsultationState.PUBLISHED)
+    )
+    for locale in ("pt-BR", "es-ES", "en-GB"):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale=locale)
+        page = context.new_page()
+        page.goto(f"{live_server}/governance/consultations/{published}/report")
+        _fits(page, width)
+        sideways = page.evaluate(
+            # what a reader would pan: not the headings kept for screen readers in a 1 px box
+            "[...document.querySelectorAll('main *')].filter(e => e.clientWidth > 1"
+            " && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
+            ".map(e => e.className || e.tagName)"
+        )
+        assert sideways == [], f"{locale}: {sideways} scroll sideways"
+        context.close()
