@@ -11,6 +11,7 @@ from consortium import transaction
 from consortium.db import db
 from consortium.reference.systems import DpiSystem
 from consortium.signals import state_changed
+from consortium.users.models import User
 from safeguards import framework as fw
 from safeguards import scoring
 from safeguards.models import (
@@ -218,7 +219,9 @@ def items(assessment: Assessment, idx: fw.FrameworkIndex, *, with_users: bool = 
         return []
     query = sa.select(Answer).where(Answer.assessment_id == assessment.id)
     if with_users:
-        query = query.options(joinedload(Answer.updated_by))
+        # "Last saved by": the names of the few people who saved, looked up by id. Joined, PostgreSQL hashed
+        # the whole users table on every wizard step (2 ms at 4,000 people, growing with them).
+        query = query.options(selectinload(Answer.updated_by).load_only(User.id, User.name))
     answers = {a.process_id: a for a in db.session.scalars(query)}
     result = []
     for process in idx.processes:

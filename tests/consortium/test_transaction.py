@@ -121,3 +121,30 @@ def test_a_write_request_holds_sqlite_write_lock_from_its_first_statement(app, d
         other.close()
         app.do_teardown_request()
     assert _keys(db) == []
+
+
+def test_a_page_that_only_read_keeps_the_connections_prepared_statements(app, db, client):
+    """psycopg forgets its prepared statements on ROLLBACK: a request that only read commits instead, so
+    PostgreSQL stops planning every statement of every page again (issue 14)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: prepared statements")
+    db.session.remove()
+    db.engine.dispose()  # from here on, the pool holds one connection: the pages' own
+    for _ in range(8):  # psycopg prepares a statement on its fifth run on a connection
+        assert client.get("/organisations").status_code == 200
+    db.session.remove()
+    assert db.engine.pool.checkedin() == 1
+    with db.engine.connect() as connection:
+        prepared = connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+    assert prepared > 0
+
+
+@pytest.mark.parametrize("pending", ["flushed", "added"])
+def test_a_read_request_that_changed_something_still_rolls_it_back(app, db, pending):
+    with app.test_request_context(method="GET"):
+        db.session.add(FormSubmission(key="written-by-a-get", result_url=""))
+        if pending == "flushed":
+            db.session.flush()
+        app.do_teardown_request()
+    db.session.remove()
+    assert _keys(db) == []

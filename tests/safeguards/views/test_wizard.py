@@ -209,6 +209,25 @@ def test_query_count_per_wizard_step_does_not_grow_with_items(
     assert len(many) == len(few) <= 14
 
 
+def test_a_wizard_step_reads_who_saved_by_id_not_by_joining_everyone(
+    client, login_as, lead, pilot, make_assessment, count_queries
+):
+    """Joined to the answers, PostgreSQL hashed the whole users table on every step (issue 14): the
+    people who saved are looked up by their ids, with their names only."""
+    assessment = make_assessment(pilot, authorities=["R2"], stages=["L1"])
+    for answer in assessment.answers:
+        answer.updated_by = lead
+    answer_all(assessment)
+    login_as(lead)
+    with count_queries() as statements:
+        html = client.get(step_url(assessment, "F4")).get_data(as_text=True)
+    assert lead.name in html  # "Last saved by …"
+    answers = [s for s in statements if "FROM safeguards_answers" in s]
+    assert answers and not [s for s in answers if "JOIN users" in s]
+    people = [s for s in statements if "FROM users" in s and "IN (" in s]
+    assert people and "password_hash" not in people[0]
+
+
 def test_query_count_of_the_submit_summary_does_not_grow_with_items(
     client, login_as, lead, pilot, make_assessment, count_queries, db
 ):
