@@ -50,9 +50,25 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+def _read_whole(app):
+    """Each answer read whole and closed before it is sent. When the browser drops a connection mid-answer,
+    werkzeug's development server fails while draining the socket and never closes the answer (an open
+    static file): its ResourceWarning failed whichever browser test was running."""
+
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return wsgi
