@@ -8,6 +8,7 @@ Services flush and never commit; the view commits once.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from datetime import timedelta
@@ -331,18 +332,20 @@ def revoke_api_token(token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
 
 
-def user_for_api_token(secret: str) -> User | None:
-    # The person and their memberships in the same statement, as for a signed-in browser (sessions.py):
-    # most API calls check what the caller may do for their organisations.
-    token = (
-        db.session.execute(
-            sa.select(ApiToken)
-            .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
-            .options(sa.orm.joinedload(ApiToken.user).joinedload(User.memberships))
-        )
-        .unique()
-        .scalar_one_or_none()
+@functools.cache
+def _token_query() -> sa.Select:
+    """Built once, as the browser's session query is (``sessions._session_query``): the person and their
+    memberships come in the same statement, since most API calls check what the caller may do for their
+    organisations."""
+    return (
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+        .options(sa.orm.joinedload(ApiToken.user).joinedload(User.memberships))
     )
+
+
+def user_for_api_token(secret: str) -> User | None:
+    token = db.session.execute(_token_query(), {"token_hash": digest(secret)}).unique().scalar_one_or_none()
     if token is None or not token.user.is_active:
         return None
     now = utcnow()
