@@ -289,3 +289,27 @@ def test_an_items_texts_follow_the_readers_language_and_a_text_edit(client, logi
     lead.locale = "pt_BR"
     db.session.commit()
     assert "Pergunta revista?" in client.get(url).get_data(as_text=True)
+
+
+def test_a_wizard_step_renders_its_items_without_a_template_include_each(
+    client, login_as, lead, pilot, make_assessment, monkeypatch
+):
+    """Issue 14: each item was an include (three, with its conversation), and each include copied the
+    whole template context and imported its macros again, 1.2 ms of a 24-item step."""
+    import jinja2
+
+    assessment = make_assessment(pilot, authorities=["R1", "R2", "R3", "R4", "R5"], stages=["L1", "L2"])
+    login_as(lead)
+    client.get(step_url(assessment, "F4"))  # the items' introductions are rendered once, then kept
+    contexts = []
+    new_context = jinja2.Template.new_context
+    monkeypatch.setattr(
+        jinja2.Template,
+        "new_context",
+        lambda self, *a, **k: contexts.append(self.name) or new_context(self, *a, **k),
+    )
+    html = client.get(step_url(assessment, "F4")).get_data(as_text=True)
+    items = html.count('class="item-unit"')
+    assert items >= 3
+    repeated = {name for name in contexts if contexts.count(name) > 1}
+    assert not repeated, f"rendered again for each of {items} items: {sorted(repeated)}"
