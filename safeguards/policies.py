@@ -68,7 +68,8 @@ def visible_assessments(user) -> sa.ColumnElement[bool]:
 
 
 def assessment_or_404(assessment_id: int) -> Assessment:
-    """The assessment with its pilot, system and team, or 404 when the user may not see it."""
+    """The assessment with its pilot, system, team and framework version (``framework.index`` checks it before
+    taking the worker's index), or 404 when the user may not see it."""
     return visible_or_404(
         Assessment,
         assessment_id,
@@ -76,6 +77,7 @@ def assessment_or_404(assessment_id: int) -> Assessment:
         options=(
             joinedload(Assessment.pilot).joinedload(Pilot.system),
             joinedload(Assessment.pilot).selectinload(Pilot.members).joinedload(PilotMember.user),
+            joinedload(Assessment.framework),
         ),
     )
 

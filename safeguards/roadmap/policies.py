@@ -58,8 +58,13 @@ def action_policy(user, permission: Permission, action: Action) -> bool:
 
 def _with_pilot(loader=joinedload):
     """Loader options for a roadmap, or through ``loader`` for what leads to it, with its assessment,
-    pilot and system in the same query: every roadmap page and policy reads them."""
-    return (loader(Roadmap.assessment).joinedload(Assessment.pilot).joinedload(Pilot.system),)
+    pilot, system and framework version in the same query: every roadmap page and policy reads them (the
+    version: ``framework.index`` checks it before taking the worker's index)."""
+    return (
+        loader(Roadmap.assessment).options(
+            joinedload(Assessment.pilot).joinedload(Pilot.system), joinedload(Assessment.framework)
+        ),
+    )
 
 
 def roadmap_or_404(roadmap_id: int, user) -> Roadmap:

@@ -313,3 +313,16 @@ def test_a_wizard_step_renders_its_items_without_a_template_include_each(
     assert items >= 3
     repeated = {name for name in contexts if contexts.count(name) > 1}
     assert not repeated, f"rendered again for each of {items} items: {sorted(repeated)}"
+
+
+def test_a_wizard_step_reads_the_framework_version_with_the_assessment(
+    client, login_as, lead, pilot, make_assessment, count_queries
+):
+    """The worker's framework index is checked against the version's row: read with the assessment, not
+    by a statement of its own on every step, results and roadmap page (issue 14)."""
+    assessment = make_assessment(pilot, authorities=["R2"], stages=["L1"])
+    login_as(lead)
+    client.get(step_url(assessment, "F4"))  # builds this worker's index of the version
+    with count_queries() as statements:
+        assert client.get(step_url(assessment, "F4")).status_code == 200
+    assert not [s for s in statements if "FROM safeguards_frameworks" in s]
