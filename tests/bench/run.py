@@ -47,10 +47,13 @@ def environment(url: str) -> dict:
 
 
 def in_process_app(url: str):
-    """An app on ``url`` with the page cache off, to count what a page really needs."""
-    from consortium.app import create_app
+    """An app on ``url`` with the page cache off, to count what a page really needs, in a process settled
+    as a gunicorn worker is."""
+    from consortium.app import create_app, settle_worker
 
-    return create_app({"PAGE_CACHE_SECONDS": 0, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"PAGE_CACHE_SECONDS": 0, "SQLALCHEMY_DATABASE_URI": url})
+    settle_worker()
+    return app
 
 
 def selected(page_list: list[Page]) -> list[Page]:
