@@ -81,7 +81,7 @@ def settle_worker() -> None:
 
     What the app built (code, templates, catalogues, the framework) lives as long as the worker: frozen,
     the garbage collector no longer walks it. And a page allocates tens of thousands of short-lived objects
-    that reference counting frees: collecting the young generation every 700 of them cost 5-13 % of a
+    that reference counting frees: collecting the young generation every 700 of them cost up to 13 % of a
     page's CPU and a fifth of the heaviest pages' p95 (issue 14); every 20,000 it costs next to nothing.
     """
     gc.collect()
