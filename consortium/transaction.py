@@ -146,10 +146,14 @@ def _end_reading(error) -> None:
         or session.deleted
     ):
         return
+    # The page is done with what it loaded: expiring every object (a wizard step holds 130) was wasted.
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     except sa.exc.SQLAlchemyError:  # a failed statement left the transaction aborted: undo as before
         session.rollback()
+    finally:
+        session.expire_on_commit = expire
 
 
 def init_app(app: Flask) -> None:

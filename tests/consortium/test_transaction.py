@@ -148,3 +148,17 @@ def test_a_read_request_that_changed_something_still_rolls_it_back(app, db, pend
         app.do_teardown_request()
     db.session.remove()
     assert _keys(db) == []
+
+
+def test_a_page_that_only_read_does_not_expire_what_it_loaded_when_it_ends(app, db):
+    """Committing a read-only request expired every object it had loaded, one by one, for nothing: the
+    session is discarded next (issue 14). An action's commit still expires them."""
+    db.session.add(FormSubmission(key="read", result_url=""))
+    db.session.commit()
+    db.session.remove()
+    with app.test_request_context(method="GET"):
+        row = db.session.scalars(sa.select(FormSubmission)).one()
+        app.do_teardown_request()
+        assert "key" in row.__dict__  # still loaded, not expired
+        assert db.session().expire_on_commit
+    db.session.remove()
