@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from markupsafe import escape
@@ -296,8 +297,6 @@ def test_a_wizard_step_renders_its_items_without_a_template_include_each(
 ):
     """Issue 14: each item was an include (three, with its conversation), and each include copied the
     whole template context and imported its macros again, 1.2 ms of a 24-item step."""
-    import jinja2
-
     assessment = make_assessment(pilot, authorities=["R1", "R2", "R3", "R4", "R5"], stages=["L1", "L2"])
     login_as(lead)
     client.get(step_url(assessment, "F4"))  # the items' introductions are rendered once, then kept
