@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -39,7 +40,7 @@ def test_language_switcher_changes_the_page_language(page, live_server):
     page.goto(live_server + "/")
     assert page.get_attribute("html", "lang") == "es"
     page.get_by_role("link", name="English").click()
-    assert page.get_attribute("html", "lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Civil society")
 
 
@@ -52,10 +53,10 @@ def test_log_in_works_without_javascript(browser, live_server, member):
     page.get_by_label("Correo electrónico").fill(member.email)
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
-    assert page.url == live_server + "/home"  # log-in lands on the person's own page
+    expect(page).to_have_url(live_server + "/home")  # log-in lands on the person's own page
     # the account menu is a <details>: it opens without JavaScript
     page.locator(".account-menu summary", has_text=member.name).click()
-    assert page.get_by_role("link", name="Mi cuenta").is_visible()
+    expect(page.get_by_role("link", name="Mi cuenta")).to_be_visible()
     context.close()
 
 
@@ -69,12 +70,12 @@ def test_a_signed_in_admins_header_is_one_row_at_desktop_width(browser, live_ser
     page.get_by_role("button", name="Iniciar sesión").click()
     page.get_by_label("Código").fill(pyotp.TOTP(admin.totp_secret).now())
     page.get_by_role("button", name="Continuar").click()
-    assert page.url == live_server + "/home"
+    expect(page).to_have_url(live_server + "/home")
     brand = page.locator(".brand").bounding_box()
     menu = page.locator(".account-menu summary").bounding_box()
     assert abs(brand["y"] - menu["y"]) < brand["height"], "the header wraps to a second row"
     page.locator(".account-menu summary").focus()
     page.keyboard.press("Enter")
-    assert page.get_by_role("link", name="Registro de auditoría").is_visible()
-    assert page.get_by_role("button", name="Cerrar sesión").is_visible()
+    expect(page.get_by_role("link", name="Registro de auditoría")).to_be_visible()
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
     context.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from consortium import transaction
 from consortium.db import db
@@ -115,7 +116,7 @@ def test_a_member_contributes_without_javascript_on_a_phone(app, browser, live_s
     page.get_by_label("Su contribución", exact=True).fill("Mostrar solo el primer nombre.")
     page.get_by_role("button", name="Enviar la contribución").click()
     page.wait_for_url(f"**/governance/consultations/{consultation.id}*")
-    assert page.get_by_text("Mostrar solo el primer nombre.").is_visible()
+    expect(page.get_by_text("Mostrar solo el primer nombre.")).to_be_visible()
     db.session.rollback()
     assert db.session.scalars(sa.select(Contribution.body)).all() == ["Mostrar solo el primer nombre."]
     context.close()
@@ -142,7 +143,7 @@ def test_a_member_writes_a_contribution_by_keyboard_on_a_phone(app, browser, liv
     assert page.evaluate("document.activeElement.textContent").strip() == "Enviar la contribución"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Publicar las estadísticas de devoluciones cada trimestre.").is_visible()
+    expect(page.get_by_text("Publicar las estadísticas de devoluciones cada trimestre.")).to_be_visible()
     _fits(page, 360)  # with the contribution, its supports and co-signing controls
     db.session.rollback()
     (stored,) = db.session.scalars(sa.select(Contribution)).all()
@@ -155,7 +156,7 @@ def test_a_member_writes_a_contribution_by_keyboard_on_a_phone(app, browser, liv
     _log_in(app, context, live_server, governance["convenor"])
     page.goto(f"{live_server}/governance/consultations/{consultation.id}")
     page.locator("summary", has_text="Moderar").click()
-    assert page.get_by_label("Motivo para ocultarla").is_visible()
+    expect(page.get_by_label("Motivo para ocultarla")).to_be_visible()
     _fits(page, 360)
     context.close()
 

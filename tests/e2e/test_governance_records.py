@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from consortium import transaction
 from consortium.db import db
@@ -110,7 +111,7 @@ def test_a_person_follows_a_space_without_javascript_on_a_phone(app, browser, li
     page.goto(f"{live_server}/governance/spaces/{space.id}")
     page.get_by_role("button", name="Seguir este espacio").click()
     page.wait_for_url(f"**/governance/spaces/{space.id}")
-    assert page.get_by_role("button", name="Dejar de seguir").is_visible()
+    expect(page.get_by_role("button", name="Dejar de seguir")).to_be_visible()
     db.session.rollback()
     assert db.session.scalars(sa.select(SpaceFollow.user_id)).all() == [person.id]
     context.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from consortium.db import db, utcnow
 from consortium.library import services
@@ -78,9 +79,9 @@ def test_a_guide_reads_on_a_phone_without_sideways_scroll_or_serious_accessibili
 def test_the_list_and_a_search_fit_a_phone(page, live_server, guide):
     _check(page, f"{live_server}/library")
     _check(page, f"{live_server}/library?q=identificacion")
-    assert page.get_by_role(
-        "link", name="Identidad digital: lo básico para organizaciones de la sociedad civil"
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Identidad digital: lo básico para organizaciones de la sociedad civil")
+    ).to_be_visible()
 
 
 def test_a_fallback_notice_is_shown_to_a_reader_of_another_language(browser, live_server, guide):

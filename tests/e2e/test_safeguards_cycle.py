@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from consortium.db import db
 from tests.e2e import test_safeguards_layout
@@ -177,7 +178,7 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
     # 1. The team submits: the summary, then the confirmation.
     team.goto(f"{base}/submit")
     team.locator(f"a[href$='/assessments/{assessment_id}/submit/confirm']").click()
-    assert team.locator("h1").inner_text() == words["confirm_title"]
+    expect(team.locator("h1")).to_have_text(words["confirm_title"])
     team.locator("main form[method=post] button[type=submit]").click()
     team.wait_for_url(f"{base}/results")
     assert words["sent"] in _flash(team) and words["submitted"] in _main(team)
@@ -185,7 +186,7 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
     # 2. The reviewer comments on one item, suggests a rating and sends the assessment back.
     reviewer.goto(base)  # a submitted assessment opens on its review for a reviewer
     reviewer.wait_for_url(f"{base}/review")
-    assert reviewer.locator("h1").inner_text() == words["review_title"]
+    expect(reviewer.locator("h1")).to_have_text(words["review_title"])
     _fits(reviewer)
     item = reviewer.locator(f"[id='review-{code}']")
     item.locator(f"select[name='r{answer_id}-reviewed_rating']").select_option("1")
@@ -231,7 +232,9 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
     assert team.locator(f"input[name='{prefix}-choice'][value='3']").is_checked()
     team.goto(f"{base}/submit")
     team.locator(f"a[href$='/assessments/{assessment_id}/submit/confirm']").click()
-    assert words["still_open"] in _main(team)  # the reviewer has not closed the thread yet
+    expect(team.locator("main")).to_contain_text(
+        words["still_open"]
+    )  # the reviewer has not closed the thread yet
     team.locator("main form[method=post] button[type=submit]").click()
     team.wait_for_url(f"{base}/results")
     assert words["sent"] in _flash(team) and words["submitted"] in _main(team)
@@ -245,7 +248,7 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
     assert words["changed_since"] in changes.inner_text() and words["evidence"] in changes.inner_text()
     with reviewer.expect_navigation():  # the review is saved, and the approval's preview shown
         reviewer.locator("[type=submit][name=approve]").click()
-    assert reviewer.locator("h1").inner_text() == words["approve_title"]
+    expect(reviewer.locator("h1")).to_have_text(words["approve_title"])
     preview = reviewer.locator("section.preview")
     assert words["preview"] in preview.inner_text() and words["evidence"] in preview.inner_text()
     _fits(reviewer)
@@ -256,7 +259,7 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
     # 7. An admin publishes after the preview; everyone sees the results.
     admin.goto(f"{base}/results")
     admin.locator(f"main a[href$='/assessments/{assessment_id}/publish']").click()
-    assert admin.locator("h1").inner_text() == words["publish_title"]
+    expect(admin.locator("h1")).to_have_text(words["publish_title"])
     assert words["evidence"] in admin.locator("section.preview").inner_text()
     _fits(admin)
     admin.locator("form#confirm button[type=submit]").click()
@@ -268,7 +271,7 @@ def test_a_team_and_a_reviewer_go_through_the_whole_cycle(browser, live_server, 
 
     # 8. The admin withdraws it with a public reason; the public page then says so.
     admin.locator(f"main a[href$='/assessments/{assessment_id}/withdraw']").click()
-    assert admin.locator("h1").inner_text() == words["withdraw_title"]
+    expect(admin.locator("h1")).to_have_text(words["withdraw_title"])
     admin.locator("textarea[name=reason]").fill(words["reason"])
     admin.locator("main form [type=submit][name=confirm]").click()
     admin.wait_for_url(f"{base}/results")

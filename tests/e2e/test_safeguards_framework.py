@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from consortium import transaction
 from consortium.db import db
@@ -101,8 +102,8 @@ def test_an_upload_shows_its_preview_and_a_broken_one_its_lines(
     page.get_by_label("Archivo del marco").set_input_files(str(good))
     page.get_by_label("Número de versión").fill("1.2")
     page.get_by_role("button", name="Revisar el archivo").click()
-    assert page.get_by_role("heading", name="Revisar la importación de la versión 1.2").is_visible()
-    assert page.get_by_text("7 procesos agregados").is_visible()
+    expect(page.get_by_role("heading", name="Revisar la importación de la versión 1.2")).to_be_visible()
+    expect(page.get_by_text("7 procesos agregados")).to_be_visible()
     _fits(page, width, "es_preview")
     broken = tmp_path / "broken.csv"
     broken.write_text("code,principle,title_en\nF1.1,F1,Uno\nF1.1,F1,Dos\n")
@@ -110,5 +111,7 @@ def test_an_upload_shows_its_preview_and_a_broken_one_its_lines(
     page.get_by_label("Archivo del marco").set_input_files(str(broken))
     page.get_by_label("Número de versión").fill("1.2")
     page.get_by_role("button", name="Revisar el archivo").click()
-    assert page.get_by_text("Línea 3: el código F1.1 aparece dos veces (primero en la línea 2).").is_visible()
+    expect(
+        page.get_by_text("Línea 3: el código F1.1 aparece dos veces (primero en la línea 2).")
+    ).to_be_visible()
     _fits(page, width, "es_errors")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from consortium.db import db
 from safeguards.models import AssessmentState
@@ -83,7 +84,7 @@ def test_the_public_tracker_reads_without_javascript(browser, live_server, valid
     path = live_server + f"/safeguards/roadmaps/{made.id}/public"
     page = _page(browser, live_server, width, javascript=False)
     page.goto(path)
-    assert page.get_by_text("Publicar el registro de reclamos").is_visible()
+    expect(page.get_by_text("Publicar el registro de reclamos")).to_be_visible()
     page.context.close()
     page = _page(browser, live_server, width)  # axe and the layout check need scripts of their own
     page.goto(path)

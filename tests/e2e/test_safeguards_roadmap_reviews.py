@@ -4,6 +4,7 @@ action page and the public tracker fit and have no serious axe finding."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from consortium.db import db
 from safeguards.models import AssessmentState
@@ -56,7 +57,7 @@ def test_a_reviewer_rates_without_javascript_and_the_pages_fit(
     page.select_option("#results", "3")
     page.fill("#justification", "El registro existe pero cubre solo un trimestre.")
     page.get_by_role("button", name="Guardar la calificación").click()
-    assert page.get_by_text("Se guardó tu calificación.").is_visible()
+    expect(page.get_by_text("Se guardó tu calificación.")).to_be_visible()
     page.context.close()
     db.session.rollback()  # read what the server committed
     assert db.session.query(ActionRating).count() == 1
@@ -67,7 +68,7 @@ def test_a_reviewer_rates_without_javascript_and_the_pages_fit(
     ):
         page = _page(browser, live_server, width, user)
         page.goto(live_server + path)
-        assert page.get_by_text("Observatorio Ciudadano").first.is_visible(), path
+        expect(page.get_by_text("Observatorio Ciudadano").first, path).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         assert _serious(page) == [], path
         page.context.close()

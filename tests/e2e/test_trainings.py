@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from consortium.db import db
 from consortium.users import sessions
@@ -51,7 +52,7 @@ def test_check_in_list_on_a_phone_keeps_attendance_after_reload(browser, live_se
     button.click()
     page.wait_for_load_state()
     page.reload()
-    assert page.get_by_role("button", name="Undo: Rosa Presente is present").is_visible()
+    expect(page.get_by_role("button", name="Undo: Rosa Presente is present")).to_be_visible()
     assert "1 of 1 present" in page.content()
     context.close()
 
