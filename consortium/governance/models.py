@@ -4,6 +4,7 @@ is answered lives in ``contribution_models``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -126,6 +127,11 @@ class Space(Timestamped, Versioned, db.Model):
     system: Mapped[DpiSystem] = relationship(lazy="joined")
     seats: Mapped[list[Seat]] = relationship(back_populates="space", cascade="all, delete-orphan")
 
+    def today(self) -> date:
+        """The date on the space's calendar. Seat terms are dates there: a seat ended at 22:00 in Mexico City
+        stops counting then, not at the server's midnight six hours later."""
+        return today_in(self.timezone)
+
     @property
     def main_language(self) -> str:
         return next((code for code in self.languages if code in LANGUAGES), "es")
@@ -171,7 +177,17 @@ class Seat(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
     def is_current(self, today: date) -> bool:
-        return self.term_starts_on <= today and (self.term_ends_on is None or today <= self.term_ends_on)
+        """``today``: the space's (``Space.today``)."""
+        return term_covers(self.term_starts_on, self.term_ends_on, today)
+
+
+def term_covers(starts_on: date, ends_on: date | None, day: date) -> bool:
+    return starts_on <= day and (ends_on is None or day <= ends_on)
+
+
+def today_in(zone: str, now: datetime | None = None) -> date:
+    """The date in ``zone`` now (or at ``now``): seat terms are dates on a space's calendar."""
+    return (now or utcnow()).astimezone(ZoneInfo(zone)).date()
 
 
 class ConsultationState(LabelledEnum):

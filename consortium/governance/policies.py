@@ -1,7 +1,8 @@
 """Per-object answers for governance spaces, consultations and contributions.
 
 Staff hold GOVERNANCE_MANAGE, GOVERNANCE_SEATS, GOVERNANCE_CONVENE and GOVERNANCE_VIEW everywhere (their
-role). Everyone else is answered here from their seat in the space, when its term covers today:
+role). Everyone else is answered here from their seat in the space, when its term covers today (the
+space's date, in its time zone):
 
 - a space is seen by everyone once it is out of draft if it is public, by its seat holders if not;
 - its convenors grant seats (any role but convenor, which staff give) and run its consultations;
@@ -20,8 +21,6 @@ role). Everyone else is answered here from their seat in the space, when its ter
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import g, has_request_context
 
@@ -38,6 +37,7 @@ from consortium.governance.models import (
     Sector,
     Space,
     SpaceState,
+    today_in,
 )
 from consortium.i18n import lazy_gettext as _l
 from consortium.permissions import Permission, can, role_grants, visible_or_404
@@ -47,8 +47,8 @@ def _seats() -> dict:
     return g.setdefault("governance_seats", {}) if has_request_context() else {}
 
 
-def _remember(user, space_id: int, seat: Seat | None) -> Seat | None:
-    current = seat if seat is not None and seat.is_current(date.today()) else None
+def _remember(user, space_id: int, seat: Seat | None, zone: str) -> Seat | None:
+    current = seat if seat is not None and seat.is_current(today_in(zone)) else None
     _seats()[(user.id, space_id)] = current
     return current
 
@@ -60,8 +60,12 @@ def seat_of(user, space_id: int) -> Seat | None:
     key = (user.id, space_id)
     if key in _seats():
         return _seats()[key]
-    seat = db.session.scalar(sa.select(Seat).where(Seat.space_id == space_id, Seat.user_id == user.id))
-    return _remember(user, space_id, seat)
+    row = db.session.execute(
+        sa.select(Seat, Space.timezone)
+        .join(Space, Space.id == Seat.space_id)
+        .where(Seat.space_id == space_id, Seat.user_id == user.id)
+    ).first()
+    return _remember(user, space_id, *row) if row else _remember(user, space_id, None, "UTC")
 
 
 def space_or_404(user, space_id: int) -> Space:
@@ -73,7 +77,7 @@ def space_or_404(user, space_id: int) -> Space:
             .where(Space.id == space_id)
         ).first()
         if row is not None:
-            _remember(user, row.Space.id, row.Seat)
+            _remember(user, row.Space.id, row.Seat, row.Space.timezone)
     return visible_or_404(Space, space_id, Permission.GOVERNANCE_VIEW)  # from the session, no query
 
 

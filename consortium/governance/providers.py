@@ -7,14 +7,22 @@ read those) and as a section of their own /home, since most of them are not staf
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import g, has_request_context, url_for
 
-from consortium.db import db
+from consortium.db import db, utcnow
 from consortium.governance.contribution_models import Contribution, Response, response_contributions
-from consortium.governance.models import ANSWERING_STATES, CONTRIBUTING_ROLES, Consultation, Seat, Space
+from consortium.governance.models import (
+    ANSWERING_STATES,
+    CONTRIBUTING_ROLES,
+    Consultation,
+    Seat,
+    Space,
+    term_covers,
+    today_in,
+)
 from consortium.governance.policies import ANSWERING_ROLES, ANSWERING_SECTORS
 from consortium.governance.records import ConsultationFollow, DigestFrequency, SpaceFollow
 from consortium.i18n import fast_gettext as _
@@ -34,21 +42,37 @@ def _waiting(user) -> list[tuple[int, str, int]]:
 
 
 def _query_waiting(user) -> list[tuple[int, str, int]]:
-    return db.session.execute(_waiting_query(), {"user_id": user.id, "today": date.today()}).all()
+    # Each space's today is in its own zone, within a day of UTC's: the query keeps the seats whose term
+    # covers any of those three dates, and each is checked here against its space's date.
+    now = utcnow()
+    bounds = {"earliest": now.date() - timedelta(days=1), "latest": now.date() + timedelta(days=1)}
+    rows = db.session.execute(_waiting_query(), {"user_id": user.id, **bounds}).all()
+    return [
+        (consultation_id, title, count)
+        for consultation_id, title, count, zone, starts_on, ends_on in rows
+        if term_covers(starts_on, ends_on, today_in(zone, now))
+    ]
 
 
 @functools.cache
 def _waiting_query() -> sa.Select:
     """Built once per worker, its values bound: building it cost more than running it, on every /home."""
-    today = sa.bindparam("today", type_=sa.Date)
     approved = (
         sa.select(response_contributions.c.contribution_id)
         .join(Response, Response.id == response_contributions.c.response_id)
         .where(Response.approved_at.is_not(None))
     )
     return (
-        sa.select(Contribution.consultation_id, Consultation.title, sa.func.count())
+        sa.select(
+            Contribution.consultation_id,
+            Consultation.title,
+            sa.func.count(),
+            Space.timezone,
+            Seat.term_starts_on,
+            Seat.term_ends_on,
+        )
         .join(Consultation, Consultation.id == Contribution.consultation_id)
+        .join(Space, Space.id == Consultation.space_id)
         .join(Seat, Seat.space_id == Consultation.space_id)
         .where(
             Seat.user_id == sa.bindparam("user_id"),
@@ -56,13 +80,20 @@ def _waiting_query() -> sa.Select:
                 Seat.role.in_(list(ANSWERING_ROLES)),
                 sa.and_(Seat.sector.in_(list(ANSWERING_SECTORS)), Seat.role.in_(list(CONTRIBUTING_ROLES))),
             ),
-            Seat.term_starts_on <= today,
-            sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= today),
+            Seat.term_starts_on <= sa.bindparam("latest", type_=sa.Date),
+            sa.or_(Seat.term_ends_on.is_(None), Seat.term_ends_on >= sa.bindparam("earliest", type_=sa.Date)),
             Consultation.state.in_(list(ANSWERING_STATES)),
             Contribution.id.not_in(approved),
             Contribution.published_clause(),
         )
-        .group_by(Contribution.consultation_id, Consultation.title)
+        # one seat per person and space: the seat's columns do not split a consultation's count
+        .group_by(
+            Contribution.consultation_id,
+            Consultation.title,
+            Space.timezone,
+            Seat.term_starts_on,
+            Seat.term_ends_on,
+        )
         .order_by(Contribution.consultation_id)
     )
 

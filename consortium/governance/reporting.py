@@ -20,6 +20,8 @@ from consortium.governance.models import (
     Seat,
     SeatRole,
     Section,
+    Space,
+    today_in,
 )
 from consortium.governance.services.responses import response_for
 from consortium.organisations.models import Organisation
@@ -28,12 +30,13 @@ from consortium.organisations.models import Organisation
 OWING_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED, ConsultationState.RESPONDING)
 
 
-def response_debt(*, space_id: int, consultation_id: int | None = None, now: datetime | None = None):
+def response_debt(space: Space, *, consultation_id: int | None = None, now: datetime | None = None):
     """[(organisation name, contributions without an approved response past the due date)], largest
     first, in one query. A drafted response owes it to the drafter's organisation; a contribution nobody
     drafted for yet is owed by every organisation that answers for the space (its answering seats)."""
     now = now or utcnow()
-    values = {"space_id": space_id, "now": now, "today": now.date(), "consultation_id": consultation_id}
+    today = today_in(space.timezone, now)
+    values = {"space_id": space.id, "now": now, "today": today, "consultation_id": consultation_id}
     query = _debt_query(for_one_consultation=consultation_id is not None)
     return [(name, owed) for name, owed in db.session.execute(query, values).all()]
 

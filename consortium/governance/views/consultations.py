@@ -113,7 +113,7 @@ def page(found: Consultation, typed: ContributionForm | None = None, section_id:
         cosigning=listing.cosigning_choices(viewer, shown),
         responses=responses,
         waiting=sum(c.is_published and not _approved(responses.get(c.id)) for c in shown.contributions),
-        debt=reporting.response_debt(space_id=found.space_id, consultation_id=found.id),
+        debt=reporting.response_debt(found.space, consultation_id=found.id),
         may_contribute=may_contribute,
         refusal=policies.eligibility_refusal(viewer, found),
         may_convene=can(Permission.GOVERNANCE_CONVENE, found),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -67,6 +65,6 @@ def end_seat(seat_id: int):
         abort(403)  # a convenor does not end another convenor's seat: staff do
     if PostForm().validate_on_submit():
         with transaction.action():
-            services.end_seat(seat, by=current_person(), today=date.today())
+            services.end_seat(seat, by=current_person(), today=space.today())
         flash(_("The seat's term was ended."), "success")
     return redirect(url_for("governance.roster", space_id=space.id))

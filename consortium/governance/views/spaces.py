@@ -78,7 +78,7 @@ def space(space_id: int):
         roster=_roster(found, 12, page=1),
         consultations=consultations,
         meetings=meetings,
-        debt=reporting.response_debt(space_id=found.id),
+        debt=reporting.response_debt(found),
         transitions=sorted(SPACE_TRANSITIONS[found.state]),
     )
 

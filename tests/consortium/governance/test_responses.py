@@ -267,9 +267,9 @@ def test_the_response_debt_counts_per_institution_past_the_due_date(
     regulator_org = (
         db.session.scalars(sa.select(Seat).where(Seat.user_id == regulator.id)).one().organisation.name
     )
-    space_id = space.id
+    assert space.timezone  # loaded before counting, as the view has it
     with count_queries() as queries:
-        debt = reporting.response_debt(space_id=space_id)
+        debt = reporting.response_debt(space)
     assert len(queries) == 1
     # the drafted one is owed by the drafter's institution; the other by each institution that answers
     assert sorted(debt) == sorted([(focal_org, 2), (regulator_org, 1)])
