@@ -310,3 +310,15 @@ def test_every_select_and_form_is_the_kernels():
                 if any(alias.name == name for alias in node.names):
                     offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
+
+
+def test_scrolling_tables_come_from_one_macro():
+    """A wide table's scrolling region (focusable, named) is written once, in ``macros/ui.html``'s
+    ``scroll_table``: copies of it drift, and a fix to its accessibility would have to find them all."""
+    macros = ROOT / "consortium" / "templates" / "macros" / "ui.html"
+    written = [
+        str(path.relative_to(ROOT))
+        for path in _source_files(".html")
+        if path != macros and 'class="table-scroll"' in path.read_text(encoding="utf-8")
+    ]
+    assert written == []
