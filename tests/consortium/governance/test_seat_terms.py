@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 
 from consortium import worklist
 from consortium.governance import models, policies, providers
-from consortium.governance.models import Seat, SeatRole, Sector
-from tests.conftest import hidden_fields
+from consortium.governance.models import SeatRole, Sector
 from tests.consortium.governance.test_responses import closed  # noqa: F401  (the fixture)
+from tests.consortium.governance.test_seats import end_from_the_roster
 
 pytestmark = pytest.mark.usefixtures("mail_outbox")  # ending a seat tells its holder
 
@@ -54,13 +53,8 @@ def test_a_seat_ended_in_the_evening_stops_counting_at_once(
 ):
     space = evening_in_mexico
     seated = seat_in(space, SeatRole.MEMBER)
-    seat = db.session.scalar(sa.select(Seat).where(Seat.user_id == seated.id))
     login_as(convenor)
-    page = f"/governance/spaces/{space.id}/roster"
-    fields = hidden_fields(client.get(page).get_data(as_text=True), f"/governance/seats/{seat.id}/end")
-    assert client.post(f"/governance/seats/{seat.id}/end", data=fields).status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Seat, seat.id).term_ends_on == date(2030, 5, 30)  # the space's yesterday
+    assert end_from_the_roster(client, space, seated).term_ends_on == date(2030, 5, 30)  # its yesterday
     assert _seat_of(app, seated, space.id) is None
 
 

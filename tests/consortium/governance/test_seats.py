@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
+from consortium.db import db as _db
 from consortium.governance.models import Seat, SeatRole
 from tests.conftest import hidden_fields
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -124,16 +123,21 @@ def test_a_term_cannot_end_before_it_starts(client, login_as, staff, space, cand
     assert "El mandato no puede terminar antes de empezar." in response.get_data(as_text=True)
 
 
-def test_a_convenor_ends_a_members_term_and_it_stops_counting(client, login_as, space, convenor, seat_in, db):
-    seated = seat_in(space, SeatRole.MEMBER)
-    seat = db.session.scalar(sa.select(Seat).where(Seat.user_id == seated.id))
-    login_as(convenor)
+def end_from_the_roster(client, space, holder) -> Seat:
+    """The signed-in convenor ends ``holder``'s seat with the roster's button; the seat as saved."""
+    seat = _db.session.scalar(sa.select(Seat).where(Seat.user_id == holder.id, Seat.space_id == space.id))
     page = f"/governance/spaces/{space.id}/roster"
     fields = hidden_fields(client.get(page).get_data(as_text=True), f"/governance/seats/{seat.id}/end")
     assert client.post(f"/governance/seats/{seat.id}/end", data=fields).status_code == 302
-    db.session.expire_all()
-    ended = db.session.get(Seat, seat.id)
-    assert ended.term_ends_on is not None and not ended.is_current(date.today())
+    _db.session.expire_all()
+    return _db.session.get(Seat, seat.id)
+
+
+def test_a_convenor_ends_a_members_term_and_it_stops_counting(client, login_as, space, convenor, seat_in, db):
+    seated = seat_in(space, SeatRole.MEMBER)
+    login_as(convenor)
+    ended = end_from_the_roster(client, space, seated)
+    assert ended.term_ends_on is not None and not ended.is_current(space.today())
 
 
 def test_a_seat_granted_twice_at_once_is_granted_once(
