@@ -47,7 +47,8 @@ def _seats() -> dict:
     return g.setdefault("governance_seats", {}) if has_request_context() else {}
 
 
-def _remember(user, space_id: int, seat: Seat | None, zone: str) -> Seat | None:
+def _remember(user, space_id: int, seat: Seat | None, zone: str | None) -> Seat | None:
+    """``zone``: the space's, whose date the seat's term is checked against."""
     current = seat if seat is not None and seat.is_current(today_in(zone)) else None
     _seats()[(user.id, space_id)] = current
     return current
@@ -65,7 +66,8 @@ def seat_of(user, space_id: int) -> Seat | None:
         .join(Space, Space.id == Seat.space_id)
         .where(Seat.space_id == space_id, Seat.user_id == user.id)
     ).first()
-    return _remember(user, space_id, *row) if row else _remember(user, space_id, None, "UTC")
+    seat, zone = row or (None, None)
+    return _remember(user, space_id, seat, zone)
 
 
 def space_or_404(user, space_id: int) -> Space:

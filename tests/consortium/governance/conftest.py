@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from consortium import transaction
 from consortium.db import db as _db
@@ -14,6 +15,7 @@ from consortium.governance import services
 from consortium.governance.contribution_models import Contribution
 from consortium.governance.models import Eligibility, LifecycleStage, Seat, SeatRole, Sector, SpaceState
 from consortium.reference.systems import ensure_reference_systems
+from tests.conftest import hidden_fields
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -123,3 +125,13 @@ def meeting_in(space, *, days: int):
         )  # fmt: skip
         _db.session.commit()
     return meeting
+
+
+def end_from_the_roster(client, space, holder) -> Seat:
+    """The signed-in convenor ends ``holder``'s seat with the roster's button; the seat as saved."""
+    seat = _db.session.scalar(sa.select(Seat).where(Seat.user_id == holder.id, Seat.space_id == space.id))
+    page = f"/governance/spaces/{space.id}/roster"
+    fields = hidden_fields(client.get(page).get_data(as_text=True), f"/governance/seats/{seat.id}/end")
+    assert client.post(f"/governance/seats/{seat.id}/end", data=fields).status_code == 302
+    _db.session.expire_all()
+    return _db.session.get(Seat, seat.id)

@@ -10,8 +10,8 @@ import pytest
 from consortium import worklist
 from consortium.governance import models, policies, providers
 from consortium.governance.models import SeatRole, Sector
+from tests.consortium.governance.conftest import end_from_the_roster
 from tests.consortium.governance.test_responses import closed  # noqa: F401  (the fixture)
-from tests.consortium.governance.test_seats import end_from_the_roster
 
 pytestmark = pytest.mark.usefixtures("mail_outbox")  # ending a seat tells its holder
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from consortium.db import db as _db
 from consortium.governance.models import Seat, SeatRole
 from tests.conftest import hidden_fields
+from tests.consortium.governance.conftest import end_from_the_roster
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 # granting and ending a seat tell the person (tests/consortium/governance/test_seat_mail.py)
@@ -121,16 +121,6 @@ def test_a_term_cannot_end_before_it_starts(client, login_as, staff, space, cand
     data = _seat_data(candidate[1], term_ends_on="2025-01-01")
     response = submit(f"/governance/spaces/{space.id}/seats/new", data)
     assert "El mandato no puede terminar antes de empezar." in response.get_data(as_text=True)
-
-
-def end_from_the_roster(client, space, holder) -> Seat:
-    """The signed-in convenor ends ``holder``'s seat with the roster's button; the seat as saved."""
-    seat = _db.session.scalar(sa.select(Seat).where(Seat.user_id == holder.id, Seat.space_id == space.id))
-    page = f"/governance/spaces/{space.id}/roster"
-    fields = hidden_fields(client.get(page).get_data(as_text=True), f"/governance/seats/{seat.id}/end")
-    assert client.post(f"/governance/seats/{seat.id}/end", data=fields).status_code == 302
-    _db.session.expire_all()
-    return _db.session.get(Seat, seat.id)
 
 
 def test_a_convenor_ends_a_members_term_and_it_stops_counting(client, login_as, space, convenor, seat_in, db):
